@@ -1,0 +1,221 @@
+"""Users, roles, organizations, memberships, login attempts and one-time tokens."""
+
+from datetime import datetime
+
+from flask_babel import lazy_gettext as _l
+from flask_login import UserMixin
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, event
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from core.extensions import db
+from core.formatting import utcnow
+from core.text import normalize_search
+
+ROLES = ("applicant", "reviewer", "staff", "leader", "finance", "admin")
+ROLE_LABELS = {
+    "applicant": _l("Applicant"),
+    "reviewer": _l("Reviewer"),
+    "staff": _l("Staff"),
+    "leader": _l("Leader"),
+    "finance": _l("Finance"),
+    "admin": _l("Administrator"),
+}
+# Roles that work inside the department (see everything internal, use the staff area).
+DEPARTMENT_ROLES = frozenset({"staff", "leader", "finance", "admin"})
+
+ORG_TYPES = {
+    "enterprise": _l("Enterprise"),
+    "sme": _l("Small or medium enterprise"),
+    "cooperative": _l("Cooperative"),
+    "st_organization": _l("S&T organization"),
+    "university": _l("University or research institute"),
+    "public_unit": _l("Public service unit"),
+    "household_business": _l("Household business"),
+    "individual": _l("Individual"),
+}
+# Types whose tax code may be the owner's 12-digit personal identification number.
+PERSONAL_ID_TYPES = frozenset({"household_business", "individual"})
+
+LEGACY_AREAS = {
+    "long_an": _l("Long An (former)"),
+    "tay_ninh": _l("Tây Ninh (former)"),
+}
+
+TOKEN_PURPOSES = ("verify_email", "reset_password", "invitation")
+
+
+def _in(values: tuple[str, ...] | dict) -> str:
+    return "(" + ", ".join(f"'{v}'" for v in values) + ")"
+
+
+class User(UserMixin, db.Model):
+    """A person who logs in; may hold several roles and act for one organization."""
+
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(255), unique=True)
+    full_name: Mapped[str] = mapped_column(String(255))
+    phone: Mapped[str] = mapped_column(String(32), default="")
+    position: Mapped[str] = mapped_column(String(128), default="")
+    password_hash: Mapped[str] = mapped_column(String(255))
+    locale: Mapped[str] = mapped_column(String(8), default="vi")
+    active: Mapped[bool] = mapped_column(default=True)
+    email_verified_at: Mapped[datetime | None]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    search_text: Mapped[str] = mapped_column(String(600), default="", index=True)
+    version: Mapped[int] = mapped_column(default=1)
+
+    role_rows: Mapped[list["UserRole"]] = relationship(
+        back_populates="user", cascade="all, delete-orphan", lazy="selectin"
+    )
+    membership: Mapped["Membership | None"] = relationship(
+        back_populates="user", lazy="selectin", uselist=False, foreign_keys="Membership.user_id"
+    )
+
+    __mapper_args__ = {"version_id_col": version}
+    __table_args__ = (CheckConstraint(f"locale IN {_in(('vi', 'en'))}", name="locale"),)
+
+    @property
+    def is_active(self) -> bool:  # Flask-Login: deactivated users cannot log in or stay logged in
+        return self.active
+
+    @property
+    def is_verified(self) -> bool:
+        return self.email_verified_at is not None
+
+    @property
+    def roles(self) -> set[str]:
+        return {row.role for row in self.role_rows}
+
+    def has_role(self, *roles: str) -> bool:
+        """True when the user holds any of the given roles."""
+        return bool(self.roles.intersection(roles))
+
+    @property
+    def is_department(self) -> bool:
+        return self.has_role(*DEPARTMENT_ROLES)
+
+    def can_manage_users(self) -> bool:
+        return self.has_role("admin")
+
+
+class UserRole(db.Model):
+    """One role held by one user."""
+
+    __tablename__ = "user_roles"
+
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
+    role: Mapped[str] = mapped_column(String(16), primary_key=True)
+
+    user: Mapped[User] = relationship(back_populates="role_rows", lazy="raise")
+
+    __table_args__ = (CheckConstraint(f"role IN {_in(ROLES)}", name="role"), Index("ix_user_roles_role", "role"))
+
+
+class Organization(db.Model):
+    """An applicant organization (enterprise, cooperative, institute, household business, individual...)."""
+
+    __tablename__ = "organizations"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(255))
+    tax_code: Mapped[str] = mapped_column(String(16), unique=True)
+    org_type: Mapped[str] = mapped_column(String(32))
+    address: Mapped[str] = mapped_column(String(255))
+    legacy_area: Mapped[str | None] = mapped_column(String(16))
+    legal_rep_name: Mapped[str] = mapped_column(String(255))
+    legal_rep_title: Mapped[str] = mapped_column(String(128), default="")
+    phone: Mapped[str] = mapped_column(String(32), default="")
+    email: Mapped[str] = mapped_column(String(255), default="")
+    website: Mapped[str] = mapped_column(String(255), default="")
+    employees: Mapped[int | None]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    search_text: Mapped[str] = mapped_column(String(600), default="", index=True)
+    version: Mapped[int] = mapped_column(default=1)
+
+    memberships: Mapped[list["Membership"]] = relationship(back_populates="organization", lazy="raise")
+
+    __mapper_args__ = {"version_id_col": version}
+    __table_args__ = (
+        CheckConstraint(f"org_type IN {_in(ORG_TYPES)}", name="org_type"),
+        CheckConstraint(f"legacy_area IS NULL OR legacy_area IN {_in(LEGACY_AREAS)}", name="legacy_area"),
+        Index("ix_organizations_legacy_area", "legacy_area"),
+    )
+
+    def is_member(self, user: User) -> bool:
+        """True when the user acts for this organization (membership must be loaded)."""
+        return user.is_authenticated and user.membership is not None and user.membership.organization_id == self.id
+
+    def can_view(self, user: User) -> bool:
+        return self.is_member(user) or user.is_authenticated and user.is_department
+
+    def can_edit(self, user: User) -> bool:
+        return self.is_member(user) or user.is_authenticated and user.has_role("admin")
+
+    def can_invite(self, user: User) -> bool:
+        return self.is_member(user)
+
+
+class Membership(db.Model):
+    """A user acting for an organization (one organization per user)."""
+
+    __tablename__ = "memberships"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), unique=True)
+    organization_id: Mapped[int] = mapped_column(ForeignKey("organizations.id", ondelete="CASCADE"), index=True)
+    invited_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    user: Mapped[User] = relationship(back_populates="membership", foreign_keys=[user_id], lazy="raise")
+    organization: Mapped[Organization] = relationship(back_populates="memberships", lazy="raise")
+
+
+class LoginAttempt(db.Model):
+    """A login try, kept in the database so throttling holds across worker processes."""
+
+    __tablename__ = "login_attempts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(255))
+    ip_address: Mapped[str] = mapped_column(String(64), default="")
+    succeeded: Mapped[bool] = mapped_column(default=False)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    __table_args__ = (Index("ix_login_attempts_email_created_at", "email", "created_at"),)
+
+
+class AccessToken(db.Model):
+    """A one-time link (email verification, password reset, invitation); only its hash is stored."""
+
+    __tablename__ = "access_tokens"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    purpose: Mapped[str] = mapped_column(String(32))
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    email: Mapped[str] = mapped_column(String(255))
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    organization_id: Mapped[int | None] = mapped_column(ForeignKey("organizations.id", ondelete="CASCADE"))
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    expires_at: Mapped[datetime]
+    used_at: Mapped[datetime | None]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    user: Mapped[User | None] = relationship(foreign_keys=[user_id], lazy="raise")
+    organization: Mapped[Organization | None] = relationship(lazy="raise")
+
+    __table_args__ = (CheckConstraint(f"purpose IN {_in(TOKEN_PURPOSES)}", name="purpose"),)
+
+
+@event.listens_for(User, "before_insert")
+@event.listens_for(User, "before_update")
+def _user_search_text(mapper: object, connection: object, user: User) -> None:
+    user.email = user.email.strip().lower()
+    user.search_text = normalize_search(user.full_name, user.email, user.phone)
+
+
+@event.listens_for(Organization, "before_insert")
+@event.listens_for(Organization, "before_update")
+def _organization_search_text(mapper: object, connection: object, org: Organization) -> None:
+    org.search_text = normalize_search(org.name, org.tax_code, org.address, org.legal_rep_name)

@@ -1,0 +1,31 @@
+"""Administration forms that are not owned by a domain package."""
+
+from flask_babel import lazy_gettext as _l
+from wtforms import EmailField, StringField
+
+from core.forms import VersionedForm, email_address, max_length, optional, required
+
+
+class SettingsForm(VersionedForm):
+    """The agency's names and letterhead lines."""
+
+    agency_name = StringField(_l("Agency name (Vietnamese)"), [required(), max_length(255)])
+    agency_name_en = StringField(_l("Agency name (English)"), [required(), max_length(255)])
+    province_name = StringField(_l("Province (Vietnamese)"), [required(), max_length(128)])
+    province_name_en = StringField(_l("Province (English)"), [required(), max_length(128)])
+    letterhead_authority = StringField(
+        _l("Letterhead, first line (governing authority)"), [required(), max_length(255)]
+    )
+    letterhead_agency = StringField(_l("Letterhead, second line (agency)"), [required(), max_length(255)])
+    document_suffix = StringField(
+        _l("Document number suffix (e.g. SKHCN in 123/QĐ-SKHCN)"), [required(), max_length(32)]
+    )
+    address = StringField(_l("Address"), [optional(), max_length(255)])
+    phone = StringField(_l("Phone"), [optional(), max_length(64)])
+    email = EmailField(_l("Email"), [optional(), email_address(), max_length(255)])
+
+    def to_data(self) -> dict:
+        """The settings' fields, trimmed."""
+        return {name: (self[name].data or "").strip() for name in (
+            "agency_name", "agency_name_en", "province_name", "province_name_en", "letterhead_authority",
+            "letterhead_agency", "document_suffix", "address", "phone", "email")}  # fmt: skip

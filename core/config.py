@@ -1,0 +1,75 @@
+"""Configuration: defaults here, overridden by instance/config.py, then by environment variables."""
+
+import os
+
+ENV_KEYS = (
+    "DATABASE_URL",
+    "SECRET_KEY",
+    "MAIL_SERVER",
+    "MAIL_PORT",
+    "MAIL_USERNAME",
+    "MAIL_PASSWORD",
+    "MAIL_USE_TLS",
+    "MAIL_USE_SSL",
+    "MAIL_DEFAULT_SENDER",
+    "SERVER_NAME",
+    "PREFERRED_URL_SCHEME",
+    "DEMO_MODE",
+)
+INT_KEYS = {"MAIL_PORT"}
+BOOL_KEYS = {"MAIL_USE_TLS", "MAIL_USE_SSL", "DEMO_MODE"}
+
+
+class Defaults:
+    """Safe production defaults; development and tests relax what they must."""
+
+    SECRET_KEY: str | None = None
+    SQLALCHEMY_DATABASE_URI: str | None = None  # set from DATABASE_URL or instance/app.db
+    SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
+    WTF_CSRF_TIME_LIMIT = None  # tokens live as long as the session
+    MAX_CONTENT_LENGTH = 20 * 1024 * 1024
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE = True
+    REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+    REMEMBER_COOKIE_SECURE = True
+    BABEL_DEFAULT_LOCALE = "vi"
+    BABEL_DEFAULT_TIMEZONE = "Asia/Ho_Chi_Minh"
+    LANGUAGES = ("vi", "en")
+    BOOTSTRAP_SERVE_LOCAL = True
+    MAIL_SERVER = "localhost"
+    MAIL_PORT = 25
+    MAIL_DEFAULT_SENDER = "no-reply@skhcn.tayninh.gov.vn"
+    PASSWORD_HASH_METHOD = "pbkdf2:sha256:600000"
+    LOGIN_MAX_FAILURES = 5
+    LOGIN_WINDOW_MINUTES = 15
+    TOKEN_HOURS = {"verify_email": 48, "reset_password": 2, "invitation": 168}
+    OUTBOX_MAX_ATTEMPTS = 6
+    OUTBOX_BACKOFF_SECONDS = 60
+    PAGE_SIZE = 25
+    DEMO_MODE = False
+
+
+def from_environment() -> dict:
+    """Read the recognised environment variables into config keys."""
+    found: dict = {}
+    for key in ENV_KEYS:
+        if key not in os.environ:
+            continue
+        value: object = os.environ[key]
+        if key in INT_KEYS:
+            value = int(str(value))
+        elif key in BOOL_KEYS:
+            value = str(value).lower() in {"1", "true", "yes", "on"}
+        found["SQLALCHEMY_DATABASE_URI" if key == "DATABASE_URL" else key] = value
+    return found
+
+
+def normalize_database_url(url: str) -> str:
+    """Use psycopg 3 for postgresql:// URLs."""
+    if url.startswith("postgres://"):
+        url = "postgresql://" + url[len("postgres://") :]
+    if url.startswith("postgresql://"):
+        url = "postgresql+psycopg://" + url[len("postgresql://") :]
+    return url

@@ -1,0 +1,134 @@
+"""Form plumbing shared by every package: translated WTForms messages and a VND money field."""
+
+from flask_babel import gettext, ngettext
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import Field, HiddenField, StringField
+from wtforms.validators import DataRequired, Email, InputRequired, Length, NumberRange, Optional
+
+from core.formatting import format_money, parse_money
+
+# WTForms' own messages that our forms can show; listed so that extraction puts them in our catalog.
+WTFORMS_MESSAGES = (
+    _l("This field is required."),
+    _l("Not a valid choice."),
+    _l("Not a valid integer value."),
+    _l("Not a valid datetime value."),
+    _l("Not a valid date value."),
+    _l("Invalid email address."),
+    _l("Field must be equal to %(other_name)s."),
+    _l("Invalid input."),
+    _l("Invalid value, must be one of: %(values)s."),
+)
+
+
+class _BabelTranslations:
+    """Route WTForms' built-in messages through our Flask-Babel catalog."""
+
+    def gettext(self, string: str) -> str:
+        return gettext(string)
+
+    def ngettext(self, singular: str, plural: str, n: int) -> str:
+        return ngettext(singular, plural, n)
+
+
+class BaseForm(FlaskForm):
+    """FlaskForm with translated built-in messages."""
+
+    class Meta:
+        def get_translations(self, form: object) -> _BabelTranslations:
+            return _BabelTranslations()
+
+
+class VersionedForm(BaseForm):
+    """A form that carries the record's version so that a stale save is detected."""
+
+    version = HiddenField()
+
+
+def required() -> DataRequired:
+    """A required field, with a translated message."""
+    return DataRequired(message=_l("This field is required."))
+
+
+def input_required() -> InputRequired:
+    """A required field that accepts 0, with a translated message."""
+    return InputRequired(message=_l("This field is required."))
+
+
+def email_address() -> Email:
+    """A syntactically valid email address (no DNS lookup)."""
+    return Email(message=_l("Enter a valid email address."), check_deliverability=False)
+
+
+def max_length(n: int) -> Length:
+    """At most n characters."""
+    return Length(max=n, message=_l("At most %(max)d characters.", max=n))
+
+
+def at_least(n: int) -> NumberRange:
+    """A number not below n."""
+    return NumberRange(min=n, message=_l("Must be at least %(min)s.", min=n))
+
+
+optional = Optional
+
+
+class MoneyField(StringField):
+    """Integer VND; accepts 1.234.567, 1234567 and 1,234,567; shows 1.234.567 ₫ style grouping."""
+
+    def _value(self) -> str:
+        if self.raw_data:
+            return self.raw_data[0]
+        return format_money(self.data).replace(" ₫", "") if self.data is not None else ""
+
+    def process_formdata(self, valuelist: list[str]) -> None:
+        self.data = None
+        if valuelist and valuelist[0].strip():
+            try:
+                self.data = parse_money(valuelist[0])
+            except ValueError:
+                raise ValueError(gettext("Enter an amount in VND, for example 1.234.567.")) from None
+
+
+def field_values(form: BaseForm, names: tuple[str, ...]) -> dict:
+    """The named fields' data; text fields left out of the request count as empty text, not None."""
+    values = {}
+    for name in names:
+        field = form[name]
+        is_text = isinstance(field, StringField) and not isinstance(field, MoneyField)
+        values[name] = "" if field.data is None and is_text else field.data
+    return values
+
+
+def field_errors_from(form: BaseForm, error: Exception) -> None:
+    """Attach a DomainError's message to the named field (or the form) so the page shows it in place."""
+    field: Field | None = getattr(form, getattr(error, "field", None) or "", None)
+    message = getattr(error, "message", str(error))
+    if field is not None:
+        field.errors = [*field.errors, message]
+    else:
+        form.form_errors.append(message)
+
+
+def check_version(record: object, form: VersionedForm) -> None:
+    """Refuse a save made from a form loaded before the record's last change."""
+    from core.errors import StaleObjectError
+
+    if str(record.version) != (form.version.data or "").strip():
+        raise StaleObjectError(
+            gettext("Someone else saved this record after you opened it. Compare the values below, then save again.")
+        )
+
+
+def stale_differences(form: VersionedForm, record: object, fields: tuple[str, ...]) -> list[tuple[str, str, str]]:
+    """(label, saved value, your value) for fields that differ; re-arms the form to overwrite on the next save."""
+    rows = []
+    for name in fields:
+        theirs, yours = getattr(record, name), form[name].data
+        if (theirs or "") != (yours or ""):
+            rows.append(
+                (str(form[name].label.text), "" if theirs is None else str(theirs), "" if yours is None else str(yours))
+            )
+    form.version.data = str(record.version)
+    return rows

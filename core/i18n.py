@@ -1,0 +1,57 @@
+"""Language selection and the template filters for money, dates and bilingual reference data."""
+
+from flask import Flask, current_app, session
+from flask_babel import get_locale
+from flask_login import current_user
+
+from core import formatting
+
+
+def select_locale() -> str:
+    """The user's saved language, else the session's choice, else Vietnamese."""
+    languages = current_app.config["LANGUAGES"]
+    if current_user and current_user.is_authenticated and current_user.locale in languages:
+        return current_user.locale
+    chosen = session.get("locale")
+    return chosen if chosen in languages else current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+def localized(obj: object, field: str) -> str:
+    """obj.<field>_en in English when it is filled, else the Vietnamese obj.<field>."""
+    if str(get_locale()) == "en":
+        english = getattr(obj, f"{field}_en", None)
+        if english:
+            return english
+    return getattr(obj, field) or ""
+
+
+def register_filters(app: Flask) -> None:
+    """Template filters: money, date, datetime, long_date, tr, status_label."""
+    app.add_template_filter(formatting.format_money, "money")
+    app.add_template_filter(formatting.format_date, "date")
+    app.add_template_filter(formatting.format_datetime, "datetime")
+    app.add_template_filter(formatting.format_long_date, "long_date")
+    app.add_template_filter(localized, "tr")
+    app.add_template_filter(status_label, "status_label")
+
+
+def register_template_globals(app: Flask) -> None:
+    """Every template sees the agency settings and the current language."""
+    from core.models import AgencySettings
+
+    @app.context_processor
+    def inject() -> dict:
+        return {"agency": AgencySettings.current(), "current_locale": str(get_locale())}
+
+
+STATUS_LABELS: dict[str, object] = {}
+
+
+def register_status_labels(kind: str, labels: dict[str, object]) -> None:
+    """Let a package declare the translated labels of one kind of record's states."""
+    STATUS_LABELS.update({f"{kind}:{state}": label for state, label in labels.items()})
+
+
+def status_label(status: str | None, kind: str) -> str:
+    """The translated label of a state of a kind of record: {{ call.status|status_label('call') }}."""
+    return str(STATUS_LABELS.get(f"{kind}:{status}", status or ""))

@@ -1,0 +1,94 @@
+"""Core records: the audit log, the mail outbox and the agency settings."""
+
+from datetime import datetime
+
+from sqlalchemy import CheckConstraint, Index, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from core.extensions import db
+from core.formatting import utcnow
+
+
+class AuditEvent(db.Model):
+    """One thing somebody did: who, what, to which record, from/to state, comment, when, from where."""
+
+    __tablename__ = "audit_events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    actor_id: Mapped[int | None] = mapped_column(index=True)  # no FK: core knows no users table
+    actor_label: Mapped[str] = mapped_column(String(255), default="")
+    action: Mapped[str] = mapped_column(String(64))
+    object_type: Mapped[str] = mapped_column(String(64))
+    object_id: Mapped[int | None]
+    from_state: Mapped[str | None] = mapped_column(String(32))
+    to_state: Mapped[str | None] = mapped_column(String(32))
+    comment: Mapped[str] = mapped_column(Text, default="")
+    ip_address: Mapped[str | None] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+
+    __table_args__ = (Index("ix_audit_events_object", "object_type", "object_id"),)
+
+
+OUTBOX_STATUSES = ("pending", "sending", "sent", "dead")
+
+
+class OutboxMessage(db.Model):
+    """A mail waiting to be delivered by `flask outbox send`; written in the request's transaction."""
+
+    __tablename__ = "outbox_messages"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    recipient: Mapped[str] = mapped_column(String(255))
+    subject: Mapped[str] = mapped_column(String(255))
+    body_text: Mapped[str] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(16), default="pending")
+    attempts: Mapped[int] = mapped_column(default=0)
+    next_attempt_at: Mapped[datetime] = mapped_column(default=utcnow)
+    last_error: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    sent_at: Mapped[datetime | None]
+
+    __table_args__ = (
+        CheckConstraint(f"status IN {OUTBOX_STATUSES}", name="status"),
+        Index("ix_outbox_messages_due", "status", "next_attempt_at"),
+    )
+
+
+class AgencySettings(db.Model):
+    """The agency's names and letterhead: one row, edited by administrators."""
+
+    __tablename__ = "agency_settings"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    agency_name: Mapped[str] = mapped_column(String(255))
+    agency_name_en: Mapped[str] = mapped_column(String(255))
+    province_name: Mapped[str] = mapped_column(String(128))
+    province_name_en: Mapped[str] = mapped_column(String(128))
+    letterhead_authority: Mapped[str] = mapped_column(String(255))
+    letterhead_agency: Mapped[str] = mapped_column(String(255))
+    document_suffix: Mapped[str] = mapped_column(String(32))
+    address: Mapped[str] = mapped_column(String(255), default="")
+    phone: Mapped[str] = mapped_column(String(64), default="")
+    email: Mapped[str] = mapped_column(String(255), default="")
+    version: Mapped[int] = mapped_column(default=1)
+
+    __mapper_args__ = {"version_id_col": version}
+
+    DEFAULTS = {
+        "agency_name": "Sở Khoa học và Công nghệ tỉnh Tây Ninh",
+        "agency_name_en": "Department of Science and Technology of Tay Ninh Province",
+        "province_name": "Tây Ninh",
+        "province_name_en": "Tay Ninh",
+        "letterhead_authority": "UBND TỈNH TÂY NINH",
+        "letterhead_agency": "SỞ KHOA HỌC VÀ CÔNG NGHỆ",
+        "document_suffix": "SKHCN",
+        "address": "Phường Long An, tỉnh Tây Ninh",
+        "phone": "",
+        "email": "skhcn@tayninh.gov.vn",
+    }
+
+    @classmethod
+    def current(cls) -> "AgencySettings":
+        """The settings row; an unsaved row of defaults when none exists yet."""
+        row = db.session.execute(db.select(cls).limit(1)).scalar_one_or_none()
+        return row if row is not None else cls(**cls.DEFAULTS)

@@ -1,0 +1,8 @@
+# Local configuration for development (`make run` copies this to instance/config.py with a fresh SECRET_KEY).
+# In production set SECRET_KEY, DATABASE_URL and MAIL_* in the environment instead and leave the cookie flags on.
+SECRET_KEY = "change-me"
+SESSION_COOKIE_SECURE = False  # development serves plain http://127.0.0.1:5000
+REMEMBER_COOKIE_SECURE = False
+DEMO_MODE = True  # shows the demo accounts on the login page
+MAIL_SERVER = "localhost"
+MAIL_PORT = 8025

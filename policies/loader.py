@@ -1,0 +1,64 @@
+"""Loading of the reference data in policies/data/*.yaml: idempotent, never overwrites an administrator's edits."""
+
+from pathlib import Path
+
+import yaml
+from sqlalchemy import select
+
+from core.extensions import db
+from policies.models import PriorityItem, Regime, RegimeCondition, Sector, SupportCategory
+
+DATA = Path(__file__).resolve().parent / "data"
+REGIME_FIELDS = (
+    "title", "title_en", "legal_basis", "legal_basis_en", "issued_on", "effective_from", "start_year", "end_year",
+    "is_current", "figures_illustrative", "description", "description_en",
+)  # fmt: skip
+
+
+def _read(name: str) -> dict:
+    with open(DATA / name, encoding="utf-8") as handle:
+        return yaml.safe_load(handle)
+
+
+def load_reference_data() -> dict[str, int]:
+    """Insert the regimes, categories, conditions, sectors and priority items that are missing; count them."""
+    added = {"regimes": 0, "categories": 0, "conditions": 0, "sectors": 0, "items": 0}
+    for spec in _read("regimes.yaml")["regimes"]:
+        regime = db.session.execute(select(Regime).where(Regime.code == spec["code"])).scalar_one_or_none()
+        if regime is None:
+            regime = Regime(code=spec["code"], **{k: spec.get(k) for k in REGIME_FIELDS if k in spec})
+            db.session.add(regime)
+            db.session.flush()
+            added["regimes"] += 1
+        known = set(
+            db.session.execute(select(SupportCategory.code).where(SupportCategory.regime_id == regime.id)).scalars()
+        )
+        for order, cat in enumerate(spec.get("categories", []), start=1):
+            if cat["code"] not in known:
+                db.session.add(SupportCategory(regime_id=regime.id, sort_order=order, illustrative=True, **cat))
+                added["categories"] += 1
+        known = set(
+            db.session.execute(select(RegimeCondition.code).where(RegimeCondition.regime_id == regime.id)).scalars()
+        )
+        for order, cond in enumerate(spec.get("conditions", []), start=1):
+            if cond["code"] not in known:
+                db.session.add(RegimeCondition(regime_id=regime.id, sort_order=order, **cond))
+                added["conditions"] += 1
+    for spec in _read("sectors.yaml")["sectors"]:
+        sector = db.session.execute(select(Sector).where(Sector.number == spec["number"])).scalar_one_or_none()
+        if sector is None:
+            sector = Sector(number=spec["number"], heading=spec["heading"], name=spec["name"], name_en=spec["name_en"])
+            db.session.add(sector)
+            db.session.flush()
+            added["sectors"] += 1
+        known_numbers = set(
+            db.session.execute(select(PriorityItem.number).where(PriorityItem.sector_id == sector.id)).scalars()
+        )
+        for number, item in enumerate(spec["items"], start=1):
+            if number not in known_numbers:
+                db.session.add(
+                    PriorityItem(sector_id=sector.id, number=number, text=item["text"], text_en=item["text_en"])
+                )
+                added["items"] += 1
+    db.session.flush()
+    return added

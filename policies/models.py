@@ -1,0 +1,277 @@
+"""Policy regimes, support categories, conditions, sectors and priority items, and calls."""
+
+from datetime import date, datetime
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    CheckConstraint,
+    Column,
+    ForeignKey,
+    Index,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+    event,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from core.extensions import db
+from core.formatting import utcnow
+from core.i18n import register_status_labels
+from core.text import normalize_search
+from core.workflow import Transition, TransitionTable
+
+RULE_KINDS = {"rate_cap": _l("Percentage of eligible cost, with a cap"), "fixed": _l("Fixed amount")}
+CONDITION_KINDS = {
+    "requirement": _l("Requirement"),
+    "limit_per_year": _l("Limit of supported contents per applicant per year"),
+    "exclusion": _l("Exclusion"),
+}
+
+
+class Regime(db.Model):
+    """A policy regime: a provincial resolution under which support is given."""
+
+    __tablename__ = "regimes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(32), unique=True)
+    title: Mapped[str] = mapped_column(Text)
+    title_en: Mapped[str] = mapped_column(Text, default="")
+    legal_basis: Mapped[str] = mapped_column(Text, default="")
+    legal_basis_en: Mapped[str] = mapped_column(Text, default="")
+    issued_on: Mapped[date | None]
+    effective_from: Mapped[date | None]
+    start_year: Mapped[int]
+    end_year: Mapped[int]
+    is_current: Mapped[bool] = mapped_column(default=False)
+    figures_illustrative: Mapped[bool] = mapped_column(default=True)
+    description: Mapped[str] = mapped_column(Text, default="")
+    description_en: Mapped[str] = mapped_column(Text, default="")
+    version: Mapped[int] = mapped_column(default=1)
+
+    categories: Mapped[list["SupportCategory"]] = relationship(
+        back_populates="regime", lazy="raise", order_by="SupportCategory.sort_order", cascade="all, delete-orphan"
+    )
+    conditions: Mapped[list["RegimeCondition"]] = relationship(
+        back_populates="regime", lazy="raise", order_by="RegimeCondition.sort_order", cascade="all, delete-orphan"
+    )
+
+    __mapper_args__ = {"version_id_col": version}
+    __table_args__ = (CheckConstraint("end_year >= start_year", name="years"),)
+
+
+class SupportCategory(db.Model):
+    """A content of support (nội dung hỗ trợ) with its rule: rate of eligible cost and cap, or a fixed amount."""
+
+    __tablename__ = "support_categories"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    regime_id: Mapped[int] = mapped_column(ForeignKey("regimes.id", ondelete="CASCADE"), index=True)
+    code: Mapped[str] = mapped_column(String(32))
+    name: Mapped[str] = mapped_column(String(255))
+    name_en: Mapped[str] = mapped_column(String(255), default="")
+    description: Mapped[str] = mapped_column(Text, default="")
+    description_en: Mapped[str] = mapped_column(Text, default="")
+    rule_kind: Mapped[str] = mapped_column(String(16))
+    rate_percent: Mapped[int | None]
+    cap_vnd: Mapped[int | None] = mapped_column(BigInteger)
+    fixed_amount_vnd: Mapped[int | None] = mapped_column(BigInteger)
+    eligible_types: Mapped[list[str]] = mapped_column(JSON, default=list)
+    illustrative: Mapped[bool] = mapped_column(default=True)
+    sort_order: Mapped[int] = mapped_column(default=0)
+    version: Mapped[int] = mapped_column(default=1)
+
+    regime: Mapped[Regime] = relationship(back_populates="categories", lazy="raise")
+
+    __mapper_args__ = {"version_id_col": version}
+    __table_args__ = (
+        UniqueConstraint("regime_id", "code"),
+        CheckConstraint(
+            "(rule_kind = 'rate_cap' AND rate_percent BETWEEN 1 AND 100 AND cap_vnd > 0)"
+            " OR (rule_kind = 'fixed' AND fixed_amount_vnd > 0)",
+            name="rule",
+        ),
+    )
+
+    def max_support(self, eligible_cost: int) -> int:
+        """The most this category may give for an eligible cost, in VND."""
+        if self.rule_kind == "fixed":
+            return int(self.fixed_amount_vnd or 0)
+        return min(eligible_cost * int(self.rate_percent or 0) // 100, int(self.cap_vnd or 0))
+
+
+class RegimeCondition(db.Model):
+    """A regime-wide condition (located in the province, counterpart funds, at most N contents a year...)."""
+
+    __tablename__ = "regime_conditions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    regime_id: Mapped[int] = mapped_column(ForeignKey("regimes.id", ondelete="CASCADE"), index=True)
+    code: Mapped[str] = mapped_column(String(48))
+    kind: Mapped[str] = mapped_column(String(24))
+    text: Mapped[str] = mapped_column(Text)
+    text_en: Mapped[str] = mapped_column(Text, default="")
+    value: Mapped[int | None]
+    sort_order: Mapped[int] = mapped_column(default=0)
+    version: Mapped[int] = mapped_column(default=1)
+
+    regime: Mapped[Regime] = relationship(back_populates="conditions", lazy="raise")
+
+    __mapper_args__ = {"version_id_col": version}
+    __table_args__ = (
+        UniqueConstraint("regime_id", "code"),
+        CheckConstraint("kind IN ('requirement', 'limit_per_year', 'exclusion')", name="kind"),
+        CheckConstraint("kind != 'limit_per_year' OR value >= 1", name="limit_value"),
+    )
+
+
+class Sector(db.Model):
+    """A sector of Plan 1821 (lĩnh vực) with its priority items."""
+
+    __tablename__ = "sectors"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    number: Mapped[int] = mapped_column(unique=True)
+    heading: Mapped[str] = mapped_column(String(255), default="")
+    name: Mapped[str] = mapped_column(String(255))
+    name_en: Mapped[str] = mapped_column(String(255), default="")
+    version: Mapped[int] = mapped_column(default=1)
+
+    items: Mapped[list["PriorityItem"]] = relationship(
+        back_populates="sector", lazy="raise", order_by="PriorityItem.number", cascade="all, delete-orphan"
+    )
+
+    __mapper_args__ = {"version_id_col": version}
+
+
+class PriorityItem(db.Model):
+    """A priority item of a sector, in the plan's official words."""
+
+    __tablename__ = "priority_items"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    sector_id: Mapped[int] = mapped_column(ForeignKey("sectors.id", ondelete="CASCADE"), index=True)
+    number: Mapped[int]
+    text: Mapped[str] = mapped_column(Text)
+    text_en: Mapped[str] = mapped_column(Text, default="")
+
+    sector: Mapped[Sector] = relationship(back_populates="items", lazy="raise")
+
+    __table_args__ = (UniqueConstraint("sector_id", "number"),)
+
+
+call_categories = Table(
+    "call_categories",
+    db.metadata,
+    Column("call_id", ForeignKey("calls.id", ondelete="CASCADE"), primary_key=True),
+    Column("category_id", ForeignKey("support_categories.id", ondelete="CASCADE"), primary_key=True),
+)
+call_sectors = Table(
+    "call_sectors",
+    db.metadata,
+    Column("call_id", ForeignKey("calls.id", ondelete="CASCADE"), primary_key=True),
+    Column("sector_id", ForeignKey("sectors.id", ondelete="CASCADE"), primary_key=True),
+)
+
+CALL_STATES = {"draft": _l("Draft"), "open": _l("Published"), "closed": _l("Closed")}
+register_status_labels("call", CALL_STATES)
+CALL_PHASES = {
+    "draft": _l("Draft"),
+    "upcoming": _l("Opens soon"),
+    "open": _l("Open for applications"),
+    "closed": _l("Closed"),
+}
+register_status_labels("call_phase", CALL_PHASES)
+CALL_MANAGERS = frozenset({"staff", "admin"})
+CALL_TRANSITIONS: TransitionTable = {
+    ("draft", "open"): Transition(CALL_MANAGERS, _l("Publish")),
+    ("open", "closed"): Transition(CALL_MANAGERS, _l("Close now"), comment_required=True),
+    ("closed", "open"): Transition(CALL_MANAGERS, _l("Reopen"), comment_required=True),
+}
+
+
+class Call(db.Model):
+    """A call for applications (đợt tiếp nhận hồ sơ) under a regime."""
+
+    __tablename__ = "calls"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    regime_id: Mapped[int] = mapped_column(ForeignKey("regimes.id", ondelete="RESTRICT"), index=True)
+    code: Mapped[str] = mapped_column(String(32), unique=True)
+    title: Mapped[str] = mapped_column(String(255))
+    title_en: Mapped[str] = mapped_column(String(255), default="")
+    year: Mapped[int] = mapped_column(index=True)
+    status: Mapped[str] = mapped_column(String(16), default="draft", index=True)
+    opens_at: Mapped[datetime]
+    closes_at: Mapped[datetime | None]  # None: a rolling call, decided in batches
+    budget_vnd: Mapped[int] = mapped_column(BigInteger)
+    guidance: Mapped[str] = mapped_column(Text, default="")
+    guidance_en: Mapped[str] = mapped_column(Text, default="")
+    search_text: Mapped[str] = mapped_column(String(600), default="", index=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    version: Mapped[int] = mapped_column(default=1)
+
+    regime: Mapped[Regime] = relationship(lazy="raise")
+    categories: Mapped[list[SupportCategory]] = relationship(
+        secondary=call_categories, lazy="raise", order_by=SupportCategory.sort_order
+    )
+    sectors: Mapped[list[Sector]] = relationship(secondary=call_sectors, lazy="raise", order_by=Sector.number)
+    documents: Mapped[list["CallDocument"]] = relationship(
+        back_populates="call", lazy="raise", order_by="CallDocument.position", cascade="all, delete-orphan"
+    )
+
+    __mapper_args__ = {"version_id_col": version}
+    __table_args__ = (
+        CheckConstraint("status IN ('draft', 'open', 'closed')", name="status"),
+        CheckConstraint("closes_at IS NULL OR closes_at > opens_at", name="dates"),
+        CheckConstraint("budget_vnd >= 0", name="budget"),
+        Index("ix_calls_status_closes_at", "status", "closes_at"),
+    )
+
+    @property
+    def is_rolling(self) -> bool:
+        return self.closes_at is None
+
+    def phase(self, now: datetime | None = None) -> str:
+        """draft, upcoming, open or closed, as the public sees it now."""
+        now = now or utcnow()
+        if self.status == "draft":
+            return "draft"
+        if self.status == "closed" or (self.closes_at is not None and now >= self.closes_at):
+            return "closed"
+        return "upcoming" if now < self.opens_at else "open"
+
+    def is_accepting(self, now: datetime | None = None) -> bool:
+        """True while applications may be submitted."""
+        return self.phase(now) == "open"
+
+    def can_view(self, user: object) -> bool:
+        """Published calls are public; drafts only for department staff."""
+        return self.status != "draft" or bool(getattr(user, "is_authenticated", False) and user.is_department)
+
+    def can_edit(self, user: object) -> bool:
+        return bool(getattr(user, "is_authenticated", False) and user.has_role(*CALL_MANAGERS))
+
+
+class CallDocument(db.Model):
+    """One entry of a call's required-documents checklist."""
+
+    __tablename__ = "call_documents"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    call_id: Mapped[int] = mapped_column(ForeignKey("calls.id", ondelete="CASCADE"), index=True)
+    position: Mapped[int]
+    name: Mapped[str] = mapped_column(String(255))
+    required: Mapped[bool] = mapped_column(default=True)
+
+    call: Mapped[Call] = relationship(back_populates="documents", lazy="raise")
+
+
+@event.listens_for(Call, "before_insert")
+@event.listens_for(Call, "before_update")
+def _call_search_text(mapper: object, connection: object, call: Call) -> None:
+    call.search_text = normalize_search(call.code, call.title, call.title_en)

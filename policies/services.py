@@ -1,0 +1,168 @@
+"""Rules about calls and reference data: creating, editing, publishing, closing and extending calls."""
+
+from datetime import datetime
+
+from flask_babel import gettext as _
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from core.audit import record_event
+from core.errors import DomainError
+from core.extensions import db
+from core.formatting import utcnow
+from core.text import like_pattern
+from core.workflow import perform_transition
+from policies import signals
+from policies.models import CALL_TRANSITIONS, Call, CallDocument, Regime, Sector, SupportCategory
+
+CALL_FIELDS = (
+    "regime_id",
+    "code",
+    "title",
+    "title_en",
+    "year",
+    "opens_at",
+    "closes_at",
+    "budget_vnd",
+    "guidance",
+    "guidance_en",
+)
+
+
+def _check_call(data: dict, call_id: int | None = None) -> tuple[list[SupportCategory], list[Sector]]:
+    if data["closes_at"] is not None and data["closes_at"] <= data["opens_at"]:
+        raise DomainError(_("The closing time must be after the opening time."), "closes_at")
+    duplicate = select(Call.id).where(Call.code == data["code"])
+    if call_id:
+        duplicate = duplicate.where(Call.id != call_id)
+    if db.session.execute(duplicate).first():
+        raise DomainError(_("Another call already uses this code."), "code")
+    categories = list(
+        db.session.execute(select(SupportCategory).where(SupportCategory.id.in_(data["category_ids"]))).scalars()
+    )
+    if not categories:
+        raise DomainError(_("Choose at least one support category."), "category_ids")
+    if any(c.regime_id != data["regime_id"] for c in categories):
+        raise DomainError(_("Every category must belong to the call's policy regime."), "category_ids")
+    sectors = list(db.session.execute(select(Sector).where(Sector.id.in_(data["sector_ids"]))).scalars())
+    if not sectors:
+        raise DomainError(_("Choose at least one sector."), "sector_ids")
+    return categories, sectors
+
+
+def _sync_documents(call: Call, required: list[str], optional: list[str]) -> None:
+    """Keep checklist rows whose name did not change (later records refer to them), add and drop the rest."""
+    wanted = [(name, True) for name in required] + [(name, False) for name in optional]
+    existing = {doc.name: doc for doc in call.documents}
+    call.documents = []
+    for position, (name, is_required) in enumerate(wanted, start=1):
+        doc = existing.pop(name, None) or CallDocument(name=name)
+        doc.position, doc.required = position, is_required
+        call.documents.append(doc)
+
+
+def create_call(data: dict) -> Call:
+    """Create a draft call."""
+    categories, sectors = _check_call(data)
+    call = Call(**{k: data[k] for k in CALL_FIELDS}, categories=categories, sectors=sectors, documents=[])
+    _sync_documents(call, data["required_documents"], data["optional_documents"])
+    db.session.add(call)
+    db.session.flush()
+    record_event("create", "call", call.id, to_state=call.status)
+    return call
+
+
+def update_call(call: Call, data: dict) -> None:
+    """Save a call's details (the form's version was checked by the caller)."""
+    categories, sectors = _check_call(data, call.id)
+    for key in CALL_FIELDS:
+        setattr(call, key, data[key])
+    call.categories, call.sectors = categories, sectors
+    _sync_documents(call, data["required_documents"], data["optional_documents"])
+    record_event("update", "call", call.id)
+
+
+def transition_call(call: Call, to_state: str, user: object, comment: str = "") -> None:
+    """Publish, close or reopen a call through its transition table."""
+    if to_state == "open" and call.status == "closed" and call.closes_at is not None and call.closes_at <= utcnow():
+        raise DomainError(_("The closing time has passed: extend the call with a new closing time instead."))
+    perform_transition(call, CALL_TRANSITIONS, to_state, user, "call", comment, signals.call_changed)
+
+
+def extend_call(call: Call, new_closes_at: datetime, user: object, comment: str) -> None:
+    """Move the closing time later; a closed call is reopened."""
+    if call.status == "draft":
+        raise DomainError(_("A draft call is edited, not extended."))
+    if call.closes_at is None:
+        raise DomainError(_("A rolling call has no closing time to extend."))
+    if new_closes_at <= max(call.closes_at, utcnow()):
+        raise DomainError(_("The new closing time must be later than the current one and in the future."), "closes_at")
+    old = call.closes_at
+    call.closes_at = new_closes_at
+    record_event(
+        "extend", "call", call.id, comment=f"{old:%Y-%m-%d %H:%M} → {new_closes_at:%Y-%m-%d %H:%M} UTC. {comment}"
+    )
+    if call.status == "closed":
+        perform_transition(call, CALL_TRANSITIONS, "open", user, "call", comment, signals.call_changed)
+
+
+def public_calls(phase: str | None, query: str, page: int, per_page: int) -> object:
+    """Published calls, newest first, optionally only those open now, matching the text."""
+    now = utcnow()
+    statement = (
+        select(Call)
+        .where(Call.status != "draft")
+        .options(selectinload(Call.regime))
+        .order_by(Call.opens_at.desc(), Call.id.desc())
+    )
+    if phase == "open":
+        statement = statement.where(
+            Call.status == "open", Call.opens_at <= now, (Call.closes_at.is_(None)) | (Call.closes_at > now)
+        )
+    if query.strip():
+        statement = statement.where(Call.search_text.like(like_pattern(query), escape="\\"))
+    return db.paginate(statement, page=page, per_page=per_page, error_out=False)
+
+
+def staff_calls(status: str | None, query: str, page: int, per_page: int) -> object:
+    """Every call for the department, filtered by state and text."""
+    statement = (
+        select(Call).options(selectinload(Call.regime)).order_by(Call.year.desc(), Call.opens_at.desc(), Call.id.desc())
+    )
+    if status in ("draft", "open", "closed"):
+        statement = statement.where(Call.status == status)
+    if query.strip():
+        statement = statement.where(Call.search_text.like(like_pattern(query), escape="\\"))
+    return db.paginate(statement, page=page, per_page=per_page, error_out=False)
+
+
+def load_call(call_id: int) -> Call:
+    """A call with everything its page shows, or 404."""
+    return db.one_or_404(
+        select(Call)
+        .where(Call.id == call_id)
+        .options(
+            selectinload(Call.regime).selectinload(Regime.conditions),
+            selectinload(Call.categories),
+            selectinload(Call.sectors).selectinload(Sector.items),
+            selectinload(Call.documents),
+        )
+    )
+
+
+def regimes_with_categories() -> list[Regime]:
+    """All regimes, current first, with categories and conditions loaded."""
+    return list(
+        db.session.execute(
+            select(Regime)
+            .options(selectinload(Regime.categories), selectinload(Regime.conditions))
+            .order_by(Regime.is_current.desc(), Regime.start_year.desc())
+        ).scalars()
+    )
+
+
+def sectors_with_items() -> list[Sector]:
+    """The sectors in order with their priority items."""
+    return list(
+        db.session.execute(select(Sector).options(selectinload(Sector.items)).order_by(Sector.number)).scalars()
+    )

@@ -1,0 +1,147 @@
+"""An application per test, on SQLite by default or on PostgreSQL when TEST_DATABASE_URL is set."""
+
+import os
+import re
+import socket
+from collections.abc import Iterator
+
+import pytest
+from aiosmtpd.controller import Controller
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy import event
+
+from core import create_app
+from core.extensions import db
+
+POSTGRES_URL = os.environ.get("TEST_DATABASE_URL")
+
+
+def make_test_config(database_url: str, **extra: object) -> dict:
+    """The configuration every test app uses."""
+    return {
+        "TESTING": True,
+        "SECRET_KEY": "test-secret",
+        "SQLALCHEMY_DATABASE_URI": database_url,
+        "WTF_CSRF_ENABLED": False,
+        "SESSION_COOKIE_SECURE": False,
+        "REMEMBER_COOKIE_SECURE": False,
+        # A low work factor keeps the suite fast; production's 600,000 is asserted in tests/accounts.
+        "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
+        "MAIL_SERVER": "127.0.0.1",
+        "MAIL_PORT": 1,  # nothing listens: tests that deliver mail start an SMTP server
+        "MAIL_SUPPRESS_SEND": False,
+        "SERVER_NAME": None,
+        **extra,
+    }
+
+
+@pytest.fixture
+def database_url(tmp_path: object) -> str:
+    return POSTGRES_URL or f"sqlite:///{tmp_path}/test.db"
+
+
+@pytest.fixture
+def app(database_url: str) -> Iterator[Flask]:
+    app = create_app(make_test_config(database_url))
+    with app.app_context():
+        db.drop_all()
+        db.create_all()
+        yield app
+        db.session.remove()
+        db.drop_all()
+        db.engine.dispose()
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    return app.test_client()
+
+
+@pytest.fixture
+def reference(app: Flask) -> None:
+    """Regimes, categories, conditions, sectors and priority items loaded."""
+    from policies.loader import load_reference_data
+
+    load_reference_data()
+    db.session.commit()
+
+
+def login(client: FlaskClient, email: str, password: str = "correct-horse-42") -> object:
+    """Log in through the real form."""
+    return client.post("/login", data={"email": email, "password": password}, follow_redirects=False)
+
+
+class Inbox:
+    """Mails received by the local SMTP server."""
+
+    def __init__(self) -> None:
+        self.messages: list[dict] = []
+
+    async def handle_DATA(self, server: object, session: object, envelope: object) -> str:  # noqa: N802 (aiosmtpd API)
+        import email
+
+        parsed = email.message_from_bytes(envelope.content)
+        body = parsed.get_payload(decode=True)
+        if body is None:
+            body = parsed.get_payload(0).get_payload(decode=True)
+        self.messages.append(
+            {
+                "to": envelope.rcpt_tos,
+                "subject": str(email.header.make_header(email.header.decode_header(parsed["Subject"]))),
+                "body": body.decode("utf-8"),
+            }
+        )
+        return "250 OK"
+
+    def links(self) -> list[str]:
+        return [link for m in self.messages for link in re.findall(r"https?://\S+", m["body"])]
+
+
+@pytest.fixture
+def smtp_server(app: Flask) -> Iterator[Inbox]:
+    """A real SMTP server on localhost; the app's mail settings point at it."""
+    inbox = Inbox()
+    port = free_port()
+    controller = Controller(inbox, hostname="127.0.0.1", port=port)
+    controller.start()
+    app.config["MAIL_PORT"] = port
+    from core.extensions import mail
+
+    mail.init_app(app)
+    yield inbox
+    controller.stop()
+
+
+def free_port() -> int:
+    """A TCP port nothing listens on right now."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class QueryCounter:
+    """Counts SQL statements sent while active."""
+
+    def __init__(self) -> None:
+        self.count = 0
+
+    def __call__(self, *args: object, **kwargs: object) -> None:
+        self.count += 1
+
+
+@pytest.fixture
+def count_queries(app: Flask):
+    """Usage: with count_queries() as counter: client.get(...); counter.count"""
+    from contextlib import contextmanager
+
+    @contextmanager
+    def counting() -> Iterator[QueryCounter]:
+        counter = QueryCounter()
+        event.listen(db.engine, "before_cursor_execute", counter)
+        try:
+            yield counter
+        finally:
+            event.remove(db.engine, "before_cursor_execute", counter)
+
+    return counting

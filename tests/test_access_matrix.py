@@ -1,0 +1,154 @@
+"""Every route × every role: a route without a declared expectation fails this test."""
+
+import pytest
+from sqlalchemy import select
+
+from core.extensions import db
+from policies.models import Call, PriorityItem, Regime, RegimeCondition, Sector, SupportCategory
+from tests.conftest import login
+from tests.factories import make_call, make_organization, make_user
+
+ROLES = (
+    "anonymous",
+    "applicant",
+    "other_applicant",
+    "reviewer",
+    "conflicted_reviewer",
+    "staff",
+    "leader",
+    "finance",
+    "admin",
+)
+LOGIN = "login"  # a redirect to the login page
+
+
+def everyone(code: int) -> dict:
+    return dict.fromkeys(ROLES, code)
+
+
+def logged_in(code: int) -> dict:
+    return {**everyone(code), "anonymous": LOGIN}
+
+
+def only(code: int, *roles: str) -> dict:
+    return {**logged_in(403), **dict.fromkeys(roles, code)}
+
+
+ORG_MEMBERS = {**logged_in(404), "applicant": 200, "other_applicant": 200}
+DEPARTMENT = ("staff", "leader", "finance", "admin")
+
+# (method, path template, expectations). Path variables are filled from the fixture's records.
+MATRIX: dict[str, tuple[str, str, dict]] = {
+    "policies.home": ("GET", "/", everyone(200)),
+    "policies.calls": ("GET", "/calls", everyone(200)),
+    "policies.call_detail": ("GET", "/calls/{call_id}", everyone(200)),
+    "policies.support": ("GET", "/support", everyone(200)),
+    "policies.sectors": ("GET", "/sectors", everyone(200)),
+    "policies.guide": ("GET", "/guide", everyone(200)),
+    "policies.manage_calls": ("GET", "/staff/calls", only(200, *DEPARTMENT)),
+    "policies.new_call": ("GET", "/staff/calls/new", only(200, "staff", "admin")),
+    "policies.edit_call": ("GET", "/staff/calls/{call_id}/edit", only(200, "staff", "admin")),
+    "policies.transition_call": ("POST", "/staff/calls/{call_id}/transition/closed", only(302, "staff", "admin")),
+    "policies.extend_call": ("GET", "/staff/calls/{call_id}/extend", only(200, "staff", "admin")),
+    "accounts.register": ("GET", "/register", {**everyone(302), "anonymous": 200}),
+    "accounts.verify_email": ("GET", "/verify/not-a-token", everyone(400)),
+    "accounts.resend_verification": ("GET", "/verify/resend", everyone(200)),
+    "accounts.login": ("GET", "/login", everyone(200)),
+    "accounts.logout": ("POST", "/logout", everyone(302)),
+    "accounts.forgot_password": ("GET", "/password/forgot", everyone(200)),
+    "accounts.reset_password": ("GET", "/password/reset/not-a-token", everyone(400)),
+    "accounts.dashboard": ("GET", "/me", logged_in(200)),
+    "accounts.profile": ("GET", "/profile", logged_in(200)),
+    "accounts.change_password": ("POST", "/profile/password", logged_in(200)),
+    "accounts.organization": ("GET", "/organization", ORG_MEMBERS),
+    "accounts.invite": ("POST", "/organization/invite", {**ORG_MEMBERS, "applicant": 400, "other_applicant": 400}),
+    "accounts.accept_invitation": ("GET", "/invitation/not-a-token", everyone(400)),
+    "accounts.set_language": ("POST", "/language", everyone(400)),
+    "admin.index": ("GET", "/admin/", only(200, "admin")),
+    "admin.users": ("GET", "/admin/users", only(200, "admin")),
+    "admin.user": ("GET", "/admin/users/{user_id}", only(200, "admin")),
+    "admin.settings": ("GET", "/admin/settings", only(200, "admin")),
+    "admin.regimes": ("GET", "/admin/regimes", only(200, "admin")),
+    "admin.regime": ("GET", "/admin/regimes/{regime_id}", only(200, "admin")),
+    "admin.category": ("GET", "/admin/regimes/{regime_id}/categories/{category_id}", only(200, "admin")),
+    "admin.condition": ("GET", "/admin/regimes/{regime_id}/conditions/{condition_id}", only(200, "admin")),
+    "admin.sectors": ("GET", "/admin/sectors", only(200, "admin")),
+    "admin.sector": ("GET", "/admin/sectors/{sector_id}", only(200, "admin")),
+    "admin.priority_item": ("GET", "/admin/sectors/{sector_id}/items/{item_id}", only(200, "admin")),
+    "admin.outbox": ("GET", "/admin/outbox", only(200, "admin")),
+    "admin.audit": ("GET", "/admin/audit", only(200, "admin")),
+}
+# Draft calls are not public: outsiders get 404, the department sees them.
+DRAFT_CALL = ("GET", "/calls/{draft_call_id}", {**everyone(404), **dict.fromkeys(DEPARTMENT, 200)})
+IGNORED = {"static", "bootstrap.static"}
+
+
+def test_every_route_has_an_expectation(app):
+    endpoints = {rule.endpoint for rule in app.url_map.iter_rules()} - IGNORED
+    missing = endpoints - set(MATRIX)
+    assert not missing, f"routes without access expectations: {sorted(missing)}"
+    for endpoint, (_, _, expected) in MATRIX.items():
+        assert set(expected) == set(ROLES), endpoint
+
+
+@pytest.fixture
+def world(app, reference):
+    org = make_organization()
+    other = make_organization()
+    users = {
+        "applicant": make_user("applicant@x.vn", organization=org),
+        "other_applicant": make_user("other@y.vn", organization=other),
+        "reviewer": make_user("reviewer@z.vn", roles=("reviewer",)),
+        "conflicted_reviewer": make_user("conflicted@x.vn", roles=("reviewer",)),
+        "staff": make_user("staff@s.vn", roles=("staff",)),
+        "leader": make_user("leader@s.vn", roles=("leader",)),
+        "finance": make_user("finance@s.vn", roles=("finance",)),
+        "admin": make_user("admin@s.vn", roles=("admin",)),
+    }
+    call = make_call()
+    draft = make_call(status="draft")
+    regime = db.session.get(Regime, call.regime_id)
+    sector = db.session.execute(select(Sector)).scalars().first()
+    db.session.commit()
+    return {
+        "users": users,
+        "ids": {
+            "call_id": call.id,
+            "draft_call_id": draft.id,
+            "user_id": users["applicant"].id,
+            "regime_id": regime.id,
+            "category_id": db.session.execute(select(SupportCategory.id).where(SupportCategory.regime_id == regime.id))
+            .scalars()
+            .first(),
+            "condition_id": db.session.execute(select(RegimeCondition.id).where(RegimeCondition.regime_id == regime.id))
+            .scalars()
+            .first(),
+            "sector_id": sector.id,
+            "item_id": db.session.execute(select(PriorityItem.id).where(PriorityItem.sector_id == sector.id))
+            .scalars()
+            .first(),
+        },
+    }
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_access_matrix(app, world, role):
+    failures = []
+    for endpoint, (method, template, expected) in [*MATRIX.items(), ("draft call", DRAFT_CALL)]:
+        client = app.test_client()
+        if role != "anonymous":
+            assert login(client, world["users"][role].email).status_code == 302
+        path = template.format(**world["ids"])
+        response = client.open(path, method=method)
+        got = response.status_code
+        if got == 302 and response.headers["Location"].startswith("/login"):
+            got = LOGIN
+        if got != expected[role]:
+            failures.append(f"{endpoint} {method} {path}: expected {expected[role]}, got {got}")
+        db.session.rollback()
+        # Transitions change state: restore the open call for the next role.
+        call = db.session.get(Call, world["ids"]["call_id"])
+        if call.status != "open":
+            call.status = "open"
+            db.session.commit()
+    assert not failures, "\n".join(failures)
