@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 FLASK := $(BIN)/flask --app wsgi
 
-.PHONY: run setup test test-sqlite test-postgres lint translations bench clean
+.PHONY: run setup test test-sqlite test-postgres lint translations clean
 
 $(BIN)/activate: requirements.txt requirements-dev.txt
 	$(PY) -m venv $(VENV)
@@ -46,9 +46,6 @@ translations: $(BIN)/activate
 	$(BIN)/pybabel -q extract --ignore-dirs='.* __pycache__ instance build' -F babel.cfg -k _l -k lazy_gettext -o translations/messages.pot .
 	$(BIN)/pybabel -q update -i translations/messages.pot -d translations --no-fuzzy-matching
 	$(BIN)/pybabel -q compile -d translations
-
-bench: $(BIN)/activate
-	$(BIN)/python -m bench.pages
 
 clean:
 	rm -rf $(VENV) build instance/app.db*
