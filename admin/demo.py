@@ -3,6 +3,7 @@
 from datetime import timedelta
 
 import click
+from flask import current_app
 from flask.cli import with_appcontext
 from sqlalchemy import select
 
@@ -12,7 +13,10 @@ from core.extensions import db
 from core.formatting import utcnow
 from core.models import AgencySettings
 from policies.loader import load_reference_data
-from policies.models import Call, CallDocument, Regime, Sector, SupportCategory
+from policies.models import Call, CallDocument, PriorityItem, Regime, Sector, SupportCategory
+from proposals import services as proposals
+from proposals.models import Proposal
+from proposals.queries import load_proposal
 
 DEMO_PASSWORD = "demo-2026-skhcn"
 
@@ -159,6 +163,87 @@ def seed_demo() -> None:
           budget_vnd=8_000_000_000, documents=DOCUMENTS, guidance="Đợt tiếp nhận theo Nghị quyết 03/2021/NQ-HĐND tỉnh Long An.",
           guidance_en="Call under Long An Resolution 03/2021/NQ-HĐND.")  # fmt: skip
     db.session.flush()
+    with current_app.test_request_context():  # mails written to the outbox carry links to the portal
+        for spec in APPLICATIONS:
+            _application(**spec)
+
+
+# A minimal one-page PDF standing in for the scanned documents of the demo applications.
+DEMO_PDF = b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj 2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
+APPLICATIONS = [
+    dict(
+        email="giamdoc@xanhlongan.demo",
+        state="submitted",
+        sector=1,
+        title="Ứng dụng công nghệ sấy lạnh bảo quản rau quả sau thu hoạch",
+        objectives="Giảm tổn thất sau thu hoạch rau quả từ 25% xuống dưới 10%; nâng giá trị sản phẩm xuất khẩu.",
+        technology="Hệ thống sấy lạnh bơm nhiệt 500 kg/mẻ, điều khiển nhiệt độ và độ ẩm tự động.",
+        lines=[
+            ("equipment", "Hệ thống sấy lạnh bơm nhiệt", 600_000_000, 700_000_000),
+            ("training", "Đào tạo vận hành", 40_000_000, 20_000_000),
+        ],
+    ),
+    dict(
+        email="htx.thanhlong@gmail.com",
+        state="needs_supplement",
+        sector=1,
+        title="Nhân rộng mô hình tưới nhỏ giọt tiết kiệm nước cho thanh long",
+        objectives="Nhân rộng mô hình tưới nhỏ giọt cho 30 ha thanh long của xã viên, tiết kiệm 30% nước tưới.",
+        technology="Tưới nhỏ giọt điều khiển theo độ ẩm đất, kết quả nghiên cứu của Viện Cây ăn quả miền Nam.",
+        lines=[
+            ("equipment", "Thiết bị tưới và bộ điều khiển", 450_000_000, 450_000_000),
+            ("labour", "Công lắp đặt", 60_000_000, 60_000_000),
+        ],
+    ),
+    dict(
+        email="nam.ly@cokhitayninh.demo",
+        state="draft",
+        sector=2,
+        title="Đổi mới dây chuyền gia công cơ khí chính xác bằng máy CNC 5 trục",
+        objectives="",
+        technology="",
+        lines=[("equipment", "Máy CNC 5 trục", 1_500_000_000, 2_000_000_000)],
+    ),
+]
+
+
+def _application(email: str, state: str, sector: int, title: str, objectives: str, technology: str,
+                 lines: list[tuple[str, str, int, int]]) -> None:  # fmt: skip
+    """One demo application to TN-2026-02, taken to the given state through the real services."""
+    user = db.session.execute(select(User).where(User.email == email)).scalar_one()
+    call = db.session.execute(select(Call).where(Call.code == "TN-2026-02")).scalar_one()
+    exists = select(Proposal.id).where(Proposal.call_id == call.id, Proposal.title == title)
+    if db.session.execute(exists).first():
+        return
+    organization_id = db.session.execute(
+        select(Membership.organization_id).where(Membership.user_id == user.id)
+    ).scalar()
+    proposal = load_proposal(proposals.start_proposal(call, organization_id, user).id)
+    chosen_sector = next(s for s in proposal.call.sectors if s.number == sector)
+    items = db.session.execute(select(PriorityItem.id).where(PriorityItem.sector_id == chosen_sector.id).limit(2))
+    proposals.apply_draft(proposal, {
+        "title": title, "category_id": proposal.call.categories[0].id, "sector_id": chosen_sector.id,
+        "priority_item_ids": list(items.scalars()), "lead_name": user.full_name, "lead_title": "Kỹ sư",
+        "lead_phone": "", "lead_email": user.email, "objectives": objectives, "necessity": "Đáp ứng nhu cầu sản xuất của địa phương." if objectives else "",
+        "technology": technology, "technology_origin": "Kết quả nghiên cứu đã được nghiệm thu." if technology else "",
+        "place": "Tỉnh Tây Ninh", "duration_months": 12, "effects": "Tăng thu nhập, giảm phát thải." if objectives else "",
+        "replication_plan": "Chuyển giao cho các hộ, doanh nghiệp trong tỉnh." if objectives else "",
+        "work_packages": [{"name": "Mua sắm, lắp đặt thiết bị", "month_from": 1, "month_to": 4, "products": "Thiết bị vận hành"},
+                          {"name": "Vận hành thử, đào tạo, đánh giá", "month_from": 5, "month_to": 12, "products": "Báo cáo đánh giá"}],
+        "products": [{"name": "Mô hình ứng dụng", "unit": "mô hình", "quantity": 1, "quality_target": "Vận hành ổn định"}],
+        "budget_lines": [{"kind": k, "description": d, "support_vnd": s, "counterpart_vnd": c} for k, d, s, c in lines],
+    })  # fmt: skip
+    if state == "draft":
+        return
+    for document in proposal.call.documents:
+        if document.required:
+            proposals.add_file(proposal, document.id, f"{document.position:02d}-ho-so.pdf", DEMO_PDF, user)
+    proposals.submit_proposal(proposal, user)
+    if state == "needs_supplement":
+        staff = db.session.execute(select(User).where(User.email == "chuyenvien@skhcn.demo")).scalar_one()
+        proposals.transition_proposal(proposal, "under_check", staff)
+        proposals.transition_proposal(proposal, "needs_supplement", staff, "Bổ sung 03 báo giá thiết bị tưới.",
+                                      utcnow().date() + timedelta(days=14))  # fmt: skip
 
 
 @click.command("seed-demo")

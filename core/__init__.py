@@ -69,6 +69,7 @@ def _register_packages(app: Flask) -> None:
     import accounts
     import admin
     import policies
+    import proposals
     from core.cli import register_cli
     from core.errors import register_error_handlers
     from core.i18n import register_filters, register_template_globals
@@ -79,5 +80,5 @@ def _register_packages(app: Flask) -> None:
     register_error_handlers(app)
     register_security_headers(app)
     register_cli(app)
-    for package in (accounts, policies, admin):
+    for package in (accounts, policies, proposals, admin):
         package.init_app(app)

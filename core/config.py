@@ -15,6 +15,7 @@ ENV_KEYS = (
     "SERVER_NAME",
     "PREFERRED_URL_SCHEME",
     "DEMO_MODE",
+    "UPLOAD_FOLDER",
 )
 INT_KEYS = {"MAIL_PORT"}
 BOOL_KEYS = {"MAIL_USE_TLS", "MAIL_USE_SSL", "DEMO_MODE"}
@@ -27,7 +28,10 @@ class Defaults:
     SQLALCHEMY_DATABASE_URI: str | None = None  # set from DATABASE_URL or instance/app.db
     SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
     WTF_CSRF_TIME_LIMIT = None  # tokens live as long as the session
-    MAX_CONTENT_LENGTH = 20 * 1024 * 1024
+    MAX_CONTENT_LENGTH = 20 * 1024 * 1024  # a whole request; one uploaded file is held to MAX_UPLOAD_MB
+    MAX_UPLOAD_MB = 10
+    UPLOAD_FOLDER: str | None = None  # instance/uploads unless set (shared storage when several hosts serve)
+    SIMILARITY_THRESHOLD = 0.6  # how alike two applications must be to be listed as possible duplicates
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     SESSION_COOKIE_SECURE = True

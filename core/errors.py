@@ -3,6 +3,7 @@
 from flask import Flask, render_template
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException
 
 
@@ -50,6 +51,14 @@ def register_error_handlers(app: Flask) -> None:
         return render_error(
             400, str(_l("The form has expired or is invalid. Go back, reload the page and submit again."))
         )
+
+    @app.errorhandler(StaleDataError)
+    def stale_data(error: StaleDataError) -> tuple[str, int]:
+        # Two saves raced past the form's version check: the database's version column refused the second.
+        from core.extensions import db
+
+        db.session.rollback()
+        return render_error(409)
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException) -> tuple[str, int]:

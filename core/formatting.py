@@ -1,7 +1,7 @@
 """Formatting of money and dates the Vietnamese way, and parsing of money input."""
 
 import re
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 LOCAL_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
@@ -63,3 +63,13 @@ def format_datetime(value: datetime | None) -> str:
 def format_long_date(value: date) -> str:
     """'ngày 18 tháng 6 năm 2024', the form written on official documents."""
     return f"ngày {value.day} tháng {value.month} năm {value.year}"
+
+
+def add_working_days(start: date, days: int) -> date:
+    """The date `days` working days (Monday to Friday) after start; public holidays are not known here."""
+    current = start
+    while days > 0:
+        current += timedelta(days=1)
+        if current.weekday() < 5:
+            days -= 1
+    return current

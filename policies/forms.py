@@ -145,9 +145,15 @@ class RegimeForm(VersionedForm):
     figures_illustrative = BooleanField(_l("Figures are illustrative (not yet the official ones)"))
     description = TextAreaField(_l("Description (Vietnamese)"), render_kw={"rows": 4})
     description_en = TextAreaField(_l("Description (English)"), render_kw={"rows": 4})
+    supplement_working_days = IntegerField(
+        _l("Working days given to supplement an application"),
+        [input_required(), NumberRange(min=1, max=90, message=_l("Between 1 and 90."))],
+        default=10,
+    )
 
     FIELDS = ("code", "title", "title_en", "legal_basis", "legal_basis_en", "issued_on", "effective_from",
-              "start_year", "end_year", "is_current", "figures_illustrative", "description", "description_en")  # fmt: skip
+              "start_year", "end_year", "is_current", "figures_illustrative", "description", "description_en",
+              "supplement_working_days")  # fmt: skip
 
     def validate_end_year(self, field: IntegerField) -> None:
         if self.start_year.data and field.data is not None and field.data < self.start_year.data:

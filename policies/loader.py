@@ -11,7 +11,7 @@ from policies.models import PriorityItem, Regime, RegimeCondition, Sector, Suppo
 DATA = Path(__file__).resolve().parent / "data"
 REGIME_FIELDS = (
     "title", "title_en", "legal_basis", "legal_basis_en", "issued_on", "effective_from", "start_year", "end_year",
-    "is_current", "figures_illustrative", "description", "description_en",
+    "is_current", "figures_illustrative", "description", "description_en", "supplement_working_days",
 )  # fmt: skip
 
 

@@ -51,6 +51,7 @@ class Regime(db.Model):
     figures_illustrative: Mapped[bool] = mapped_column(default=True)
     description: Mapped[str] = mapped_column(Text, default="")
     description_en: Mapped[str] = mapped_column(Text, default="")
+    supplement_working_days: Mapped[int] = mapped_column(default=10)
     version: Mapped[int] = mapped_column(default=1)
 
     categories: Mapped[list["SupportCategory"]] = relationship(
@@ -61,7 +62,10 @@ class Regime(db.Model):
     )
 
     __mapper_args__ = {"version_id_col": version}
-    __table_args__ = (CheckConstraint("end_year >= start_year", name="years"),)
+    __table_args__ = (
+        CheckConstraint("end_year >= start_year", name="years"),
+        CheckConstraint("supplement_working_days BETWEEN 1 AND 90", name="supplement_days"),
+    )
 
 
 class SupportCategory(db.Model):
@@ -212,6 +216,8 @@ class Call(db.Model):
     guidance: Mapped[str] = mapped_column(Text, default="")
     guidance_en: Mapped[str] = mapped_column(Text, default="")
     search_text: Mapped[str] = mapped_column(String(600), default="", index=True)
+    # The last reference number given to an application of this call, raised by one conditional update.
+    last_proposal_number: Mapped[int] = mapped_column(default=0)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     version: Mapped[int] = mapped_column(default=1)
 

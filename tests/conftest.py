@@ -42,8 +42,8 @@ def database_url(tmp_path: object) -> str:
 
 
 @pytest.fixture
-def app(database_url: str) -> Iterator[Flask]:
-    app = create_app(make_test_config(database_url))
+def app(database_url: str, tmp_path: object) -> Iterator[Flask]:
+    app = create_app(make_test_config(database_url, UPLOAD_FOLDER=str(tmp_path / "uploads")))
     with app.app_context():
         db.drop_all()
         db.create_all()

@@ -7,7 +7,11 @@ from accounts.models import Membership, Organization, User, UserRole
 from accounts.services import hash_password
 from core.extensions import db
 from core.formatting import utcnow
-from policies.models import Call, CallDocument, Regime, Sector, SupportCategory
+from policies.models import Call, CallDocument, PriorityItem, Regime, Sector, SupportCategory
+from policies.services import load_call
+from proposals import services as proposal_services
+from proposals.models import Proposal
+from proposals.queries import load_proposal
 
 PASSWORD = "correct-horse-42"
 _seq = count(1)
@@ -83,3 +87,57 @@ def make_call(regime_code: str = "TN-25/2025", status: str = "open", code: str |
     db.session.add(call)
     db.session.flush()
     return call
+
+
+PDF_BYTES = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
+
+
+def proposal_data(call: Call, **overrides: object) -> dict:
+    """Complete contents for an application to the call (as a form's to_data() gives them)."""
+    call = load_call(call.id)
+    category = next(c for c in call.categories if c.rule_kind == "rate_cap")
+    sector = call.sectors[0]
+    item = db.session.execute(db.select(PriorityItem).where(PriorityItem.sector_id == sector.id)).scalars().first()
+    data = {
+        "title": "Ứng dụng công nghệ tưới nhỏ giọt cho thanh long",
+        "category_id": category.id,
+        "sector_id": sector.id,
+        "priority_item_ids": [item.id],
+        "lead_name": "Trần Thị Bình",
+        "lead_title": "Kỹ sư nông nghiệp",
+        "lead_phone": "0909000000",
+        "lead_email": "binh@example.vn",
+        "objectives": "Nâng cao năng suất thanh long bằng tưới nhỏ giọt tiết kiệm nước",
+        "necessity": "Hạn hán kéo dài",
+        "technology": "Hệ thống tưới nhỏ giọt điều khiển tự động theo độ ẩm đất",
+        "technology_origin": "Kết quả nghiên cứu của Viện Cây ăn quả miền Nam",
+        "place": "Xã Châu Thành, tỉnh Tây Ninh",
+        "duration_months": 12,
+        "effects": "Tiết kiệm 30% nước",
+        "replication_plan": "Nhân rộng cho 50 hộ",
+        "work_packages": [{"name": "Lắp đặt hệ thống", "month_from": 1, "month_to": 3, "products": "Hệ thống 5 ha"}],
+        "products": [{"name": "Mô hình tưới", "unit": "ha", "quantity": 5, "quality_target": "Tiết kiệm 30% nước"}],
+        "budget_lines": [
+            {
+                "kind": "equipment",
+                "description": "Thiết bị tưới",
+                "support_vnd": 200_000_000,
+                "counterpart_vnd": 200_000_000,
+            },
+            {"kind": "labour", "description": "Công lắp đặt", "support_vnd": 50_000_000, "counterpart_vnd": 50_000_000},
+        ],
+    }
+    data.update(overrides)
+    return data
+
+
+def make_proposal(call: Call, user: User, complete: bool = True, **overrides: object) -> Proposal:
+    """A draft application of the user's organization, filled in and with every required document attached."""
+    proposal = proposal_services.start_proposal(call, user.membership.organization_id, user)
+    proposal = load_proposal(proposal.id)
+    if complete:
+        proposal_services.apply_draft(proposal, proposal_data(call, **overrides))
+        for doc in call.documents:
+            proposal_services.add_file(proposal, doc.id, f"{doc.position}-ho-so.pdf", PDF_BYTES, user)
+    db.session.flush()
+    return proposal

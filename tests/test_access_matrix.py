@@ -1,12 +1,14 @@
 """Every route × every role: a route without a declared expectation fails this test."""
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import delete, select, update
 
 from core.extensions import db
 from policies.models import Call, PriorityItem, Regime, RegimeCondition, Sector, SupportCategory
+from proposals.models import Proposal, ProposalFile
+from proposals.services import submit_proposal
 from tests.conftest import login
-from tests.factories import make_call, make_organization, make_user
+from tests.factories import make_call, make_organization, make_proposal, make_user
 
 ROLES = (
     "anonymous",
@@ -37,6 +39,12 @@ def only(code: int, *roles: str) -> dict:
 ORG_MEMBERS = {**logged_in(404), "applicant": 200, "other_applicant": 200}
 DEPARTMENT = ("staff", "leader", "finance", "admin")
 
+
+def proposal_route(member: object, department: object) -> dict:
+    """An application of the applicant's organization: other organizations and reviewers must not learn it exists."""
+    return {**logged_in(404), "applicant": member, **dict.fromkeys(DEPARTMENT, department)}
+
+
 # (method, path template, expectations). Path variables are filled from the fixture's records.
 MATRIX: dict[str, tuple[str, str, dict]] = {
     "policies.home": ("GET", "/", everyone(200)),
@@ -64,6 +72,24 @@ MATRIX: dict[str, tuple[str, str, dict]] = {
     "accounts.invite": ("POST", "/organization/invite", {**ORG_MEMBERS, "applicant": 400, "other_applicant": 400}),
     "accounts.accept_invitation": ("GET", "/invitation/not-a-token", everyone(400)),
     "accounts.set_language": ("POST", "/language", everyone(400)),
+    "proposals.start": ("POST", "/calls/{call_id}/apply", only(302, "applicant", "other_applicant")),
+    "proposals.mine": ("GET", "/applications", only(200, "applicant", "other_applicant")),
+    "proposals.detail": ("GET", "/applications/{proposal_id}", proposal_route(200, 200)),
+    "proposals.edit": ("GET", "/applications/{proposal_id}/edit", proposal_route(200, 403)),
+    "proposals.upload": ("POST", "/applications/{proposal_id}/documents", proposal_route(302, 403)),
+    "proposals.download": ("GET", "/applications/{proposal_id}/documents/{file_id}", proposal_route(200, 200)),
+    "proposals.remove_document": (
+        "POST",
+        "/applications/{proposal_id}/documents/{file_id}/remove",
+        proposal_route(302, 403),
+    ),
+    "proposals.submit": ("GET", "/applications/{proposal_id}/submit", proposal_route(200, 403)),
+    "proposals.transition": ("POST", "/applications/{proposal_id}/transition/withdrawn", proposal_route(302, 403)),
+    "proposals.print_view": ("GET", "/applications/{proposal_id}/print", proposal_route(200, 200)),
+    "proposals.compare": ("GET", "/applications/{proposal_id}/versions", proposal_route(200, 200)),
+    "proposals.queue": ("GET", "/staff/calls/{call_id}/applications", only(200, *DEPARTMENT)),
+    "proposals.check": ("GET", "/staff/applications/{proposal_id}/check", only(200, *DEPARTMENT)),
+    "proposals.checklist": ("POST", "/staff/applications/{proposal_id}/checklist", only(302, "staff", "admin")),
     "admin.index": ("GET", "/admin/", only(200, "admin")),
     "admin.users": ("GET", "/admin/users", only(200, "admin")),
     "admin.user": ("GET", "/admin/users/{user_id}", only(200, "admin")),
@@ -109,6 +135,10 @@ def world(app, reference):
     draft = make_call(status="draft")
     regime = db.session.get(Regime, call.regime_id)
     sector = db.session.execute(select(Sector)).scalars().first()
+    with app.test_request_context():
+        proposal = make_proposal(call, users["applicant"])
+        submit_proposal(proposal, users["applicant"])
+    proposal.status = "needs_supplement"  # editable by its organization, seen by the department
     db.session.commit()
     return {
         "users": users,
@@ -124,6 +154,8 @@ def world(app, reference):
             .scalars()
             .first(),
             "sector_id": sector.id,
+            "proposal_id": proposal.id,
+            "file_id": db.session.execute(select(ProposalFile.id)).scalars().first(),
             "item_id": db.session.execute(select(PriorityItem.id).where(PriorityItem.sector_id == sector.id))
             .scalars()
             .first(),
@@ -146,9 +178,14 @@ def test_access_matrix(app, world, role):
         if got != expected[role]:
             failures.append(f"{endpoint} {method} {path}: expected {expected[role]}, got {got}")
         db.session.rollback()
-        # Transitions change state: restore the open call for the next role.
-        call = db.session.get(Call, world["ids"]["call_id"])
-        if call.status != "open":
-            call.status = "open"
-            db.session.commit()
+        _restore(world["ids"])
     assert not failures, "\n".join(failures)
+
+
+def _restore(ids: dict) -> None:
+    """Transitions and removals change state: put the call, the application and its file back for the next role."""
+    db.session.execute(update(Call).where(Call.id == ids["call_id"]).values(status="open"))
+    db.session.execute(update(Proposal).where(Proposal.id == ids["proposal_id"]).values(status="needs_supplement"))
+    db.session.execute(update(ProposalFile).values(removed_at=None))
+    db.session.execute(delete(Proposal).where(Proposal.id != ids["proposal_id"]))
+    db.session.commit()

@@ -41,3 +41,50 @@ def test_query_budget(app, reference, count_queries, page, rows):
     path, who, budget = PAGES[page]
     used = _measure(app, count_queries, rows, path, who)
     assert used <= budget, f"{page} with {rows} rows used {used} queries (budget {budget})"
+
+
+# Application pages → (path, who, budget), checked at 10 and 1,000 applications in one call of one organization.
+PROPOSAL_PAGES = {
+    "my applications": ("/applications", "an@org.vn", 8),
+    "staff queue": ("/staff/calls/{call_id}/applications?q=thanh+long&sort=support&order=desc", "staff@s.vn", 18),
+    "application page": ("/applications/{proposal_id}", "an@org.vn", 27),
+    "check page": ("/staff/applications/{proposal_id}/check", "staff@s.vn", 30),
+}
+
+
+@pytest.mark.parametrize("page", PROPOSAL_PAGES)
+@pytest.mark.parametrize("rows", [10, 1000])
+def test_application_query_budget(app, reference, count_queries, page, rows):
+    from sqlalchemy import insert
+
+    from core.formatting import utcnow
+    from proposals.models import Proposal
+    from proposals.services import submit_proposal
+    from tests.factories import make_organization, make_proposal
+
+    path, who, budget = PROPOSAL_PAGES[page]
+    make_user("staff@s.vn", roles=("staff",))
+    applicant = make_user("an@org.vn", organization=make_organization())
+    call = make_call(code="TN-2026-01")
+    with app.test_request_context():
+        proposal = make_proposal(call, applicant)
+        submit_proposal(proposal, applicant)
+    now = utcnow()
+    db.session.execute(
+        insert(Proposal),
+        [{"call_id": call.id, "organization_id": applicant.membership.organization_id, "year": call.year,
+          "status": "valid" if i % 3 else "submitted", "sequence": 100 + i, "reference_code": f"TN-2026-01-{100 + i:04d}",
+          "title": f"Ứng dụng thanh long số {i}", "objectives": f"Mục tiêu {i} về tưới tiết kiệm",
+          "search_text": f"tn-2026-01-{100 + i:04d} ung dung thanh long so {i}", "support_total_vnd": i * 1000,
+          "submitted_at": now, "category_id": proposal.category_id, "sector_id": proposal.sector_id}
+         for i in range(rows - 1)],
+    )  # fmt: skip
+    db.session.commit()
+    client = app.test_client()
+    login(client, who)
+    url = path.format(call_id=call.id, proposal_id=proposal.id)
+    client.get(url)
+    db.session.expire_all()
+    with count_queries() as counter:
+        assert client.get(url).status_code == 200
+    assert counter.count <= budget, f"{page} with {rows} applications used {counter.count} queries (budget {budget})"

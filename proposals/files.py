@@ -1,0 +1,88 @@
+"""Uploaded documents: type recognised by content, size limited, stored outside static/ under a random name."""
+
+import hashlib
+import io
+import secrets
+import zipfile
+from pathlib import Path
+
+from flask import abort, current_app
+from flask_babel import gettext as _
+
+from core.errors import DomainError
+
+# extension → the content type it is served with
+ALLOWED_TYPES = {
+    "pdf": "application/pdf",
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "jpg": "image/jpeg",
+    "jpeg": "image/jpeg",
+    "png": "image/png",
+}
+_OOXML_PART = {"docx": "word/document.xml", "xlsx": "xl/workbook.xml"}
+
+
+def detect_type(data: bytes) -> str | None:
+    """The file's real kind from its content: pdf, docx, xlsx, jpg or png; None for anything else."""
+    if data.startswith(b"%PDF-"):
+        return "pdf"
+    if data.startswith(b"\x89PNG\r\n\x1a\n"):
+        return "png"
+    if data.startswith(b"\xff\xd8\xff"):
+        return "jpg"
+    if data.startswith(b"PK\x03\x04"):
+        try:
+            names = set(zipfile.ZipFile(io.BytesIO(data)).namelist())
+        except zipfile.BadZipFile:
+            return None
+        if "[Content_Types].xml" in names:
+            return next((kind for kind, part in _OOXML_PART.items() if part in names), None)
+    return None
+
+
+def check_name(name: str) -> str:
+    """The original file name, refused when it tries to name a path or carries control characters."""
+    name = (name or "").strip()
+    if not name or "/" in name or "\\" in name or ".." in name or any(ord(ch) < 32 for ch in name):
+        raise DomainError(_("The file name is not acceptable: rename the file and upload it again."), "file")
+    if len(name) > 255:
+        raise DomainError(_("The file name is too long (at most 255 characters)."), "file")
+    return name
+
+
+def check_upload(name: str, data: bytes) -> tuple[str, str]:
+    """(original name, content type) of an acceptable upload; 413 when too large, DomainError when refused."""
+    name = check_name(name)
+    limit = current_app.config["MAX_UPLOAD_MB"] * 1024 * 1024
+    if len(data) > limit:
+        abort(413)
+    if not data:
+        raise DomainError(_("The file is empty."), "file")
+    extension = name.rsplit(".", 1)[-1].lower() if "." in name else ""
+    if extension not in ALLOWED_TYPES:
+        raise DomainError(_("Only PDF, DOCX, XLSX, JPG and PNG files are accepted."), "file")
+    actual = detect_type(data)
+    if actual is None or actual != {"jpeg": "jpg"}.get(extension, extension):
+        raise DomainError(_("The file's content does not match its type: only genuine PDF, DOCX, XLSX, JPG and "
+                            "PNG files are accepted."), "file")  # fmt: skip
+    return name, ALLOWED_TYPES[extension]
+
+
+def upload_folder() -> Path:
+    """Where uploads live (instance/uploads unless configured), created when missing."""
+    folder = Path(current_app.config.get("UPLOAD_FOLDER") or Path(current_app.instance_path) / "uploads")
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+def store_bytes(data: bytes) -> tuple[str, str]:
+    """Write the bytes under a new random name; return (stored name, sha256)."""
+    stored_name = secrets.token_hex(16)
+    (upload_folder() / stored_name).write_bytes(data)
+    return stored_name, hashlib.sha256(data).hexdigest()
+
+
+def stored_path(stored_name: str) -> Path:
+    """The path of a stored file (stored names are our own random hex, never a user's text)."""
+    return upload_folder() / stored_name

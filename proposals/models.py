@@ -1,0 +1,299 @@
+"""The application (hồ sơ đề nghị hỗ trợ): its contents, budget, documents, submitted versions and states."""
+
+from datetime import date, datetime
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    CheckConstraint,
+    Column,
+    ForeignKey,
+    Index,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+    event,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from accounts.models import Organization, User
+from core.extensions import db
+from core.formatting import utcnow
+from core.i18n import register_status_labels
+from core.text import normalize_search
+from core.workflow import Transition, TransitionTable, allowed_targets
+from policies.models import Call, CallDocument, PriorityItem, Sector, SupportCategory
+
+PROPOSAL_STATES = {
+    "draft": _l("Draft"),
+    "submitted": _l("Submitted"),
+    "under_check": _l("Being checked"),
+    "needs_supplement": _l("Supplement requested"),
+    "invalid": _l("Invalid"),
+    "valid": _l("Valid"),
+    "withdrawn": _l("Withdrawn"),
+}
+register_status_labels("proposal", PROPOSAL_STATES)
+# The same states in the words an applicant understands, for its status history.
+register_status_labels(
+    "proposal_applicant",
+    {
+        "draft": _l("Being prepared by your organization"),
+        "submitted": _l("Received by the department, waiting to be checked"),
+        "under_check": _l("The department is checking your dossier"),
+        "needs_supplement": _l("The department asks you to supplement your dossier"),
+        "invalid": _l("Your dossier was found invalid"),
+        "valid": _l("Your dossier is valid and goes to the review council"),
+        "withdrawn": _l("Withdrawn by your organization"),
+    },
+)
+# States in which the applicant's organization may still edit the contents.
+EDITABLE_STATES = frozenset({"draft", "needs_supplement"})
+
+APPLICANT = frozenset({"applicant"})
+SCREENERS = frozenset({"staff", "admin"})
+PROPOSAL_TRANSITIONS: TransitionTable = {
+    ("draft", "submitted"): Transition(APPLICANT, _l("Submit")),
+    ("needs_supplement", "submitted"): Transition(APPLICANT, _l("Resubmit")),
+    ("submitted", "under_check"): Transition(SCREENERS, _l("Start checking")),
+    ("under_check", "needs_supplement"): Transition(SCREENERS, _l("Request a supplement"), comment_required=True),
+    ("under_check", "invalid"): Transition(SCREENERS, _l("Declare invalid"), comment_required=True),
+    ("under_check", "valid"): Transition(SCREENERS, _l("Declare valid")),
+    **{
+        (state, "withdrawn"): Transition(APPLICANT, _l("Withdraw"))
+        for state in ("draft", "submitted", "under_check", "needs_supplement", "valid")
+    },
+}
+
+BUDGET_KINDS = {
+    "labour": _l("Labour"),
+    "materials": _l("Materials"),
+    "equipment": _l("Equipment"),
+    "services": _l("Services"),
+    "training": _l("Training"),
+    "other": _l("Other"),
+}
+
+proposal_priority_items = Table(
+    "proposal_priority_items",
+    db.metadata,
+    Column("proposal_id", ForeignKey("proposals.id", ondelete="CASCADE"), primary_key=True),
+    Column("priority_item_id", ForeignKey("priority_items.id", ondelete="RESTRICT"), primary_key=True),
+)
+
+
+def _in(values: dict) -> str:
+    return "(" + ", ".join(f"'{v}'" for v in values) + ")"
+
+
+class Proposal(db.Model):
+    """An organization's application to a call; its contents are edited while a draft or under supplement."""
+
+    __tablename__ = "proposals"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    call_id: Mapped[int] = mapped_column(ForeignKey("calls.id", ondelete="RESTRICT"))
+    organization_id: Mapped[int] = mapped_column(ForeignKey("organizations.id", ondelete="RESTRICT"), index=True)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    checked_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    status: Mapped[str] = mapped_column(String(24), default="draft")
+    sequence: Mapped[int | None]  # number within the call, given at first submission
+    reference_code: Mapped[str | None] = mapped_column(String(48), unique=True)
+    year: Mapped[int]
+
+    title: Mapped[str] = mapped_column(String(500), default="")
+    category_id: Mapped[int | None] = mapped_column(ForeignKey("support_categories.id", ondelete="RESTRICT"))
+    sector_id: Mapped[int | None] = mapped_column(ForeignKey("sectors.id", ondelete="RESTRICT"))
+    lead_name: Mapped[str] = mapped_column(String(255), default="")
+    lead_title: Mapped[str] = mapped_column(String(255), default="")
+    lead_phone: Mapped[str] = mapped_column(String(32), default="")
+    lead_email: Mapped[str] = mapped_column(String(255), default="")
+    objectives: Mapped[str] = mapped_column(Text, default="")
+    necessity: Mapped[str] = mapped_column(Text, default="")
+    technology: Mapped[str] = mapped_column(Text, default="")
+    technology_origin: Mapped[str] = mapped_column(Text, default="")
+    place: Mapped[str] = mapped_column(Text, default="")
+    duration_months: Mapped[int | None]
+    effects: Mapped[str] = mapped_column(Text, default="")
+    replication_plan: Mapped[str] = mapped_column(Text, default="")
+    support_total_vnd: Mapped[int] = mapped_column(BigInteger, default=0)
+    counterpart_total_vnd: Mapped[int] = mapped_column(BigInteger, default=0)
+
+    checked_document_ids: Mapped[list[int]] = mapped_column(JSON, default=list)
+    supplement_request: Mapped[str] = mapped_column(Text, default="")
+    supplement_due_on: Mapped[date | None]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    submitted_at: Mapped[datetime | None]
+    search_text: Mapped[str] = mapped_column(String(1200), default="")
+    version: Mapped[int] = mapped_column(default=1)
+
+    call: Mapped[Call] = relationship(lazy="raise")
+    organization: Mapped[Organization] = relationship(lazy="raise")
+    created_by: Mapped[User | None] = relationship(foreign_keys=[created_by_id], lazy="raise")
+    checked_by: Mapped[User | None] = relationship(foreign_keys=[checked_by_id], lazy="raise")
+    category: Mapped[SupportCategory | None] = relationship(lazy="raise")
+    sector: Mapped[Sector | None] = relationship(lazy="raise")
+    priority_items: Mapped[list[PriorityItem]] = relationship(
+        secondary=proposal_priority_items, lazy="raise", order_by=PriorityItem.number
+    )
+    work_packages: Mapped[list["WorkPackage"]] = relationship(
+        lazy="raise", order_by="WorkPackage.position", cascade="all, delete-orphan"
+    )
+    products: Mapped[list["ExpectedProduct"]] = relationship(
+        lazy="raise", order_by="ExpectedProduct.position", cascade="all, delete-orphan"
+    )
+    budget_lines: Mapped[list["BudgetLine"]] = relationship(
+        lazy="raise", order_by="BudgetLine.position", cascade="all, delete-orphan"
+    )
+    files: Mapped[list["ProposalFile"]] = relationship(
+        lazy="raise", order_by="ProposalFile.id", cascade="all, delete-orphan"
+    )
+
+    __mapper_args__ = {"version_id_col": version}
+    __table_args__ = (
+        CheckConstraint(f"status IN {_in(PROPOSAL_STATES)}", name="status"),
+        CheckConstraint("support_total_vnd >= 0 AND counterpart_total_vnd >= 0", name="totals"),
+        CheckConstraint("duration_months IS NULL OR duration_months BETWEEN 1 AND 120", name="duration"),
+        UniqueConstraint("call_id", "sequence"),
+        Index("ix_proposals_call_status", "call_id", "status"),
+        Index("ix_proposals_org_year", "organization_id", "year"),
+        Index("ix_proposals_search_text", "search_text"),
+        Index("ix_proposals_sector", "sector_id"),
+        Index("ix_proposals_category", "category_id"),
+    )
+
+    @property
+    def total_cost_vnd(self) -> int:
+        return self.support_total_vnd + self.counterpart_total_vnd
+
+    @property
+    def display_code(self) -> str:
+        """The reference code once submitted, else a provisional label."""
+        return self.reference_code or f"#{self.id}"
+
+    @property
+    def active_files(self) -> list["ProposalFile"]:
+        return [f for f in self.files if f.removed_at is None]
+
+    def is_member(self, user: object) -> bool:
+        membership = getattr(user, "membership", None) if getattr(user, "is_authenticated", False) else None
+        return membership is not None and membership.organization_id == self.organization_id
+
+    def can_view(self, user: object) -> bool:
+        """The applicant's organization, and the department once submitted; nobody else learns it exists."""
+        department = bool(getattr(user, "is_authenticated", False) and user.is_department)
+        return self.is_member(user) or (department and self.status != "draft")
+
+    def can_edit(self, user: object) -> bool:
+        """Members of the organization edit the contents while it is a draft or under a supplement request."""
+        return self.status in EDITABLE_STATES and self.is_member(user) and user.has_role("applicant")
+
+    def actions_for(self, user: object) -> list[tuple[str, Transition]]:
+        """The moves this user may make now; the applicant's only on its own organization's application."""
+        return [
+            (to, rule)
+            for to, rule in allowed_targets(PROPOSAL_TRANSITIONS, self.status, user)
+            if rule.roles != APPLICANT or (self.is_member(user) and to != "submitted")
+        ]
+
+    def can_screen(self, user: object) -> bool:
+        """Department staff check the dossier."""
+        return bool(getattr(user, "is_authenticated", False) and user.has_role(*SCREENERS))
+
+
+class WorkPackage(db.Model):
+    """A content of work with its months and products."""
+
+    __tablename__ = "work_packages"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    proposal_id: Mapped[int] = mapped_column(ForeignKey("proposals.id", ondelete="CASCADE"), index=True)
+    position: Mapped[int]
+    name: Mapped[str] = mapped_column(Text)
+    month_from: Mapped[int | None]
+    month_to: Mapped[int | None]
+    products: Mapped[str] = mapped_column(Text, default="")
+
+    __table_args__ = (
+        CheckConstraint("month_to IS NULL OR month_from IS NULL OR month_to >= month_from", name="months"),
+    )
+
+
+class ExpectedProduct(db.Model):
+    """An expected product with its quantity and quality target."""
+
+    __tablename__ = "expected_products"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    proposal_id: Mapped[int] = mapped_column(ForeignKey("proposals.id", ondelete="CASCADE"), index=True)
+    position: Mapped[int]
+    name: Mapped[str] = mapped_column(Text)
+    unit: Mapped[str] = mapped_column(String(64), default="")
+    quantity: Mapped[int | None]
+    quality_target: Mapped[str] = mapped_column(Text, default="")
+
+
+class BudgetLine(db.Model):
+    """A line of the budget: how much comes from the support and how much from counterpart funds."""
+
+    __tablename__ = "budget_lines"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    proposal_id: Mapped[int] = mapped_column(ForeignKey("proposals.id", ondelete="CASCADE"), index=True)
+    position: Mapped[int]
+    kind: Mapped[str] = mapped_column(String(16))
+    description: Mapped[str] = mapped_column(Text)
+    support_vnd: Mapped[int] = mapped_column(BigInteger, default=0)
+    counterpart_vnd: Mapped[int] = mapped_column(BigInteger, default=0)
+
+    __table_args__ = (
+        CheckConstraint(f"kind IN {_in(BUDGET_KINDS)}", name="kind"),
+        CheckConstraint("support_vnd >= 0 AND counterpart_vnd >= 0", name="amounts"),
+    )
+
+
+class ProposalFile(db.Model):
+    """An uploaded document, stored outside static/ under a random name; never changed once stored."""
+
+    __tablename__ = "proposal_files"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    proposal_id: Mapped[int] = mapped_column(ForeignKey("proposals.id", ondelete="CASCADE"), index=True)
+    call_document_id: Mapped[int | None] = mapped_column(ForeignKey("call_documents.id", ondelete="SET NULL"))
+    original_name: Mapped[str] = mapped_column(String(255))
+    stored_name: Mapped[str] = mapped_column(String(64), unique=True)
+    content_type: Mapped[str] = mapped_column(String(128))
+    size_bytes: Mapped[int]
+    sha256: Mapped[str] = mapped_column(String(64))
+    uploaded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    uploaded_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # Removing a document from the dossier only marks it: the versions that listed it keep their history.
+    removed_at: Mapped[datetime | None]
+
+    call_document: Mapped[CallDocument | None] = relationship(lazy="raise")
+
+
+class ProposalVersion(db.Model):
+    """A frozen copy of the application as it was at one submission."""
+
+    __tablename__ = "proposal_versions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    proposal_id: Mapped[int] = mapped_column(ForeignKey("proposals.id", ondelete="CASCADE"))
+    number: Mapped[int]
+    submitted_at: Mapped[datetime] = mapped_column(default=utcnow)
+    submitted_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    snapshot: Mapped[dict] = mapped_column(JSON)
+
+    submitted_by: Mapped[User | None] = relationship(lazy="raise")
+
+    __table_args__ = (UniqueConstraint("proposal_id", "number"),)
+
+
+@event.listens_for(Proposal, "before_insert")
+@event.listens_for(Proposal, "before_update")
+def _proposal_search_text(mapper: object, connection: object, proposal: Proposal) -> None:
+    proposal.search_text = normalize_search(proposal.reference_code, proposal.title, proposal.lead_name)[:1200]

@@ -1,0 +1,145 @@
+"""Read-side of applications: one application with what its pages show, the lists and the staff queue."""
+
+from dataclasses import dataclass
+
+from sqlalchemy import func, or_, select
+from sqlalchemy.orm import selectinload
+
+from accounts.models import Organization
+from core.extensions import db
+from core.models import AuditEvent
+from core.text import like_pattern
+from policies.models import Call, Regime, Sector
+from proposals.models import Proposal, ProposalFile, ProposalVersion
+
+SORTS = {
+    "code": Proposal.sequence,
+    "submitted": Proposal.submitted_at,
+    "title": Proposal.title,
+    "organization": Organization.name,
+    "support": Proposal.support_total_vnd,
+    "status": Proposal.status,
+}
+
+
+def load_proposal(proposal_id: int) -> Proposal:
+    """An application with its call, organization, contents, budget and files loaded, or 404."""
+    return db.one_or_404(
+        select(Proposal)
+        .where(Proposal.id == proposal_id)
+        .options(
+            selectinload(Proposal.call).options(
+                selectinload(Call.documents),
+                selectinload(Call.categories),
+                selectinload(Call.sectors).selectinload(Sector.items),
+                selectinload(Call.regime).selectinload(Regime.conditions),
+            ),
+            selectinload(Proposal.organization),
+            selectinload(Proposal.checked_by),
+            selectinload(Proposal.category),
+            selectinload(Proposal.sector),
+            selectinload(Proposal.priority_items),
+            selectinload(Proposal.work_packages),
+            selectinload(Proposal.products),
+            selectinload(Proposal.budget_lines),
+            selectinload(Proposal.files).selectinload(ProposalFile.call_document),
+        )
+    )
+
+
+def organization_proposals(organization_id: int, page: int, per_page: int) -> object:
+    """An organization's applications, newest first."""
+    statement = (
+        select(Proposal)
+        .where(Proposal.organization_id == organization_id)
+        .options(selectinload(Proposal.call))
+        .order_by(Proposal.created_at.desc(), Proposal.id.desc())
+    )
+    return db.paginate(statement, page=page, per_page=per_page, error_out=False)
+
+
+@dataclass
+class QueueFilter:
+    """What the staff queue is narrowed to and how it is sorted."""
+
+    status: str | None = None
+    sector_id: int | None = None
+    category_id: int | None = None
+    organization_id: int | None = None
+    query: str = ""
+    sort: str = "code"
+    descending: bool = False
+
+
+def call_queue(call_id: int, chosen: QueueFilter, page: int, per_page: int) -> object:
+    """The submitted applications of a call (drafts stay private to their organization), filtered and sorted."""
+    statement = (
+        select(Proposal)
+        .join(Organization, Organization.id == Proposal.organization_id)
+        .where(Proposal.call_id == call_id, Proposal.status != "draft")
+        .options(selectinload(Proposal.organization), selectinload(Proposal.category), selectinload(Proposal.sector))
+    )
+    if chosen.status:
+        statement = statement.where(Proposal.status == chosen.status)
+    if chosen.sector_id:
+        statement = statement.where(Proposal.sector_id == chosen.sector_id)
+    if chosen.category_id:
+        statement = statement.where(Proposal.category_id == chosen.category_id)
+    if chosen.organization_id:
+        statement = statement.where(Proposal.organization_id == chosen.organization_id)
+    if chosen.query.strip():
+        pattern = like_pattern(chosen.query)
+        statement = statement.where(
+            or_(Proposal.search_text.like(pattern, escape="\\"), Organization.search_text.like(pattern, escape="\\"))
+        )
+    column = SORTS.get(chosen.sort, Proposal.sequence)
+    statement = statement.order_by(column.desc() if chosen.descending else column.asc(), Proposal.id)
+    return db.paginate(statement, page=page, per_page=per_page, error_out=False)
+
+
+def queue_organizations(call_id: int) -> list[tuple[int, str]]:
+    """The organizations with a submitted application in the call, for the queue's filter."""
+    return list(
+        db.session.execute(
+            select(Organization.id, Organization.name)
+            .join(Proposal, Proposal.organization_id == Organization.id)
+            .where(Proposal.call_id == call_id, Proposal.status != "draft")
+            .distinct()
+            .order_by(Organization.name)
+        ).all()
+    )
+
+
+def status_counts(call_id: int) -> dict[str, int]:
+    """How many applications of the call are in each state."""
+    rows = db.session.execute(
+        select(Proposal.status, func.count(Proposal.id)).where(Proposal.call_id == call_id).group_by(Proposal.status)
+    ).all()
+    return dict(rows)
+
+
+def history(proposal_id: int) -> list[AuditEvent]:
+    """The application's state changes, oldest first."""
+    return list(
+        db.session.execute(
+            select(AuditEvent)
+            .where(
+                AuditEvent.object_type == "proposal",
+                AuditEvent.object_id == proposal_id,
+                AuditEvent.to_state.is_not(None),
+            )
+            .order_by(AuditEvent.created_at, AuditEvent.id)
+        ).scalars()
+    )
+
+
+def versions(proposal_id: int) -> list[ProposalVersion]:
+    """The submitted versions, first to last."""
+    return list(
+        db.session.execute(
+            select(ProposalVersion)
+            .where(ProposalVersion.proposal_id == proposal_id)
+            .options(selectinload(ProposalVersion.submitted_by))
+            .order_by(ProposalVersion.number)
+        ).scalars()
+    )

@@ -1,0 +1,178 @@
+"""Rules of the application: drafting, documents, submission and versions, screening transitions."""
+
+from datetime import date
+
+from flask_babel import gettext as _
+from sqlalchemy import func, select, update
+
+from accounts.models import User
+from core.audit import record_event
+from core.errors import DomainError
+from core.extensions import db
+from core.formatting import to_local, utcnow
+from core.workflow import perform_transition
+from policies.models import Call, PriorityItem
+from proposals import checks, emails, files, signals
+from proposals.models import (
+    PROPOSAL_TRANSITIONS,
+    BudgetLine,
+    ExpectedProduct,
+    Proposal,
+    ProposalFile,
+    ProposalVersion,  # fmt: skip
+    WorkPackage,
+)
+from proposals.versions import content_of
+
+TEXT_FIELDS = ("title", "lead_name", "lead_title", "lead_phone", "lead_email", "objectives", "necessity",
+               "technology", "technology_origin", "place", "effects", "replication_plan")  # fmt: skip
+
+
+def start_proposal(call: Call, organization_id: int | None, user: User) -> Proposal:
+    """Open a draft application of the user's organization to a call that accepts applications."""
+    if organization_id is None:
+        raise DomainError(_("Only a person acting for an organization can apply. Register your organization first."))
+    if not call.is_accepting():
+        raise DomainError(_("This call does not accept applications now."))
+    proposal = Proposal(call_id=call.id, organization_id=organization_id, created_by_id=user.id, year=call.year)
+    db.session.add(proposal)
+    db.session.flush()
+    record_event("create", "proposal", proposal.id, to_state="draft", actor=user)
+    return proposal
+
+
+def apply_draft(proposal: Proposal, data: dict) -> None:
+    """Put the form's contents into the application (children replaced) and recompute the totals."""
+    call = proposal.call
+    if data["category_id"] and data["category_id"] not in {c.id for c in call.categories}:
+        raise DomainError(_("Choose a support category of this call."), "category_id")
+    if data["sector_id"] and data["sector_id"] not in {s.id for s in call.sectors}:
+        raise DomainError(_("Choose a sector of this call."), "sector_id")
+    items = []
+    if data["priority_item_ids"]:
+        items = list(
+            db.session.execute(select(PriorityItem).where(PriorityItem.id.in_(data["priority_item_ids"]))).scalars()
+        )
+        if any(item.sector_id != data["sector_id"] for item in items):
+            raise DomainError(_("Choose priority items of the chosen sector only."), "priority_item_ids")
+    for name in TEXT_FIELDS:
+        setattr(proposal, name, data[name])
+    proposal.category = next((c for c in call.categories if c.id == data["category_id"]), None)
+    proposal.sector = next((s for s in call.sectors if s.id == data["sector_id"]), None)
+    proposal.duration_months = data["duration_months"]
+    proposal.priority_items = sorted(items, key=lambda item: item.number)
+    proposal.work_packages = [WorkPackage(position=i, **row) for i, row in enumerate(data["work_packages"], 1)]
+    proposal.products = [ExpectedProduct(position=i, **row) for i, row in enumerate(data["products"], 1)]
+    proposal.budget_lines = [BudgetLine(position=i, **row) for i, row in enumerate(data["budget_lines"], 1)]
+    # The server's arithmetic is the truth; the browser's running totals are only a convenience.
+    proposal.support_total_vnd = sum(line["support_vnd"] for line in data["budget_lines"])
+    proposal.counterpart_total_vnd = sum(line["counterpart_vnd"] for line in data["budget_lines"])
+
+
+def save_draft(proposal: Proposal, data: dict, user: User) -> None:
+    """Save the contents, however incomplete (the caller checked the form's version)."""
+    if proposal.status not in ("draft", "needs_supplement"):
+        raise DomainError(_("This application can no longer be edited."))
+    apply_draft(proposal, data)
+    proposal.updated_at = utcnow()
+    record_event("update", "proposal", proposal.id, actor=user)
+
+
+def add_file(proposal: Proposal, call_document_id: int | None, name: str, data: bytes, user: User) -> ProposalFile:
+    """Attach a document checked by content, stored under a random name."""
+    if proposal.status not in ("draft", "needs_supplement"):
+        raise DomainError(_("Documents can no longer be changed for this application."))
+    document = next((d for d in proposal.call.documents if d.id == call_document_id), None)
+    if call_document_id is not None and document is None:
+        raise DomainError(_("Choose a document of this call's checklist."), "call_document_id")
+    original_name, content_type = files.check_upload(name, data)
+    stored_name, digest = files.store_bytes(data)
+    record = ProposalFile(
+        call_document=document, original_name=original_name,
+        stored_name=stored_name, content_type=content_type, size_bytes=len(data), sha256=digest,
+        uploaded_by_id=user.id,
+    )  # fmt: skip
+    proposal.files.append(record)
+    db.session.flush()
+    record_event("upload", "proposal", proposal.id, comment=original_name, actor=user)
+    return record
+
+
+def remove_file(proposal: Proposal, record: ProposalFile, user: User) -> None:
+    """Take a document out of the dossier; the stored file stays for the versions that list it."""
+    if proposal.status not in ("draft", "needs_supplement"):
+        raise DomainError(_("Documents can no longer be changed for this application."))
+    record.removed_at = utcnow()
+    record_event("remove_file", "proposal", proposal.id, comment=record.original_name, actor=user)
+
+
+def _next_number(call_id: int) -> int:
+    """The call's next reference number, from one conditional update that serializes concurrent submissions."""
+    return db.session.execute(
+        update(Call)
+        .where(Call.id == call_id)
+        .values(last_proposal_number=Call.last_proposal_number + 1)
+        .returning(Call.last_proposal_number)
+        .execution_options(synchronize_session=False)
+    ).scalar_one()
+
+
+def submit_proposal(proposal: Proposal, user: User) -> ProposalVersion:
+    """Submit a complete draft before the deadline, or resubmit under a supplement request: a new version."""
+    first = proposal.status == "draft"
+    if first and not proposal.call.is_accepting():
+        raise DomainError(_("The call has closed: applications can no longer be submitted."))
+    missing = checks.missing_items(proposal)
+    if missing:
+        raise DomainError(
+            _("The application is not complete yet: %(items)s.", items="; ".join(m.rstrip(".") for m in missing))
+        )
+    if proposal.sequence is None:
+        proposal.sequence = _next_number(proposal.call_id)
+        proposal.reference_code = f"{proposal.call.code}-{proposal.sequence:04d}"
+    from_state = proposal.status
+    perform_transition(proposal, PROPOSAL_TRANSITIONS, "submitted", user, "proposal", signal=signals.proposal_changed)
+    proposal.submitted_at = utcnow()
+    number = (
+        1
+        + db.session.execute(
+            select(func.count(ProposalVersion.id)).where(ProposalVersion.proposal_id == proposal.id)
+        ).scalar_one()
+    )
+    version = ProposalVersion(proposal_id=proposal.id, number=number, submitted_by_id=user.id,
+                              snapshot=content_of(proposal))  # fmt: skip
+    db.session.add(version)
+    emails.send_receipt(proposal, number)
+    if from_state == "needs_supplement":
+        emails.send_resubmitted(proposal, number)
+    return version
+
+
+def transition_proposal(proposal: Proposal, to_state: str, user: User, comment: str = "",
+                        due_on: date | None = None) -> None:  # fmt: skip
+    """Screening moves (start checking, supplement, invalid, valid) and withdrawal, through the table."""
+    if to_state == "submitted":
+        raise DomainError(_("Use the submission page to submit."))
+    if to_state == "needs_supplement" and (due_on is None or due_on <= to_local(utcnow()).date()):
+        raise DomainError(_("Give a deadline in the future for the supplement."), "due_on")
+    if to_state == "valid":
+        required = {d.id for d in proposal.call.documents if d.required}
+        if not required <= set(proposal.checked_document_ids or []):
+            raise DomainError(_("Tick every required document of the checklist before declaring the dossier valid."))
+    perform_transition(proposal, PROPOSAL_TRANSITIONS, to_state, user, "proposal", comment, signals.proposal_changed)
+    if to_state == "under_check":
+        proposal.checked_by_id = user.id
+    elif to_state == "needs_supplement":
+        proposal.supplement_request, proposal.supplement_due_on = comment.strip(), due_on
+        emails.send_supplement_request(proposal)
+    elif to_state in ("invalid", "valid"):
+        emails.send_screening_result(proposal, comment)
+
+
+def set_checklist(proposal: Proposal, document_ids: list[int], user: User) -> None:
+    """Record which checklist documents staff found present and in order."""
+    if proposal.status != "under_check":
+        raise DomainError(_("Start checking the application before ticking its checklist."))
+    known = {d.id for d in proposal.call.documents}
+    proposal.checked_document_ids = sorted(set(document_ids) & known)
+    record_event("checklist", "proposal", proposal.id, comment=str(len(proposal.checked_document_ids)), actor=user)

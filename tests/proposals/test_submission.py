@@ -1,0 +1,326 @@
+"""Submission, reference codes, receipts, screening, supplements, versions and the transition table."""
+
+from datetime import date, datetime, timedelta
+
+import pytest
+from flask import current_app
+from sqlalchemy import select
+
+from core.errors import DomainError
+from core.extensions import db
+from core.formatting import utcnow
+from core.models import AuditEvent
+from core.outbox import deliver_due
+from proposals import services
+from proposals.models import PROPOSAL_STATES, PROPOSAL_TRANSITIONS, Proposal
+from proposals.queries import load_proposal
+from tests.conftest import login
+from tests.factories import PDF_BYTES, make_call, make_organization, make_proposal, make_user
+
+
+@pytest.fixture
+def people(app, reference):
+    org = make_organization("Hợp tác xã Thanh long Châu Thành")
+    users = {
+        "applicant": make_user("an@htx.vn", organization=org),
+        "staff": make_user("staff@s.vn", roles=("staff",)),
+        "leader": make_user("leader@s.vn", roles=("leader",)),
+    }
+    db.session.commit()
+    return users
+
+
+def submitted(call, user, **overrides: object) -> Proposal:
+    """A complete application submitted by the user (mail links need a request context)."""
+    with current_app.test_request_context():
+        proposal = make_proposal(call, user, **overrides)
+        services.submit_proposal(proposal, user)
+    db.session.commit()
+    return load_proposal(proposal.id)
+
+
+def test_submission_lists_what_is_incomplete_and_refuses(app, people, client):
+    call = make_call(code="TN-2026-01")
+    proposal = make_proposal(call, people["applicant"], complete=False)
+    db.session.commit()
+    login(client, people["applicant"].email)
+    page = client.get(f"/applications/{proposal.id}/submit").get_data(as_text=True)
+    assert "Đơn đề nghị hỗ trợ" in page and ("Objectives" in page or "Mục tiêu" in page)
+    response = client.post(f"/applications/{proposal.id}/submit", data={"declaration": "y"})
+    assert response.status_code == 200
+    db.session.expire_all()
+    assert db.session.get(Proposal, proposal.id).status == "draft"
+
+
+def test_submission_gives_a_reference_code_a_version_and_a_receipt(app, people, client, smtp_server):
+    call = make_call(code="TN-2026-01")
+    first = make_proposal(call, people["applicant"])
+    second = make_proposal(call, people["applicant"], title="Chuyển đổi số quy trình đóng gói")
+    db.session.commit()
+    login(client, people["applicant"].email)
+    assert client.post(f"/applications/{first.id}/submit", data={}).status_code == 200  # declaration required
+    response = client.post(f"/applications/{first.id}/submit", data={"declaration": "y"})
+    assert response.status_code == 302
+    client.post(f"/applications/{second.id}/submit", data={"declaration": "y"})
+    db.session.expire_all()
+    assert db.session.get(Proposal, first.id).reference_code == "TN-2026-01-0001"
+    assert db.session.get(Proposal, second.id).reference_code == "TN-2026-01-0002"
+    assert deliver_due().sent == 2
+    receipt = smtp_server.messages[0]
+    assert receipt["to"] == ["an@htx.vn"] and "TN-2026-01-0001" in receipt["subject"]
+    assert "TN-2026-01-0001" in receipt["body"] and "250.000.000 ₫" in receipt["body"]
+    history = client.get(f"/applications/{first.id}").get_data(as_text=True)
+    assert "waiting to be checked" in history or "chờ kiểm tra" in history
+
+
+def test_submission_after_the_call_closes_is_refused(app, people):
+    call = make_call()
+    proposal = make_proposal(call, people["applicant"])
+    call.closes_at = utcnow() - timedelta(minutes=1)
+    call.opens_at = utcnow() - timedelta(days=3)
+    db.session.commit()
+    proposal = load_proposal(proposal.id)
+    with pytest.raises(DomainError, match="Đợt đã đóng"):
+        services.submit_proposal(proposal, people["applicant"])
+
+
+def test_support_over_the_cap_blocks_submission(app, people):
+    call = make_call()
+    proposal = make_proposal(call, people["applicant"])
+    limit = proposal.category.max_support(proposal.total_cost_vnd)
+    proposal.support_total_vnd = limit + 1
+    with pytest.raises(DomainError, match="vượt"):
+        services.submit_proposal(proposal, people["applicant"])
+
+
+def test_supplement_resubmission_versions_and_difference(app, people, client, smtp_server):
+    call = make_call(code="TN-2026-01")
+    db.session.commit()
+    proposal = submitted(call, people["applicant"])
+    staff = app.test_client()
+    login(staff, people["staff"].email)
+    assert staff.post(f"/applications/{proposal.id}/transition/under_check").status_code == 302
+    # A supplement needs what is missing and a deadline in the future.
+    staff.post(f"/applications/{proposal.id}/transition/needs_supplement", data={"comment": "", "due_on": "2030-01-01"})
+    db.session.expire_all()
+    assert db.session.get(Proposal, proposal.id).status == "under_check"
+    yesterday = (date.today() - timedelta(days=1)).isoformat()
+    staff.post(
+        f"/applications/{proposal.id}/transition/needs_supplement",
+        data={"comment": "Thiếu báo giá", "due_on": yesterday},
+    )
+    db.session.expire_all()
+    assert db.session.get(Proposal, proposal.id).status == "under_check"
+    check_page = staff.get(f"/staff/applications/{proposal.id}/check").get_data(as_text=True)
+    due = datetime.strptime(check_page.split('name="due_on" value="')[1][:10], "%d/%m/%Y").date()
+    assert due > date.today() and due.weekday() < 5  # pre-filled: the regime's working days from today
+    staff.post(f"/applications/{proposal.id}/transition/needs_supplement",
+               data={"comment": "Thiếu 3 báo giá thiết bị", "due_on": due.strftime("%d/%m/%Y")})  # fmt: skip
+    db.session.expire_all()
+    assert db.session.get(Proposal, proposal.id).status == "needs_supplement"
+    deliver_due()
+    request_mail = smtp_server.messages[-1]
+    assert request_mail["to"] == ["an@htx.vn"] and "Thiếu 3 báo giá thiết bị" in request_mail["body"]
+    assert due.strftime("%d/%m/%Y") in request_mail["body"]
+
+    # The business edits, attaches a quotation and resubmits: version 2, and staff are told.
+    applicant = people["applicant"]
+    proposal = load_proposal(proposal.id)
+    with app.test_request_context():
+        services.add_file(proposal, None, "bao-gia.pdf", PDF_BYTES, applicant)
+        data = {**_data_of(proposal), "title": "Ứng dụng tưới nhỏ giọt thông minh cho thanh long"}
+        services.save_draft(proposal, data, applicant)
+        services.submit_proposal(proposal, applicant)
+    db.session.commit()
+    deliver_due()
+    assert any(m["to"] == ["staff@s.vn"] and "TN-2026-01-0001" in m["subject"] for m in smtp_server.messages)
+    page = staff.get(f"/applications/{proposal.id}/versions?a=1&b=2").get_data(as_text=True)
+    assert "Ứng dụng tưới nhỏ giọt thông minh cho thanh long" in page
+    assert "Ứng dụng công nghệ tưới nhỏ giọt cho thanh long" in page
+    assert "bao-gia.pdf" in page  # documents are part of the difference
+    assert "Mô hình tưới" not in page  # unchanged sections are not listed
+
+
+def _data_of(proposal: Proposal) -> dict:
+    """The saved contents in the shape save_draft takes."""
+    from proposals.services import TEXT_FIELDS
+
+    return {
+        **{name: getattr(proposal, name) for name in TEXT_FIELDS},
+        "category_id": proposal.category_id, "sector_id": proposal.sector_id,
+        "priority_item_ids": [i.id for i in proposal.priority_items], "duration_months": proposal.duration_months,
+        "work_packages": [{"name": w.name, "month_from": w.month_from, "month_to": w.month_to, "products": w.products}
+                          for w in proposal.work_packages],
+        "products": [{"name": p.name, "unit": p.unit, "quantity": p.quantity, "quality_target": p.quality_target}
+                     for p in proposal.products],
+        "budget_lines": [{"kind": b.kind, "description": b.description, "support_vnd": b.support_vnd,
+                          "counterpart_vnd": b.counterpart_vnd} for b in proposal.budget_lines],
+    }  # fmt: skip
+
+
+def test_valid_needs_the_checklist_and_invalid_needs_a_reason(app, people, client, smtp_server):
+    call = make_call()
+    db.session.commit()
+    proposal = submitted(call, people["applicant"])
+    document_ids = [d.id for d in proposal.call.documents]
+    login(client, people["staff"].email)
+    client.post(f"/applications/{proposal.id}/transition/under_check")
+    client.post(f"/applications/{proposal.id}/transition/valid")
+    db.session.expire_all()
+    assert db.session.get(Proposal, proposal.id).status == "under_check"
+    client.post(f"/staff/applications/{proposal.id}/checklist", data={"document_ids": document_ids})
+    client.post(f"/applications/{proposal.id}/transition/invalid", data={"comment": "  "})
+    db.session.expire_all()
+    assert db.session.get(Proposal, proposal.id).status == "under_check"
+    client.post(f"/applications/{proposal.id}/transition/valid")
+    db.session.expire_all()
+    assert db.session.get(Proposal, proposal.id).status == "valid"
+    deliver_due()
+    assert "valid" in smtp_server.messages[-1]["body"] or "hợp lệ" in smtp_server.messages[-1]["body"]
+    events = (
+        db.session.execute(
+            select(AuditEvent.to_state).where(AuditEvent.object_type == "proposal", AuditEvent.to_state.is_not(None))
+        )
+        .scalars()
+        .all()
+    )
+    assert events == ["draft", "submitted", "under_check", "valid"]
+
+
+def test_the_applicant_withdraws_before_review(app, people, client):
+    call = make_call()
+    db.session.commit()
+    proposal = submitted(call, people["applicant"])
+    login(client, people["applicant"].email)
+    assert client.post(f"/applications/{proposal.id}/transition/under_check").status_code == 403
+    assert (
+        client.post(f"/applications/{proposal.id}/transition/withdrawn", data={"comment": "Đổi kế hoạch"}).status_code
+        == 302
+    )
+    db.session.expire_all()
+    assert db.session.get(Proposal, proposal.id).status == "withdrawn"
+    assert client.post(f"/applications/{proposal.id}/transition/withdrawn").status_code == 403
+
+
+ROLE_SETS = {
+    "applicant": ("applicant",), "reviewer": ("reviewer",), "staff": ("staff",), "leader": ("leader",),
+    "finance": ("finance",), "admin": ("admin",),
+}  # fmt: skip
+TARGETS = sorted(PROPOSAL_STATES)
+
+
+@pytest.mark.parametrize("state", sorted(PROPOSAL_STATES))
+def test_every_state_action_and_role(app, reference, state):
+    """Walk every (state, target, role): allowed ones succeed through the one transition function, others fail."""
+    from core.workflow import perform_transition
+
+    org = make_organization()
+    call = make_call()
+    users = {name: make_user(roles=roles, organization=org if name == "applicant" else None)
+             for name, roles in ROLE_SETS.items()}  # fmt: skip
+    proposal = make_proposal(call, users["applicant"])
+    db.session.commit()
+    for role, user in users.items():
+        for target in TARGETS:
+            proposal.status = state
+            db.session.flush()
+            rule = PROPOSAL_TRANSITIONS.get((state, target))
+            allowed = rule is not None and user.has_role(*rule.roles)
+            try:
+                perform_transition(proposal, PROPOSAL_TRANSITIONS, target, user, "proposal", comment="lý do")
+                moved = True
+            except DomainError:
+                moved = False
+            assert moved == allowed, (state, target, role)
+            assert proposal.status == (target if allowed else state)
+            # The page offers exactly the allowed moves (submission has its own confirmation page).
+            proposal.status = state
+            offered = {to for to, _ in proposal.actions_for(user)}
+            assert (target in offered) == (allowed and target != "submitted"), (state, target, role)
+    db.session.rollback()
+
+
+def test_other_organizations_cannot_reach_an_application(app, people, client):
+    call = make_call()
+    db.session.commit()
+    proposal = submitted(call, people["applicant"])
+    file_id = proposal.active_files[0].id
+    outsider = make_user("x@other.vn", organization=make_organization())
+    reviewer = make_user("r@other.vn", roles=("reviewer",))
+    db.session.commit()
+    routes = [
+        ("GET", f"/applications/{proposal.id}"), ("GET", f"/applications/{proposal.id}/edit"),
+        ("POST", f"/applications/{proposal.id}/edit"), ("POST", f"/applications/{proposal.id}/documents"),
+        ("GET", f"/applications/{proposal.id}/documents/{file_id}"),
+        ("POST", f"/applications/{proposal.id}/documents/{file_id}/remove"),
+        ("GET", f"/applications/{proposal.id}/submit"), ("POST", f"/applications/{proposal.id}/transition/withdrawn"),
+        ("GET", f"/applications/{proposal.id}/print"), ("GET", f"/applications/{proposal.id}/versions"),
+    ]  # fmt: skip
+    for who in (outsider, reviewer):
+        other = app.test_client()
+        login(other, who.email)
+        for method, path in routes:
+            assert other.open(path, method=method).status_code == 404, (who.email, method, path)
+    db.session.expire_all()
+    assert db.session.get(Proposal, proposal.id).status == "submitted"
+
+
+def test_staff_do_not_see_drafts(app, people, client):
+    call = make_call()
+    proposal = make_proposal(call, people["applicant"])
+    db.session.commit()
+    login(client, people["staff"].email)
+    assert client.get(f"/applications/{proposal.id}").status_code == 404
+    assert proposal.title not in client.get(f"/staff/calls/{call.id}/applications").get_data(as_text=True)
+
+
+def test_the_yearly_limit_and_duplicates_are_flagged(app, people, client):
+    call = make_call(code="TN-2026-01")
+    db.session.commit()
+    first = submitted(call, people["applicant"])
+    second = submitted(call, people["applicant"])
+    other_org = make_organization("Công ty Cổ phần Nông nghiệp Đồng Tháp")
+    stranger = make_user("c@dt.vn", organization=other_org)
+    db.session.commit()
+    third = submitted(
+        call,
+        stranger,
+        title="Ứng dụng công nghệ tưới nhỏ giọt cho cây thanh long ruột đỏ",
+        objectives="Một nội dung hoàn toàn khác về chăn nuôi bò sữa",
+        technology="Máy vắt sữa",
+    )
+    login(client, people["staff"].email)
+    page = client.get(f"/staff/applications/{second.id}/check").get_data(as_text=True)
+    assert first.reference_code in page and third.reference_code in page
+    assert "100%" in page  # same title and content as the first
+    assert "same organization and support category" in page or "cùng tổ chức" in page
+    page = client.get(f"/staff/applications/{third.id}/check").get_data(as_text=True)
+    assert "similar title" in page or "tên tương tự" in page
+    assert "Một nội dung" not in page  # content similarity is a percentage, not the other's text
+    # A third application of the same organization in the year exceeds the seeded limit of 2.
+    fourth = submitted(call, people["applicant"])
+    page = client.get(f"/applications/{fourth.id}").get_data(as_text=True)
+    assert "3 application(s)" in page or "3 hồ sơ" in page
+
+
+def test_staff_queue_filters_search_and_sorts(app, people, client):
+    call = make_call()
+    db.session.commit()
+    first = submitted(call, people["applicant"])
+    org = make_organization("Công ty TNHH Đồng Xanh")
+    other = make_user("d@dx.vn", organization=org)
+    db.session.commit()
+    submitted(call, other, title="Chuyển đổi số nhà máy")
+    login(client, people["staff"].email)
+    base = f"/staff/calls/{call.id}/applications"
+    page = client.get(base + "?q=dong xanh").get_data(as_text=True)
+    assert "Chuyển đổi số nhà máy" in page and first.title not in page
+    page = client.get(base + "?q=CHUYEN DOI SO").get_data(as_text=True)
+    assert "Chuyển đổi số nhà máy" in page
+    page = client.get(base + f"?organization={org.id}").get_data(as_text=True)
+    assert first.title not in page
+    page = client.get(base + "?sort=title&order=asc").get_data(as_text=True)
+    assert page.index("Chuyển đổi số nhà máy") < page.index(first.title)
+    page = client.get(base + "?status=valid").get_data(as_text=True)
+    assert "Chuyển đổi số nhà máy" not in page
+    assert client.get(base + "?sector=abc&status=nonsense&sort=drop").status_code == 200
