@@ -7,7 +7,7 @@ from flask_login import UserMixin
 from sqlalchemy import CheckConstraint, ForeignKey, Index, String, event
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from core.extensions import db
+from core.extensions import db, in_list
 from core.formatting import utcnow
 from core.text import normalize_search
 
@@ -44,10 +44,6 @@ LEGACY_AREAS = {
 TOKEN_PURPOSES = ("verify_email", "reset_password", "invitation")
 
 
-def _in(values: tuple[str, ...] | dict) -> str:
-    return "(" + ", ".join(f"'{v}'" for v in values) + ")"
-
-
 class User(UserMixin, db.Model):
     """A person who logs in; may hold several roles and act for one organization."""
 
@@ -74,7 +70,7 @@ class User(UserMixin, db.Model):
     )
 
     __mapper_args__ = {"version_id_col": version}
-    __table_args__ = (CheckConstraint(f"locale IN {_in(('vi', 'en'))}", name="locale"),)
+    __table_args__ = (CheckConstraint(f"locale IN {in_list(('vi', 'en'))}", name="locale"),)
 
     @property
     def is_active(self) -> bool:  # Flask-Login: deactivated users cannot log in or stay logged in
@@ -110,7 +106,7 @@ class UserRole(db.Model):
 
     user: Mapped[User] = relationship(back_populates="role_rows", lazy="raise")
 
-    __table_args__ = (CheckConstraint(f"role IN {_in(ROLES)}", name="role"), Index("ix_user_roles_role", "role"))
+    __table_args__ = (CheckConstraint(f"role IN {in_list(ROLES)}", name="role"), Index("ix_user_roles_role", "role"))
 
 
 class Organization(db.Model):
@@ -138,8 +134,8 @@ class Organization(db.Model):
 
     __mapper_args__ = {"version_id_col": version}
     __table_args__ = (
-        CheckConstraint(f"org_type IN {_in(ORG_TYPES)}", name="org_type"),
-        CheckConstraint(f"legacy_area IS NULL OR legacy_area IN {_in(LEGACY_AREAS)}", name="legacy_area"),
+        CheckConstraint(f"org_type IN {in_list(ORG_TYPES)}", name="org_type"),
+        CheckConstraint(f"legacy_area IS NULL OR legacy_area IN {in_list(LEGACY_AREAS)}", name="legacy_area"),
         Index("ix_organizations_legacy_area", "legacy_area"),
     )
 
@@ -205,7 +201,7 @@ class AccessToken(db.Model):
     user: Mapped[User | None] = relationship(foreign_keys=[user_id], lazy="raise")
     organization: Mapped[Organization | None] = relationship(lazy="raise")
 
-    __table_args__ = (CheckConstraint(f"purpose IN {_in(TOKEN_PURPOSES)}", name="purpose"),)
+    __table_args__ = (CheckConstraint(f"purpose IN {in_list(TOKEN_PURPOSES)}", name="purpose"),)
 
 
 @event.listens_for(User, "before_insert")

@@ -16,16 +16,13 @@ from core.errors import DomainError, StaleObjectError
 from core.extensions import db
 from core.forms import BaseForm, VersionedForm, check_version, field_errors_from, stale_differences
 from core.models import AgencySettings, AuditEvent, OutboxMessage
+from core.paging import page_number
 from policies.forms import CategoryForm, ConditionForm, PriorityItemForm, RegimeForm, SectorForm
 from policies.models import PriorityItem, Regime, RegimeCondition, Sector, SupportCategory
 from policies.services import regimes_with_categories, sectors_with_items
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 bp.before_request(guard_blueprint_roles("admin"))
-
-
-def _page() -> int:
-    return max(request.args.get("page", 1, type=int) or 1, 1)
 
 
 def _edit(form: BaseForm, record: object, save: Callable[[dict], object], title: str, back: str):
@@ -60,7 +57,7 @@ def index():
 def users():
     """Users, searched without regard to diacritics, filtered by role."""
     query, role = request.args.get("q", ""), request.args.get("role") or None
-    page = account_services.search_users(query, role, _page(), current_app.config["PAGE_SIZE"])
+    page = account_services.search_users(query, role, page_number(), current_app.config["PAGE_SIZE"])
     return render_template("admin/users.html", page=page, query=query, role=role, roles=ROLE_LABELS)
 
 
@@ -178,7 +175,7 @@ def outbox():
     status = request.args.get("status") or None
     if status:
         statement = statement.where(OutboxMessage.status == status)
-    page = db.paginate(statement, page=_page(), per_page=current_app.config["PAGE_SIZE"], error_out=False)
+    page = db.paginate(statement, page=page_number(), per_page=current_app.config["PAGE_SIZE"], error_out=False)
     return render_template("admin/outbox.html", page=page, status=status)
 
 
@@ -189,5 +186,5 @@ def audit():
     object_type = request.args.get("type") or None
     if object_type:
         statement = statement.where(AuditEvent.object_type == object_type)
-    page = db.paginate(statement, page=_page(), per_page=50, error_out=False)
+    page = db.paginate(statement, page=page_number(), per_page=50, error_out=False)
     return render_template("admin/audit.html", page=page, object_type=object_type)

@@ -19,6 +19,11 @@ NAMING_CONVENTION = {
 }
 
 
+def in_list(values: object) -> str:
+    """An SQL list of string literals for check constraints: ('a', 'b'); values are our own constants."""
+    return "(" + ", ".join(f"'{v}'" for v in values) + ")"
+
+
 class Base(DeclarativeBase):
     """Declarative base with a constraint naming convention (stable migration names)."""
 

@@ -10,16 +10,13 @@ from accounts.models import ORG_TYPES
 from core.errors import DomainError, StaleObjectError
 from core.extensions import db
 from core.forms import check_version, field_errors_from, stale_differences
+from core.paging import page_number
 from core.workflow import allowed_targets
 from policies import services
 from policies.forms import CallForm, ExtendForm, TransitionForm
 from policies.models import CALL_MANAGERS, CALL_STATES, CALL_TRANSITIONS, Call, Regime, Sector, SupportCategory
 
 bp = Blueprint("policies", __name__)
-
-
-def _page() -> int:
-    return max(request.args.get("page", 1, type=int) or 1, 1)
 
 
 @bp.route("/")
@@ -35,7 +32,7 @@ def calls():
     """Published calls with their deadlines."""
     phase = request.args.get("phase", "all")
     query = request.args.get("q", "")
-    page = services.public_calls(phase, query, _page(), current_app.config["PAGE_SIZE"])
+    page = services.public_calls(phase, query, page_number(), current_app.config["PAGE_SIZE"])
     return render_template("policies/calls.html", page=page, phase=phase, query=query)
 
 
@@ -90,7 +87,7 @@ def manage_calls():
     """All calls for the department, filtered by state."""
     status = request.args.get("status") or None
     query = request.args.get("q", "")
-    page = services.staff_calls(status, query, _page(), current_app.config["PAGE_SIZE"])
+    page = services.staff_calls(status, query, page_number(), current_app.config["PAGE_SIZE"])
     return render_template("policies/manage_calls.html", page=page, status=status, query=query, states=CALL_STATES,
                            can_create=current_user.has_role(*CALL_MANAGERS))  # fmt: skip
 

@@ -54,8 +54,10 @@ def eligibility_finding(category: SupportCategory | None, organization: Organiza
 
 
 def missing_items(proposal: Proposal) -> list[str]:
-    """What still has to be filled in or attached before the application can be submitted."""
-    missing = [
+    """What still has to be filled in or attached (or what prevents it) before the application can be submitted."""
+    closed = proposal.status == "draft" and not proposal.call.is_accepting()
+    missing = [_("The call has closed: applications can no longer be submitted.")] if closed else []
+    missing += [
         str(label)
         for name, label in (
             ("title", _("Title")),

@@ -25,13 +25,14 @@ def _members(proposal: Proposal) -> list[User]:
 
 
 def _screeners(proposal: Proposal) -> list[User]:
-    """The staff member checking the application, else every active staff member."""
-    statement = select(User).where(User.active.is_(True))
+    """The staff member checking the application if still active, else every active staff member."""
+    active = select(User).where(User.active.is_(True))
     if proposal.checked_by_id:
-        statement = statement.where(User.id == proposal.checked_by_id)
-    else:
-        statement = statement.join(UserRole, UserRole.user_id == User.id).where(UserRole.role == "staff")
-    return list(db.session.execute(statement).scalars())
+        checker = db.session.execute(active.where(User.id == proposal.checked_by_id)).scalars().all()
+        if checker:
+            return list(checker)
+    staff = active.join(UserRole, UserRole.user_id == User.id).where(UserRole.role == "staff")
+    return list(db.session.execute(staff).scalars())
 
 
 def _send(people: list[User], subject: Callable[[], str], template: str, proposal: Proposal, **context: object) -> None:
@@ -54,6 +55,12 @@ def send_resubmitted(proposal: Proposal, version_number: int) -> None:
     """Tell the staff member who asked for a supplement that the new version is in."""
     subject = lambda: _("Application %(code)s resubmitted with a supplement", code=proposal.reference_code)  # noqa: E731
     _send(_screeners(proposal), subject, "resubmitted", proposal, version_number=version_number)
+
+
+def send_withdrawn(proposal: Proposal, comment: str) -> None:
+    """Tell the department that a submitted application was withdrawn, and why if said."""
+    subject = lambda: _("Application %(code)s withdrawn", code=proposal.reference_code)  # noqa: E731
+    _send(_screeners(proposal), subject, "withdrawn", proposal, comment=comment)
 
 
 def send_supplement_request(proposal: Proposal) -> None:

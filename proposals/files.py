@@ -6,7 +6,7 @@ import secrets
 import zipfile
 from pathlib import Path
 
-from flask import abort, current_app
+from flask import current_app
 from flask_babel import gettext as _
 
 from core.errors import DomainError
@@ -23,6 +23,10 @@ ALLOWED_TYPES = {
 _OOXML_PART = {"docx": "word/document.xml", "xlsx": "xl/workbook.xml"}
 
 
+class UploadTooLarge(DomainError):
+    """The file is over the per-file limit; the view answers with the 413 page."""
+
+
 def detect_type(data: bytes) -> str | None:
     """The file's real kind from its content: pdf, docx, xlsx, jpg or png; None for anything else."""
     if data.startswith(b"%PDF-"):
@@ -36,15 +40,17 @@ def detect_type(data: bytes) -> str | None:
             names = set(zipfile.ZipFile(io.BytesIO(data)).namelist())
         except zipfile.BadZipFile:
             return None
-        if "[Content_Types].xml" in names:
+        # Macro-enabled documents renamed to .docx/.xlsx carry a VBA project: refused.
+        if "[Content_Types].xml" in names and not any(name.endswith("vbaProject.bin") for name in names):
             return next((kind for kind, part in _OOXML_PART.items() if part in names), None)
     return None
 
 
 def check_name(name: str) -> str:
-    """The original file name, refused when it tries to name a path or carries control characters."""
+    """The original file name, refused when it tries to name a path (../, a folder, a hidden file) or carries
+    control characters."""
     name = (name or "").strip()
-    if not name or "/" in name or "\\" in name or ".." in name or any(ord(ch) < 32 for ch in name):
+    if not name or "/" in name or "\\" in name or name.startswith(".") or any(ord(ch) < 32 for ch in name):
         raise DomainError(_("The file name is not acceptable: rename the file and upload it again."), "file")
     if len(name) > 255:
         raise DomainError(_("The file name is too long (at most 255 characters)."), "file")
@@ -52,11 +58,11 @@ def check_name(name: str) -> str:
 
 
 def check_upload(name: str, data: bytes) -> tuple[str, str]:
-    """(original name, content type) of an acceptable upload; 413 when too large, DomainError when refused."""
+    """(original name, content type) of an acceptable upload; UploadTooLarge or DomainError when refused."""
     name = check_name(name)
-    limit = current_app.config["MAX_UPLOAD_MB"] * 1024 * 1024
-    if len(data) > limit:
-        abort(413)
+    limit_mb = current_app.config["MAX_UPLOAD_MB"]
+    if len(data) > limit_mb * 1024 * 1024:
+        raise UploadTooLarge(_("The file is larger than %(mb)d MB.", mb=limit_mb), "file")
     if not data:
         raise DomainError(_("The file is empty."), "file")
     extension = name.rsplit(".", 1)[-1].lower() if "." in name else ""

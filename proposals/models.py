@@ -19,7 +19,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from accounts.models import Organization, User
-from core.extensions import db
+from core.extensions import db, in_list
 from core.formatting import utcnow
 from core.i18n import register_status_labels
 from core.text import normalize_search
@@ -60,6 +60,8 @@ PROPOSAL_TRANSITIONS: TransitionTable = {
     ("submitted", "under_check"): Transition(SCREENERS, _l("Start checking")),
     ("under_check", "needs_supplement"): Transition(SCREENERS, _l("Request a supplement"), comment_required=True),
     ("under_check", "invalid"): Transition(SCREENERS, _l("Declare invalid"), comment_required=True),
+    # An applicant who never answers a supplement request must not keep the dossier open for ever.
+    ("needs_supplement", "invalid"): Transition(SCREENERS, _l("Declare invalid"), comment_required=True),
     ("under_check", "valid"): Transition(SCREENERS, _l("Declare valid")),
     **{
         (state, "withdrawn"): Transition(APPLICANT, _l("Withdraw"))
@@ -84,10 +86,6 @@ proposal_priority_items = Table(
 )
 
 
-def _in(values: dict) -> str:
-    return "(" + ", ".join(f"'{v}'" for v in values) + ")"
-
-
 class Proposal(db.Model):
     """An organization's application to a call; its contents are edited while a draft or under supplement."""
 
@@ -95,7 +93,7 @@ class Proposal(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     call_id: Mapped[int] = mapped_column(ForeignKey("calls.id", ondelete="RESTRICT"))
-    organization_id: Mapped[int] = mapped_column(ForeignKey("organizations.id", ondelete="RESTRICT"), index=True)
+    organization_id: Mapped[int] = mapped_column(ForeignKey("organizations.id", ondelete="RESTRICT"))
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     checked_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     status: Mapped[str] = mapped_column(String(24), default="draft")
@@ -126,13 +124,12 @@ class Proposal(db.Model):
     supplement_due_on: Mapped[date | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
-    submitted_at: Mapped[datetime | None]
+    submitted_at: Mapped[datetime | None]  # the first submission; each one is in proposal_versions
     search_text: Mapped[str] = mapped_column(String(1200), default="")
     version: Mapped[int] = mapped_column(default=1)
 
     call: Mapped[Call] = relationship(lazy="raise")
     organization: Mapped[Organization] = relationship(lazy="raise")
-    created_by: Mapped[User | None] = relationship(foreign_keys=[created_by_id], lazy="raise")
     checked_by: Mapped[User | None] = relationship(foreign_keys=[checked_by_id], lazy="raise")
     category: Mapped[SupportCategory | None] = relationship(lazy="raise")
     sector: Mapped[Sector | None] = relationship(lazy="raise")
@@ -154,7 +151,7 @@ class Proposal(db.Model):
 
     __mapper_args__ = {"version_id_col": version}
     __table_args__ = (
-        CheckConstraint(f"status IN {_in(PROPOSAL_STATES)}", name="status"),
+        CheckConstraint(f"status IN {in_list(PROPOSAL_STATES)}", name="status"),
         CheckConstraint("support_total_vnd >= 0 AND counterpart_total_vnd >= 0", name="totals"),
         CheckConstraint("duration_months IS NULL OR duration_months BETWEEN 1 AND 120", name="duration"),
         UniqueConstraint("call_id", "sequence"),
@@ -167,6 +164,7 @@ class Proposal(db.Model):
 
     @property
     def total_cost_vnd(self) -> int:
+        """Support requested plus counterpart funds."""
         return self.support_total_vnd + self.counterpart_total_vnd
 
     @property
@@ -176,16 +174,19 @@ class Proposal(db.Model):
 
     @property
     def active_files(self) -> list["ProposalFile"]:
+        """The documents currently in the dossier (files must be loaded)."""
         return [f for f in self.files if f.removed_at is None]
 
     def is_member(self, user: object) -> bool:
+        """True when the user acts for the applicant organization."""
         membership = getattr(user, "membership", None) if getattr(user, "is_authenticated", False) else None
         return membership is not None and membership.organization_id == self.organization_id
 
     def can_view(self, user: object) -> bool:
-        """The applicant's organization, and the department once submitted; nobody else learns it exists."""
+        """The applicant's organization, and the department once it was submitted (a draft, even a discarded one,
+        stays private); nobody else learns it exists."""
         department = bool(getattr(user, "is_authenticated", False) and user.is_department)
-        return self.is_member(user) or (department and self.status != "draft")
+        return self.is_member(user) or (department and self.sequence is not None)
 
     def can_edit(self, user: object) -> bool:
         """Members of the organization edit the contents while it is a draft or under a supplement request."""
@@ -196,12 +197,22 @@ class Proposal(db.Model):
         return [
             (to, rule)
             for to, rule in allowed_targets(PROPOSAL_TRANSITIONS, self.status, user)
-            if rule.roles != APPLICANT or (self.is_member(user) and to != "submitted")
+            if ((self.is_member(user) and to != "submitted") if rule.roles == APPLICANT else self.can_screen(user))
         ]
 
+    def is_outdated_move(self, user: object, to_state: str) -> bool:
+        """True when the move is this user's to make in another state: a button left on a page that is out of date,
+        not a forbidden action."""
+        return any(
+            to == to_state and user.has_role(*rule.roles)
+            and (self.is_member(user) if rule.roles == APPLICANT else self.can_screen(user))
+            for (_, to), rule in PROPOSAL_TRANSITIONS.items()
+        )  # fmt: skip
+
     def can_screen(self, user: object) -> bool:
-        """Department staff check the dossier."""
-        return bool(getattr(user, "is_authenticated", False) and user.has_role(*SCREENERS))
+        """Department staff check the dossier, never one of their own organization."""
+        screener = bool(getattr(user, "is_authenticated", False) and user.has_role(*SCREENERS))
+        return screener and not self.is_member(user)
 
 
 class WorkPackage(db.Model):
@@ -250,7 +261,7 @@ class BudgetLine(db.Model):
     counterpart_vnd: Mapped[int] = mapped_column(BigInteger, default=0)
 
     __table_args__ = (
-        CheckConstraint(f"kind IN {_in(BUDGET_KINDS)}", name="kind"),
+        CheckConstraint(f"kind IN {in_list(BUDGET_KINDS)}", name="kind"),
         CheckConstraint("support_vnd >= 0 AND counterpart_vnd >= 0", name="amounts"),
     )
 

@@ -10,7 +10,7 @@ from core.extensions import db
 from core.models import AuditEvent
 from core.text import like_pattern
 from policies.models import Call, Regime, Sector
-from proposals.models import Proposal, ProposalFile, ProposalVersion
+from proposals.models import PROPOSAL_STATES, Proposal, ProposalFile, ProposalVersion
 
 SORTS = {
     "code": Proposal.sequence,
@@ -70,13 +70,25 @@ class QueueFilter:
     sort: str = "code"
     descending: bool = False
 
+    @classmethod
+    def from_args(cls, args: object) -> "QueueFilter":
+        """The filter from the query string; unknown values are ignored."""
+        status = args.get("status")
+        return cls(
+            status=status if status in PROPOSAL_STATES else None,
+            sector_id=args.get("sector", type=int), category_id=args.get("category", type=int),
+            organization_id=args.get("organization", type=int), query=args.get("q", ""),
+            sort=args.get("sort", "code"), descending=args.get("order") == "desc",
+        )  # fmt: skip
+
 
 def call_queue(call_id: int, chosen: QueueFilter, page: int, per_page: int) -> object:
-    """The submitted applications of a call (drafts stay private to their organization), filtered and sorted."""
+    """The applications of a call that were ever submitted (drafts stay private to their organization), filtered
+    and sorted."""
     statement = (
         select(Proposal)
         .join(Organization, Organization.id == Proposal.organization_id)
-        .where(Proposal.call_id == call_id, Proposal.status != "draft")
+        .where(Proposal.call_id == call_id, Proposal.sequence.is_not(None))
         .options(selectinload(Proposal.organization), selectinload(Proposal.category), selectinload(Proposal.sector))
     )
     if chosen.status:
@@ -103,7 +115,7 @@ def queue_organizations(call_id: int) -> list[tuple[int, str]]:
         db.session.execute(
             select(Organization.id, Organization.name)
             .join(Proposal, Proposal.organization_id == Organization.id)
-            .where(Proposal.call_id == call_id, Proposal.status != "draft")
+            .where(Proposal.call_id == call_id, Proposal.sequence.is_not(None))
             .distinct()
             .order_by(Organization.name)
         ).all()
@@ -111,9 +123,11 @@ def queue_organizations(call_id: int) -> list[tuple[int, str]]:
 
 
 def status_counts(call_id: int) -> dict[str, int]:
-    """How many applications of the call are in each state."""
+    """How many of the call's submitted applications are in each state."""
     rows = db.session.execute(
-        select(Proposal.status, func.count(Proposal.id)).where(Proposal.call_id == call_id).group_by(Proposal.status)
+        select(Proposal.status, func.count(Proposal.id))
+        .where(Proposal.call_id == call_id, Proposal.sequence.is_not(None))
+        .group_by(Proposal.status)
     ).all()
     return dict(rows)
 

@@ -2,6 +2,7 @@
 
 from datetime import date
 
+from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy import func, select, update
 
@@ -14,12 +15,13 @@ from core.workflow import perform_transition
 from policies.models import Call, PriorityItem
 from proposals import checks, emails, files, signals
 from proposals.models import (
+    EDITABLE_STATES,
     PROPOSAL_TRANSITIONS,
     BudgetLine,
     ExpectedProduct,
     Proposal,
     ProposalFile,
-    ProposalVersion,  # fmt: skip
+    ProposalVersion,
     WorkPackage,
 )
 from proposals.versions import content_of
@@ -34,6 +36,12 @@ def start_proposal(call: Call, organization_id: int | None, user: User) -> Propo
         raise DomainError(_("Only a person acting for an organization can apply. Register your organization first."))
     if not call.is_accepting():
         raise DomainError(_("This call does not accept applications now."))
+    untouched = db.session.execute(
+        select(Proposal).where(Proposal.call_id == call.id, Proposal.created_by_id == user.id,
+                               Proposal.status == "draft", Proposal.version == 1)
+    ).scalar()  # fmt: skip
+    if untouched is not None:  # a second press of "Start" (or a double click) reopens the empty draft
+        return untouched
     proposal = Proposal(call_id=call.id, organization_id=organization_id, created_by_id=user.id, year=call.year)
     db.session.add(proposal)
     db.session.flush()
@@ -71,7 +79,7 @@ def apply_draft(proposal: Proposal, data: dict) -> None:
 
 def save_draft(proposal: Proposal, data: dict, user: User) -> None:
     """Save the contents, however incomplete (the caller checked the form's version)."""
-    if proposal.status not in ("draft", "needs_supplement"):
+    if proposal.status not in EDITABLE_STATES:
         raise DomainError(_("This application can no longer be edited."))
     apply_draft(proposal, data)
     proposal.updated_at = utcnow()
@@ -80,7 +88,7 @@ def save_draft(proposal: Proposal, data: dict, user: User) -> None:
 
 def add_file(proposal: Proposal, call_document_id: int | None, name: str, data: bytes, user: User) -> ProposalFile:
     """Attach a document checked by content, stored under a random name."""
-    if proposal.status not in ("draft", "needs_supplement"):
+    if proposal.status not in EDITABLE_STATES:
         raise DomainError(_("Documents can no longer be changed for this application."))
     document = next((d for d in proposal.call.documents if d.id == call_document_id), None)
     if call_document_id is not None and document is None:
@@ -100,48 +108,50 @@ def add_file(proposal: Proposal, call_document_id: int | None, name: str, data: 
 
 def remove_file(proposal: Proposal, record: ProposalFile, user: User) -> None:
     """Take a document out of the dossier; the stored file stays for the versions that list it."""
-    if proposal.status not in ("draft", "needs_supplement"):
+    if proposal.status not in EDITABLE_STATES:
         raise DomainError(_("Documents can no longer be changed for this application."))
+    if record.removed_at is not None:
+        raise DomainError(_("This document was already removed."))
     record.removed_at = utcnow()
     record_event("remove_file", "proposal", proposal.id, comment=record.original_name, actor=user)
 
 
 def _next_number(call_id: int) -> int:
-    """The call's next reference number, from one conditional update that serializes concurrent submissions."""
-    return db.session.execute(
+    """The call's next reference number, from one conditional update that serializes concurrent submissions and
+    holds only while the call accepts applications."""
+    now = utcnow()
+    number = db.session.execute(
         update(Call)
-        .where(Call.id == call_id)
+        .where(Call.id == call_id, Call.status == "open", Call.opens_at <= now,
+               Call.closes_at.is_(None) | (Call.closes_at > now))
         .values(last_proposal_number=Call.last_proposal_number + 1)
         .returning(Call.last_proposal_number)
         .execution_options(synchronize_session=False)
-    ).scalar_one()
+    ).scalar()  # fmt: skip
+    if number is None:
+        raise DomainError(_("The call has closed: applications can no longer be submitted."))
+    return number
 
 
 def submit_proposal(proposal: Proposal, user: User) -> ProposalVersion:
     """Submit a complete draft before the deadline, or resubmit under a supplement request: a new version."""
-    first = proposal.status == "draft"
-    if first and not proposal.call.is_accepting():
-        raise DomainError(_("The call has closed: applications can no longer be submitted."))
     missing = checks.missing_items(proposal)
     if missing:
-        raise DomainError(
-            _("The application is not complete yet: %(items)s.", items="; ".join(m.rstrip(".") for m in missing))
-        )
+        items = "; ".join(m.rstrip(".") for m in missing)
+        raise DomainError(_("The application is not complete yet: %(items)s.", items=items))
     if proposal.sequence is None:
         proposal.sequence = _next_number(proposal.call_id)
         proposal.reference_code = f"{proposal.call.code}-{proposal.sequence:04d}"
     from_state = proposal.status
-    perform_transition(proposal, PROPOSAL_TRANSITIONS, "submitted", user, "proposal", signal=signals.proposal_changed)
-    proposal.submitted_at = utcnow()
-    number = (
-        1
-        + db.session.execute(
-            select(func.count(ProposalVersion.id)).where(ProposalVersion.proposal_id == proposal.id)
-        ).scalar_one()
-    )
-    version = ProposalVersion(proposal_id=proposal.id, number=number, submitted_by_id=user.id,
-                              snapshot=content_of(proposal))  # fmt: skip
+    proposal.submitted_at = proposal.submitted_at or utcnow()
+    proposal.checked_document_ids = []  # ticks were made on the files of the previous version
+    count = select(func.count(ProposalVersion.id)).where(ProposalVersion.proposal_id == proposal.id)
+    number = db.session.execute(count).scalar_one() + 1
+    with force_locale("vi"):  # the frozen copy is the legal text: always in Vietnamese, whoever submits
+        snapshot = content_of(proposal)
+    version = ProposalVersion(proposal_id=proposal.id, number=number, submitted_by_id=user.id, snapshot=snapshot)
     db.session.add(version)
+    perform_transition(proposal, PROPOSAL_TRANSITIONS, "submitted", user, "proposal", signal=signals.proposal_changed)
     emails.send_receipt(proposal, number)
     if from_state == "needs_supplement":
         emails.send_resubmitted(proposal, number)
@@ -159,6 +169,7 @@ def transition_proposal(proposal: Proposal, to_state: str, user: User, comment: 
         required = {d.id for d in proposal.call.documents if d.required}
         if not required <= set(proposal.checked_document_ids or []):
             raise DomainError(_("Tick every required document of the checklist before declaring the dossier valid."))
+    was_submitted = proposal.sequence is not None
     perform_transition(proposal, PROPOSAL_TRANSITIONS, to_state, user, "proposal", comment, signals.proposal_changed)
     if to_state == "under_check":
         proposal.checked_by_id = user.id
@@ -167,6 +178,8 @@ def transition_proposal(proposal: Proposal, to_state: str, user: User, comment: 
         emails.send_supplement_request(proposal)
     elif to_state in ("invalid", "valid"):
         emails.send_screening_result(proposal, comment)
+    elif to_state == "withdrawn" and was_submitted:
+        emails.send_withdrawn(proposal, comment)
 
 
 def set_checklist(proposal: Proposal, document_ids: list[int], user: User) -> None:

@@ -6,21 +6,20 @@ from flask_login import current_user, login_required
 
 from accounts.decorators import role_required
 from accounts.models import DEPARTMENT_ROLES
-from core.errors import DomainError, StaleObjectError
+from core.errors import DomainError, StaleObjectError, render_error
 from core.extensions import db
 from core.formatting import add_working_days, to_local, utcnow
 from core.forms import check_version, field_errors_from
+from core.i18n import localized
+from core.paging import page_number
 from policies.services import load_call
 from proposals import checks, files, queries, services
+from proposals.files import UploadTooLarge
 from proposals.forms import ChecklistForm, ProposalForm, ScreeningForm, SubmitForm, UploadForm
 from proposals.models import PROPOSAL_STATES, SCREENERS, Proposal, ProposalFile
 from proposals.versions import SECTIONS, content_of, differences
 
 bp = Blueprint("proposals", __name__)
-
-
-def _page() -> int:
-    return max(request.args.get("page", 1, type=int) or 1, 1)
 
 
 def _load(proposal_id: int, predicate: str = "can_view") -> Proposal:
@@ -40,10 +39,9 @@ def _errors_text(form: object) -> str:
 
 def _proposal_form(proposal: Proposal, **kwargs: object) -> ProposalForm:
     form = ProposalForm(**kwargs)
-    form.category_id.choices = [("", _("— choose —"))] + [
-        (c.id, f"{c.code} — {c.name}") for c in proposal.call.categories
-    ]
-    form.sector_id.choices = [("", _("— choose —"))] + [(s.id, f"{s.number}. {s.name}") for s in proposal.call.sectors]
+    none = [("", _("— choose —"))]
+    form.category_id.choices = none + [(c.id, f"{c.code} — {localized(c, 'name')}") for c in proposal.call.categories]
+    form.sector_id.choices = none + [(s.id, f"{s.number}. {localized(s, 'name')}") for s in proposal.call.sectors]
     return form
 
 
@@ -82,7 +80,7 @@ def mine():
     """The applications of the user's organization."""
     membership = current_user.membership
     page = (
-        queries.organization_proposals(membership.organization_id, _page(), current_app.config["PAGE_SIZE"])
+        queries.organization_proposals(membership.organization_id, page_number(), current_app.config["PAGE_SIZE"])
         if membership
         else None
     )
@@ -115,8 +113,8 @@ def edit(proposal_id: int):
             check_version(proposal, form)
             services.save_draft(proposal, form.to_data(), current_user)
         except StaleObjectError as error:
-            changes, proposal = _stale_changes(proposal, form)
             form.form_errors.append(error.message)
+            changes, proposal = _stale_changes(proposal, form)
         except DomainError as error:
             db.session.rollback()
             proposal = queries.load_proposal(proposal_id)
@@ -140,7 +138,8 @@ def _stale_changes(proposal: Proposal, form: ProposalForm) -> tuple[list, Propos
     try:
         services.apply_draft(proposal, form.to_data())
         yours = content_of(proposal)
-    except DomainError:
+    except DomainError as error:  # their input does not hold together yet: say why, next to the field
+        field_errors_from(form, error)
         yours = saved
     db.session.rollback()
     fresh = queries.load_proposal(proposal.id)
@@ -160,6 +159,9 @@ def upload(proposal_id: int):
             services.add_file(
                 proposal, form.call_document_id.data, upload_file.filename or "", upload_file.read(), current_user
             )
+        except UploadTooLarge as error:
+            db.session.rollback()
+            return render_error(413, error.message)
         except DomainError as error:
             db.session.rollback()
             flash(error.message, "danger")
@@ -191,9 +193,14 @@ def remove_document(proposal_id: int, file_id: int):
     record = db.get_or_404(ProposalFile, file_id)
     if record.proposal_id != proposal.id:
         abort(404)
-    services.remove_file(proposal, record, current_user)
-    db.session.commit()
-    flash(_("The document has been removed from the dossier."), "success")
+    try:
+        services.remove_file(proposal, record, current_user)
+    except DomainError as error:
+        db.session.rollback()
+        flash(error.message, "warning")
+    else:
+        db.session.commit()
+        flash(_("The document has been removed from the dossier."), "success")
     return redirect(url_for("proposals.detail", proposal_id=proposal_id, _anchor="documents"))
 
 
@@ -225,22 +232,30 @@ def submit(proposal_id: int):
 def transition(proposal_id: int, to_state: str):
     """Withdraw (the applicant) or a screening move (staff), if allowed now for this user."""
     proposal = _load(proposal_id)
+    screening = proposal.can_screen(current_user)
+    back = url_for("proposals.check" if screening else "proposals.detail", proposal_id=proposal_id)
     if to_state not in dict(proposal.actions_for(current_user)):
-        abort(403)
+        if not proposal.is_outdated_move(current_user, to_state):
+            abort(403)
+        flash(_("The application changed meanwhile: this action is no longer possible."), "warning")
+        return redirect(back)
     form = ScreeningForm()
-    back = "proposals.check" if proposal.can_screen(current_user) else "proposals.detail"
     if form.validate_on_submit():
         try:
             services.transition_proposal(proposal, to_state, current_user, form.comment.data or "", form.due_on.data)
         except DomainError as error:
             db.session.rollback()
-            flash(error.message, "danger")
+            field_errors_from(form, error)
         else:
             db.session.commit()
             flash(_("The application is now: %(state)s.", state=PROPOSAL_STATES[to_state]), "success")
-    else:
+            return redirect(back)
+    if not screening:
         flash(_errors_text(form), "danger")
-    return redirect(url_for(back, proposal_id=proposal_id))
+        return redirect(back)
+    # Staff get the check page again with what they typed and the error beside it.
+    context = _check_context(queries.load_proposal(proposal_id), form, to_state)
+    return render_template("proposals/check.html", **context), 400
 
 
 @bp.route("/applications/<int:proposal_id>/print")
@@ -279,14 +294,8 @@ def compare(proposal_id: int):
 def queue(call_id: int):
     """A call's submitted applications, filtered, searched, sorted and paginated."""
     call = load_call(call_id)
-    args = request.args
-    chosen = queries.QueueFilter(
-        status=args.get("status") if args.get("status") in PROPOSAL_STATES else None,
-        sector_id=args.get("sector", type=int), category_id=args.get("category", type=int),
-        organization_id=args.get("organization", type=int), query=args.get("q", ""),
-        sort=args.get("sort", "code"), descending=args.get("order") == "desc",
-    )  # fmt: skip
-    page = queries.call_queue(call.id, chosen, _page(), current_app.config["PAGE_SIZE"])
+    chosen = queries.QueueFilter.from_args(request.args)
+    page = queries.call_queue(call.id, chosen, page_number(), current_app.config["PAGE_SIZE"])
     return render_template("proposals/queue.html", call=call, page=page, chosen=chosen,
                            organizations=queries.queue_organizations(call.id), counts=queries.status_counts(call.id),
                            states=PROPOSAL_STATES)  # fmt: skip
@@ -297,13 +306,16 @@ def queue(call_id: int):
 def check(proposal_id: int):
     """The staff's check: checklist, automatic checks, possible duplicates, screening actions."""
     proposal = _load(proposal_id)
+    due_on = add_working_days(to_local(utcnow()).date(), proposal.call.regime.supplement_working_days)
+    return render_template("proposals/check.html", **_check_context(proposal, ScreeningForm(due_on=due_on)))
+
+
+def _check_context(proposal: Proposal, action_form: ScreeningForm, failed_action: str | None = None) -> dict:
+    """What the check page shows; after a refused action, the form keeps the input and its error."""
     checklist = ChecklistForm(document_ids=proposal.checked_document_ids)
     checklist.document_ids.choices = [(d.id, d.name) for d in proposal.call.documents]
-    action_form = ScreeningForm(
-        due_on=add_working_days(to_local(utcnow()).date(), proposal.call.regime.supplement_working_days)
-    )
-    return render_template(
-        "proposals/check.html", proposal=proposal, checklist=checklist, action_form=action_form,
+    return dict(
+        proposal=proposal, checklist=checklist, action_form=action_form, failed_action=failed_action,
         versions=queries.versions(proposal.id), missing=checks.missing_items(proposal),
         rules=checks.rule_checks(proposal), similar=checks.similar_proposals(proposal),
     )  # fmt: skip

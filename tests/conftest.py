@@ -7,7 +7,7 @@ from collections.abc import Iterator
 
 import pytest
 from aiosmtpd.controller import Controller
-from flask import Flask
+from flask import Flask, g
 from flask.testing import FlaskClient
 from sqlalchemy import event
 
@@ -44,6 +44,13 @@ def database_url(tmp_path: object) -> str:
 @pytest.fixture
 def app(database_url: str, tmp_path: object) -> Iterator[Flask]:
     app = create_app(make_test_config(database_url, UPLOAD_FOLDER=str(tmp_path / "uploads")))
+
+    @app.before_request
+    def forget_cached_user() -> None:
+        # Requests of the test clients share the test's app context, so Flask-Login's cached user in `g` would
+        # outlive a request and leak from one client to another; in production every request has its own.
+        g.pop("_login_user", None)
+
     with app.app_context():
         db.drop_all()
         db.create_all()

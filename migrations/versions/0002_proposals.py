@@ -70,7 +70,6 @@ def upgrade():
         batch_op.create_index('ix_proposals_call_status', ['call_id', 'status'], unique=False)
         batch_op.create_index('ix_proposals_category', ['category_id'], unique=False)
         batch_op.create_index('ix_proposals_org_year', ['organization_id', 'year'], unique=False)
-        batch_op.create_index(batch_op.f('ix_proposals_organization_id'), ['organization_id'], unique=False)
         batch_op.create_index('ix_proposals_search_text', ['search_text'], unique=False)
         batch_op.create_index('ix_proposals_sector', ['sector_id'], unique=False)
 
@@ -201,7 +200,6 @@ def downgrade():
     with op.batch_alter_table('proposals', schema=None) as batch_op:
         batch_op.drop_index('ix_proposals_sector')
         batch_op.drop_index('ix_proposals_search_text')
-        batch_op.drop_index(batch_op.f('ix_proposals_organization_id'))
         batch_op.drop_index('ix_proposals_org_year')
         batch_op.drop_index('ix_proposals_category')
         batch_op.drop_index('ix_proposals_call_status')

@@ -88,4 +88,5 @@
     if (event.target.name && event.target.name.indexOf("budget_lines-") === 0) { recompute(); }
   });
   category.addEventListener("change", recompute);
+  recompute();  // after a refused save the rows on the page are the typed ones, not the saved ones
 })();

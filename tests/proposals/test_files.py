@@ -26,11 +26,20 @@ def ooxml(part: str) -> bytes:
     return buffer.getvalue()
 
 
+def macro_docx() -> bytes:
+    """A macro-enabled Word document renamed to .docx."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for part in ("[Content_Types].xml", "word/document.xml", "word/vbaProject.bin"):
+            archive.writestr(part, "<x/>")
+    return buffer.getvalue()
+
+
 @pytest.mark.parametrize(
     ("data", "kind"),
     [(PDF_BYTES, "pdf"), (PNG, "png"), (JPG, "jpg"), (ooxml("word/document.xml"), "docx"),
      (ooxml("xl/workbook.xml"), "xlsx"), (b"MZ\x90\x00", None), (b"PK\x03\x04broken", None),
-     (ooxml("ppt/presentation.xml"), None), (b"<html><script>", None)],
+     (ooxml("ppt/presentation.xml"), None), (b"<html><script>", None), (macro_docx(), None)],
 )  # fmt: skip
 def test_types_are_recognised_by_content(data, kind):
     assert detect_type(data) == kind
@@ -62,6 +71,7 @@ def upload(client, proposal_id: int, name: str, data: bytes, document: str = "")
         ("virus.pdf", b"MZ\x90\x00 not a pdf", "không khớp"),
         ("../../etc/passwd.pdf", PDF_BYTES, "Tên tệp không hợp lệ"),
         ("..\\boot.pdf", PDF_BYTES, "Tên tệp không hợp lệ"),
+        (".htaccess.pdf", PDF_BYTES, "Tên tệp không hợp lệ"),
         ("script.html", b"<html>", "Chỉ chấp nhận"),
         ("empty.pdf", b"", "không có dữ liệu"),
     ],
@@ -73,6 +83,12 @@ def test_refused_uploads_say_why_and_store_nothing(app, draft, client, name, dat
     assert db.session.execute(select(ProposalFile)).first() is None
     folder = Path(app.config["UPLOAD_FOLDER"])
     assert not folder.exists() or not any(folder.iterdir())
+
+
+def test_dots_inside_a_name_are_fine(app, draft, client):
+    login(client, "an@x.vn")
+    upload(client, draft.id, "Bao cao..v2.pdf", PDF_BYTES)
+    assert db.session.execute(select(ProposalFile.original_name)).scalar() == "Bao cao..v2.pdf"
 
 
 def test_a_file_over_the_limit_gets_the_413_page(app, draft, client):

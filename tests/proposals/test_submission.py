@@ -6,6 +6,7 @@ import pytest
 from flask import current_app
 from sqlalchemy import select
 
+from accounts.models import Organization
 from core.errors import DomainError
 from core.extensions import db
 from core.formatting import utcnow
@@ -199,7 +200,11 @@ def test_the_applicant_withdraws_before_review(app, people, client):
     )
     db.session.expire_all()
     assert db.session.get(Proposal, proposal.id).status == "withdrawn"
-    assert client.post(f"/applications/{proposal.id}/transition/withdrawn").status_code == 403
+    # A second press from a page left open is told the application changed, not that it is forbidden.
+    page = client.post(f"/applications/{proposal.id}/transition/withdrawn", follow_redirects=True).get_data(
+        as_text=True
+    )
+    assert "changed meanwhile" in page or "đã thay đổi" in page
 
 
 ROLE_SETS = {
@@ -324,3 +329,73 @@ def test_staff_queue_filters_search_and_sorts(app, people, client):
     page = client.get(base + "?status=valid").get_data(as_text=True)
     assert "Chuyển đổi số nhà máy" not in page
     assert client.get(base + "?sector=abc&status=nonsense&sort=drop").status_code == 200
+
+
+def test_a_discarded_draft_stays_private_and_a_withdrawal_is_mailed(app, people, client, smtp_server):
+    call = make_call()
+    draft = make_proposal(call, people["applicant"])
+    db.session.commit()
+    proposal = submitted(call, people["applicant"])
+    member = app.test_client()
+    login(member, people["applicant"].email)
+    member.post(f"/applications/{draft.id}/transition/withdrawn")
+    login(client, people["staff"].email)
+    assert client.get(f"/applications/{draft.id}").status_code == 404  # never submitted: never the department's
+    client.post(f"/applications/{proposal.id}/transition/under_check")
+    member.post(f"/applications/{proposal.id}/transition/withdrawn", data={"comment": "Đã có nguồn vốn khác"})
+    deliver_due()
+    to_staff = [m for m in smtp_server.messages if m["to"] == ["staff@s.vn"]]
+    assert len(to_staff) == 1 and "Đã có nguồn vốn khác" in to_staff[0]["body"]
+
+
+def test_staff_never_screen_their_own_organization(app, people, client):
+    call = make_call()
+    db.session.commit()
+    proposal = submitted(call, people["applicant"])
+    insider = make_user("insider@htx.vn", roles=("staff", "applicant"),
+                        organization=db.session.get(Organization, proposal.organization_id))  # fmt: skip
+    db.session.commit()
+    login(client, insider.email)
+    assert client.post(f"/applications/{proposal.id}/transition/under_check").status_code == 403
+    db.session.expire_all()
+    assert db.session.get(Proposal, proposal.id).status == "submitted"
+
+
+def test_a_refused_screening_move_keeps_what_staff_typed(app, people, client):
+    call = make_call()
+    db.session.commit()
+    proposal = submitted(call, people["applicant"])
+    login(client, people["staff"].email)
+    client.post(f"/applications/{proposal.id}/transition/under_check")
+    long_list = "1. Bổ sung báo giá thứ ba\n2. Bản sao giấy phép kinh doanh có chứng thực"
+    response = client.post(f"/applications/{proposal.id}/transition/needs_supplement",
+                           data={"comment": long_list, "due_on": "31/02/2027"})  # fmt: skip
+    page = response.get_data(as_text=True)
+    assert response.status_code == 400
+    assert "Bổ sung báo giá thứ ba" in page and "31/02/2027" in page
+    db.session.expire_all()
+    assert db.session.get(Proposal, proposal.id).status == "under_check"
+
+
+def test_resubmission_clears_the_checklist_and_keeps_the_first_submission_time(app, people, client):
+    call = make_call()
+    db.session.commit()
+    proposal = submitted(call, people["applicant"])
+    first_time = proposal.submitted_at
+    staff = people["staff"]
+    services.transition_proposal(proposal, "under_check", staff)
+    services.set_checklist(proposal, [d.id for d in proposal.call.documents], staff)
+    with app.test_request_context():
+        services.transition_proposal(proposal, "needs_supplement", staff, "Thiếu", date.today() + timedelta(days=30))
+        services.submit_proposal(proposal, people["applicant"])
+    db.session.commit()
+    assert proposal.checked_document_ids == [] and proposal.submitted_at == first_time
+
+
+def test_pressing_start_twice_reopens_the_untouched_draft(app, people, client):
+    call = make_call()
+    db.session.commit()
+    login(client, people["applicant"].email)
+    first = client.post(f"/calls/{call.id}/apply").headers["Location"]
+    assert client.post(f"/calls/{call.id}/apply").headers["Location"] == first
+    assert len(db.session.execute(select(Proposal)).scalars().all()) == 1
