@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 FLASK := $(BIN)/flask --app wsgi
 
-.PHONY: run setup test test-sqlite test-postgres lint translations clean
+.PHONY: run setup test test-sqlite test-postgres bench lint translations clean
 
 $(BIN)/activate: requirements.txt requirements-dev.txt
 	$(PY) -m venv $(VENV)
@@ -37,6 +37,10 @@ test-sqlite:
 test-postgres:
 	mkdir -p build
 	$(BIN)/pytest -q --junitxml=build/junit-postgres.xml
+
+bench: $(BIN)/activate
+	$(BIN)/pybabel -q compile -d translations
+	$(BIN)/python -m bench.applications 1000 10000
 
 lint: $(BIN)/activate
 	$(BIN)/ruff check .

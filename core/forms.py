@@ -77,6 +77,8 @@ optional = Optional
 class MoneyField(StringField):
     """Integer VND; accepts 1.234.567, 1234567 and 1,234,567; shows 1.234.567 ₫ style grouping."""
 
+    MAXIMUM = 10**15  # a million billion đồng: far above any budget, far below the database's integer limit
+
     def _value(self) -> str:
         if self.raw_data:
             return self.raw_data[0]
@@ -89,6 +91,9 @@ class MoneyField(StringField):
                 self.data = parse_money(valuelist[0])
             except ValueError:
                 raise ValueError(gettext("Enter an amount in VND, for example 1.234.567.")) from None
+            if self.data > self.MAXIMUM:
+                self.data = None
+                raise ValueError(gettext("This amount is too large."))
 
 
 def field_values(form: BaseForm, names: tuple[str, ...]) -> dict:

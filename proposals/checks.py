@@ -11,7 +11,6 @@ from sqlalchemy.orm import selectinload
 from accounts.models import ORG_TYPES, Organization
 from core.extensions import db
 from core.formatting import format_money
-from core.text import normalize_search
 from policies.models import RegimeCondition, SupportCategory
 from proposals.models import Proposal
 
@@ -152,8 +151,7 @@ class SimilarRecord:
     reasons: list[str] = field(default_factory=list)
 
 
-def _shingles(text: str) -> set[tuple[str, ...]]:
-    words = normalize_search(text).split()
+def _shingles(words: list[str]) -> set[tuple[str, ...]]:
     return {tuple(words[i : i + 3]) for i in range(max(len(words) - 2, 0))}
 
 
@@ -161,22 +159,31 @@ def _jaccard(a: set, b: set) -> float:
     return len(a & b) / len(a | b) if a and b else 0.0
 
 
+def _title_similarity(title: list[str], other: list[str], threshold: float) -> float:
+    """How alike two normalized titles are (0–1), word by word and in order; the cheap upper bound skips the
+    exact ratio when it cannot reach the threshold."""
+    if not title or not other:
+        return 0.0
+    matcher = SequenceMatcher(None, title, other, autojunk=False)
+    return matcher.ratio() if matcher.quick_ratio() >= threshold else 0.0
+
+
 def similar_proposals(proposal: Proposal, limit: int = 10) -> list[SimilarRecord]:
     """Applications (of any call, funded ones included) with a similar title or content, or the same
     organization and category in the same year: possible duplicates or double funding."""
     threshold = current_app.config["SIMILARITY_THRESHOLD"]
-    title = normalize_search(proposal.title)
-    content = _shingles(f"{proposal.objectives} {proposal.technology}")
+    title, _sep, content_text = (proposal.match_text or "").partition("\n")
+    title_words, content = title.split(), _shingles(content_text.split())
     rows = db.session.execute(
-        select(Proposal.id, Proposal.title, Proposal.objectives, Proposal.technology, Proposal.organization_id,
-               Proposal.category_id, Proposal.year)
+        select(Proposal.id, Proposal.match_text, Proposal.organization_id, Proposal.category_id, Proposal.year)
         .where(Proposal.id != proposal.id, Proposal.status.not_in(("draft", "withdrawn")))
     ).all()  # fmt: skip
     found: dict[int, tuple[int, int, list[str]]] = {}
     for row in rows:
+        other_title, _sep, other_content = row.match_text.partition("\n")
+        title_ratio = _title_similarity(title_words, other_title.split(), threshold)
+        content_ratio = _jaccard(content, _shingles(other_content.split())) if content else 0.0
         reasons = []
-        title_ratio = SequenceMatcher(None, title, normalize_search(row.title)).ratio() if title else 0.0
-        content_ratio = _jaccard(content, _shingles(f"{row.objectives} {row.technology}"))
         if title_ratio >= threshold:
             reasons.append(_("similar title"))
         if content_ratio >= threshold:

@@ -126,6 +126,8 @@ class Proposal(db.Model):
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
     submitted_at: Mapped[datetime | None]  # the first submission; each one is in proposal_versions
     search_text: Mapped[str] = mapped_column(String(1200), default="")
+    # Normalized title, a newline, then normalized objectives and technology: what the duplicate check compares.
+    match_text: Mapped[str] = mapped_column(Text, default="")
     version: Mapped[int] = mapped_column(default=1)
 
     call: Mapped[Call] = relationship(lazy="raise")
@@ -308,3 +310,6 @@ class ProposalVersion(db.Model):
 @event.listens_for(Proposal, "before_update")
 def _proposal_search_text(mapper: object, connection: object, proposal: Proposal) -> None:
     proposal.search_text = normalize_search(proposal.reference_code, proposal.title, proposal.lead_name)[:1200]
+    proposal.match_text = (
+        normalize_search(proposal.title) + "\n" + normalize_search(proposal.objectives, proposal.technology)
+    )

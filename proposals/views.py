@@ -224,7 +224,8 @@ def submit(proposal_id: int):
             flash(_("Application %(code)s has been submitted (version %(number)d). A receipt has been sent by mail.",
                     code=proposal.reference_code, number=version.number), "success")  # fmt: skip
             return redirect(url_for("proposals.detail", proposal_id=proposal.id))
-    return render_template("proposals/submit.html", proposal=proposal, form=form, missing=missing)
+    return render_template("proposals/submit.html", proposal=proposal, form=form, missing=missing,
+                           rules=checks.rule_checks(proposal))  # fmt: skip
 
 
 @bp.route("/applications/<int:proposal_id>/transition/<to_state>", methods=["POST"])

@@ -52,6 +52,7 @@ def upgrade():
     sa.Column('updated_at', sa.DateTime(), nullable=False),
     sa.Column('submitted_at', sa.DateTime(), nullable=True),
     sa.Column('search_text', sa.String(length=1200), nullable=False),
+    sa.Column('match_text', sa.Text(), nullable=False),
     sa.Column('version', sa.Integer(), nullable=False),
     sa.CheckConstraint("status IN ('draft', 'submitted', 'under_check', 'needs_supplement', 'invalid', 'valid', 'withdrawn')", name=op.f('ck_proposals_status')),
     sa.CheckConstraint('duration_months IS NULL OR duration_months BETWEEN 1 AND 120', name=op.f('ck_proposals_duration')),

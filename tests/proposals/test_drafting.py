@@ -187,3 +187,16 @@ def test_a_closed_call_takes_no_new_application(app, applicant, client):
         as_text=True
     )
     assert db.session.execute(select(Proposal)).first() is None
+
+
+def test_an_absurd_amount_is_refused_not_a_server_error(app, applicant, client):
+    call = make_call()
+    db.session.commit()
+    login(client, applicant.email)
+    client.post(f"/calls/{call.id}/apply")
+    proposal = db.session.execute(select(Proposal)).scalar_one()
+    payload = form_payload(call, proposal.version)
+    payload["budget_lines-0-support_vnd"] = "99999999999999999999"
+    response = client.post(f"/applications/{proposal.id}/edit", data=payload)
+    assert response.status_code == 200
+    assert "99999999999999999999" in response.get_data(as_text=True)
