@@ -179,6 +179,10 @@ class Proposal(db.Model):
         """The documents currently in the dossier (files must be loaded)."""
         return [f for f in self.files if f.removed_at is None]
 
+    def files_at(self, moment: datetime) -> list["ProposalFile"]:
+        """The documents that were in the dossier at a moment (e.g. when a version was submitted)."""
+        return [f for f in self.files if f.uploaded_at <= moment and (f.removed_at is None or f.removed_at > moment)]
+
     def is_member(self, user: object) -> bool:
         """True when the user acts for the applicant organization."""
         membership = getattr(user, "membership", None) if getattr(user, "is_authenticated", False) else None

@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from flask_babel import lazy_gettext as _l
 
 from core.formatting import format_money
-from proposals.models import BUDGET_KINDS, Proposal
+from proposals.models import BUDGET_KINDS, Proposal, ProposalVersion
 
 # The sections of a copy, in the order of the application form: key → label.
 SECTIONS = {
@@ -81,6 +81,24 @@ def format_size(size_bytes: int) -> str:
     if size_bytes < 1024 * 1024:
         return f"{max(1, round(size_bytes / 1024))} KB"
     return f"{size_bytes / 1024 / 1024:.1f} MB".replace(".", ",")
+
+
+@dataclass
+class Shown:
+    """What a reader sees of an application: its contents and documents, and the version they come from."""
+
+    content: dict
+    files: list
+    version: ProposalVersion | None = None
+
+
+def shown_to(proposal: Proposal, versions: list[ProposalVersion], user: object) -> Shown:
+    """The live application for its organization; for the department, while the organization prepares a supplement,
+    the last submitted version (its working copy is not submitted yet)."""
+    if proposal.status == "needs_supplement" and versions and not proposal.is_member(user):
+        last = versions[-1]
+        return Shown(last.snapshot, proposal.files_at(last.submitted_at), last)
+    return Shown(content_of(proposal), proposal.active_files)
 
 
 @dataclass

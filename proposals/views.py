@@ -17,7 +17,7 @@ from proposals import checks, files, queries, services
 from proposals.files import UploadTooLarge
 from proposals.forms import ChecklistForm, ProposalForm, ScreeningForm, SubmitForm, UploadForm
 from proposals.models import PROPOSAL_STATES, SCREENERS, Proposal, ProposalFile
-from proposals.versions import SECTIONS, content_of, differences
+from proposals.versions import SECTIONS, content_of, differences, shown_to
 
 bp = Blueprint("proposals", __name__)
 
@@ -92,10 +92,11 @@ def mine():
 def detail(proposal_id: int):
     """An application: status and history, checks, documents, contents, versions and the actions allowed."""
     proposal = _load(proposal_id)
+    versions = queries.versions(proposal.id)
     return render_template(
-        "proposals/detail.html", proposal=proposal, history=queries.history(proposal.id),
-        versions=queries.versions(proposal.id), upload_form=_upload_form(proposal), action_form=ScreeningForm(),
-        rules=checks.rule_checks(proposal), content=content_of(proposal), sections=SECTIONS,
+        "proposals/detail.html", proposal=proposal, history=queries.history(proposal.id), versions=versions,
+        upload_form=_upload_form(proposal), action_form=ScreeningForm(), rules=checks.rule_checks(proposal),
+        shown=shown_to(proposal, versions, current_user), sections=SECTIONS,
     )  # fmt: skip
 
 
@@ -224,8 +225,11 @@ def submit(proposal_id: int):
             flash(_("Application %(code)s has been submitted (version %(number)d). A receipt has been sent by mail.",
                     code=proposal.reference_code, number=version.number), "success")  # fmt: skip
             return redirect(url_for("proposals.detail", proposal_id=proposal.id))
+    versions = queries.versions(proposal.id)
+    # On a resubmission, what the organization changed since the version the department has.
+    changes = differences(versions[-1].snapshot, content_of(proposal)) if versions else None
     return render_template("proposals/submit.html", proposal=proposal, form=form, missing=missing,
-                           rules=checks.rule_checks(proposal))  # fmt: skip
+                           rules=checks.rule_checks(proposal), changes=changes, versions=versions)  # fmt: skip
 
 
 @bp.route("/applications/<int:proposal_id>/transition/<to_state>", methods=["POST"])
@@ -264,7 +268,8 @@ def transition(proposal_id: int, to_state: str):
 def print_view(proposal_id: int):
     """The application in the official layout, to print and sign."""
     proposal = _load(proposal_id)
-    return render_template("proposals/print.html", proposal=proposal, content=content_of(proposal), sections=SECTIONS,
+    shown = shown_to(proposal, queries.versions(proposal.id), current_user)
+    return render_template("proposals/print.html", proposal=proposal, content=shown.content, sections=SECTIONS,
                            printed_on=to_local(utcnow()).date())  # fmt: skip
 
 
@@ -315,9 +320,10 @@ def _check_context(proposal: Proposal, action_form: ScreeningForm, failed_action
     """What the check page shows; after a refused action, the form keeps the input and its error."""
     checklist = ChecklistForm(document_ids=proposal.checked_document_ids)
     checklist.document_ids.choices = [(d.id, d.name) for d in proposal.call.documents]
+    versions = queries.versions(proposal.id)
     return dict(
         proposal=proposal, checklist=checklist, action_form=action_form, failed_action=failed_action,
-        versions=queries.versions(proposal.id), missing=checks.missing_items(proposal),
+        versions=versions, shown=shown_to(proposal, versions, current_user), missing=checks.missing_items(proposal),
         rules=checks.rule_checks(proposal), similar=checks.similar_proposals(proposal),
     )  # fmt: skip
 

@@ -399,3 +399,26 @@ def test_pressing_start_twice_reopens_the_untouched_draft(app, people, client):
     first = client.post(f"/calls/{call.id}/apply").headers["Location"]
     assert client.post(f"/calls/{call.id}/apply").headers["Location"] == first
     assert len(db.session.execute(select(Proposal)).scalars().all()) == 1
+
+
+def test_under_a_supplement_the_department_sees_the_submitted_version(app, people, client):
+    call = make_call()
+    db.session.commit()
+    proposal = submitted(call, people["applicant"])
+    staff, applicant = people["staff"], people["applicant"]
+    services.transition_proposal(proposal, "under_check", staff)
+    with app.test_request_context():
+        services.transition_proposal(proposal, "needs_supplement", staff, "Thiếu", date.today() + timedelta(days=30))
+        services.add_file(proposal, None, "ban-nhap-chua-nop.pdf", PDF_BYTES, applicant)
+        services.save_draft(proposal, {**_data_of(proposal), "title": "Tên mới chưa nộp"}, applicant)
+    db.session.commit()
+    login(client, staff.email)
+    for path in (f"/applications/{proposal.id}", f"/applications/{proposal.id}/print"):
+        page = client.get(path).get_data(as_text=True)
+        assert "Ứng dụng công nghệ tưới nhỏ giọt cho thanh long" in page and "Tên mới chưa nộp" not in page
+        assert "ban-nhap-chua-nop.pdf" not in page
+    member = app.test_client()
+    login(member, applicant.email)
+    assert "Tên mới chưa nộp" in member.get(f"/applications/{proposal.id}").get_data(as_text=True)
+    resubmit = member.get(f"/applications/{proposal.id}/submit").get_data(as_text=True)
+    assert "Tên mới chưa nộp" in resubmit and "ban-nhap-chua-nop.pdf" in resubmit  # what changed since version 1
