@@ -51,13 +51,16 @@ def _check_call(data: dict, call_id: int | None = None) -> tuple[list[SupportCat
 
 
 def _sync_documents(call: Call, required: list[str], optional: list[str]) -> None:
-    """Keep checklist rows whose name did not change (later records refer to them), add and drop the rest."""
+    """Keep the checklist rows (applications' files refer to them): a name that did not change keeps its row, a new
+    name takes over a row whose name went away (a rename, in order), and only what is left is added or dropped."""
     wanted = [(name, True) for name in required] + [(name, False) for name in optional]
     existing = {doc.name: doc for doc in call.documents}
+    kept_names = {name for name, _required in wanted}
+    renamed = [doc for doc in call.documents if doc.name not in kept_names]
     call.documents = []
     for position, (name, is_required) in enumerate(wanted, start=1):
-        doc = existing.pop(name, None) or CallDocument(name=name)
-        doc.position, doc.required = position, is_required
+        doc = existing.pop(name, None) or (renamed.pop(0) if renamed else CallDocument())
+        doc.name, doc.position, doc.required = name, position, is_required
         call.documents.append(doc)
 
 

@@ -10,7 +10,7 @@ from core.extensions import db
 from core.formatting import utcnow
 from core.models import AuditEvent
 from policies.loader import load_reference_data
-from policies.models import Call, PriorityItem, Regime, Sector, SupportCategory
+from policies.models import Call, CallDocument, PriorityItem, Regime, Sector, SupportCategory
 from tests.conftest import login
 from tests.factories import make_call, make_user
 
@@ -176,3 +176,21 @@ def test_missing_closing_time_needs_rolling(client, app, reference):
     call = db.session.execute(select(Call)).scalar_one()
     call.status = "open"
     assert call.is_rolling and call.is_accepting(call.opens_at + timedelta(days=3650))
+
+
+def test_renaming_a_checklist_entry_keeps_its_row(client, app, reference):
+    _staff(client)
+    client.post("/staff/calls/new", data=_call_form())
+    call = db.session.execute(select(Call).where(Call.code == "TN-2027-01")).scalar_one()
+    before = {
+        d.name: d.id for d in db.session.execute(select(CallDocument).where(CallDocument.call_id == call.id)).scalars()
+    }
+    form = _call_form(required_documents="Đơn đề nghị hỗ trợ (mẫu 01)\nThuyết minh", version=str(call.version))
+    assert client.post(f"/staff/calls/{call.id}/edit", data=form).status_code == 302
+    db.session.expire_all()
+    after = {
+        d.name: d.id for d in db.session.execute(select(CallDocument).where(CallDocument.call_id == call.id)).scalars()
+    }
+    # Files attached to "Đơn đề nghị" stay attached to the renamed entry; the unchanged ones keep their rows.
+    assert after == {"Đơn đề nghị hỗ trợ (mẫu 01)": before["Đơn đề nghị"], "Thuyết minh": before["Thuyết minh"],
+                     "Ảnh minh họa": before["Ảnh minh họa"]}  # fmt: skip
