@@ -203,17 +203,20 @@ class Proposal(db.Model):
         return [
             (to, rule)
             for to, rule in allowed_targets(PROPOSAL_TRANSITIONS, self.status, user)
-            if ((self.is_member(user) and to != "submitted") if rule.roles == APPLICANT else self.can_screen(user))
+            if to != "submitted" and self._on_its_side(rule, user)
         ]
 
     def is_outdated_move(self, user: object, to_state: str) -> bool:
         """True when the move is this user's to make in another state: a button left on a page that is out of date,
         not a forbidden action."""
         return any(
-            to == to_state and user.has_role(*rule.roles)
-            and (self.is_member(user) if rule.roles == APPLICANT else self.can_screen(user))
+            to == to_state and user.has_role(*rule.roles) and self._on_its_side(rule, user)
             for (_, to), rule in PROPOSAL_TRANSITIONS.items()
-        )  # fmt: skip
+        )
+
+    def _on_its_side(self, rule: Transition, user: object) -> bool:
+        """Applicants' moves belong to the applicant organization, screening moves to staff outside it."""
+        return self.is_member(user) if rule.roles == APPLICANT else self.can_screen(user)
 
     def can_screen(self, user: object) -> bool:
         """Department staff check the dossier, never one of their own organization."""

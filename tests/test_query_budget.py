@@ -49,6 +49,10 @@ PROPOSAL_PAGES = {
     "staff queue": ("/staff/calls/{call_id}/applications?q=thanh+long&sort=support&order=desc", "staff@s.vn", 18),
     "application page": ("/applications/{proposal_id}", "an@org.vn", 27),
     "check page": ("/staff/applications/{proposal_id}/check", "staff@s.vn", 30),
+    "edit page": ("/applications/{proposal_id}/edit", "an@org.vn", 21),
+    "submit page": ("/applications/{proposal_id}/submit", "an@org.vn", 26),
+    "compare page": ("/applications/{proposal_id}/versions", "staff@s.vn", 25),
+    "print page": ("/applications/{proposal_id}/print", "staff@s.vn", 25),
 }
 
 
@@ -69,6 +73,7 @@ def test_application_query_budget(app, reference, count_queries, page, rows):
     with app.test_request_context():
         proposal = make_proposal(call, applicant)
         submit_proposal(proposal, applicant)
+    proposal.status = "needs_supplement"  # the organization may edit and resubmit, the department sees version 1
     now = utcnow()
     db.session.execute(
         insert(Proposal),

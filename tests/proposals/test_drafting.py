@@ -36,6 +36,15 @@ def form_payload(call: Call, version: int, **overrides: object) -> dict:
     return payload
 
 
+def open_draft(client, applicant) -> tuple[Call, Proposal]:
+    """An open call and a draft the applicant started on it through the page, logged in on the client."""
+    call = make_call()
+    db.session.commit()
+    login(client, applicant.email)
+    client.post(f"/calls/{call.id}/apply")
+    return call, db.session.execute(select(Proposal)).scalar_one()
+
+
 def test_start_from_an_open_call_and_save_half_filled(app, applicant, client):
     call = make_call(code="TN-2026-01")
     db.session.commit()
@@ -60,11 +69,7 @@ def test_start_from_an_open_call_and_save_half_filled(app, applicant, client):
 
 
 def test_saving_every_section_recomputes_totals_on_the_server(app, applicant, client):
-    call = make_call()
-    db.session.commit()
-    login(client, applicant.email)
-    client.post(f"/calls/{call.id}/apply")
-    proposal = db.session.execute(select(Proposal)).scalar_one()
+    call, proposal = open_draft(client, applicant)
     payload = form_payload(call, proposal.version)
     payload["budget_lines-0-support_vnd"] = "200.000.000"
     payload["budget_lines-1-support_vnd"] = "50,000,000"
@@ -78,11 +83,7 @@ def test_saving_every_section_recomputes_totals_on_the_server(app, applicant, cl
 
 
 def test_bad_rows_keep_everything_typed(app, applicant, client):
-    call = make_call()
-    db.session.commit()
-    login(client, applicant.email)
-    client.post(f"/calls/{call.id}/apply")
-    proposal = db.session.execute(select(Proposal)).scalar_one()
+    call, proposal = open_draft(client, applicant)
     payload = form_payload(call, proposal.version)
     payload["budget_lines-0-support_vnd"] = "hai trăm triệu"
     payload["work_packages-0-month_to"] = "0"
@@ -98,11 +99,7 @@ def test_bad_rows_keep_everything_typed(app, applicant, client):
 
 
 def test_priority_items_must_belong_to_the_chosen_sector(app, applicant, client):
-    call = make_call()
-    db.session.commit()
-    login(client, applicant.email)
-    client.post(f"/calls/{call.id}/apply")
-    proposal = db.session.execute(select(Proposal)).scalar_one()
+    call, proposal = open_draft(client, applicant)
     other_sector = db.session.execute(select(Sector).where(Sector.number == 5)).scalar_one()
     foreign_item = (
         db.session.execute(select(PriorityItem).where(PriorityItem.sector_id == other_sector.id)).scalars().first()
@@ -190,11 +187,7 @@ def test_a_closed_call_takes_no_new_application(app, applicant, client):
 
 
 def test_an_absurd_amount_is_refused_not_a_server_error(app, applicant, client):
-    call = make_call()
-    db.session.commit()
-    login(client, applicant.email)
-    client.post(f"/calls/{call.id}/apply")
-    proposal = db.session.execute(select(Proposal)).scalar_one()
+    call, proposal = open_draft(client, applicant)
     payload = form_payload(call, proposal.version)
     payload["budget_lines-0-support_vnd"] = "99999999999999999999"
     response = client.post(f"/applications/{proposal.id}/edit", data=payload)

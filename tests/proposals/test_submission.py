@@ -16,7 +16,7 @@ from proposals import services
 from proposals.models import PROPOSAL_STATES, PROPOSAL_TRANSITIONS, Proposal
 from proposals.queries import load_proposal
 from tests.conftest import login
-from tests.factories import PDF_BYTES, make_call, make_organization, make_proposal, make_user
+from tests.factories import PDF_BYTES, make_call, make_organization, make_proposal, make_user, proposal_data
 
 
 @pytest.fixture
@@ -129,7 +129,7 @@ def test_supplement_resubmission_versions_and_difference(app, people, client, sm
     proposal = load_proposal(proposal.id)
     with app.test_request_context():
         services.add_file(proposal, None, "bao-gia.pdf", PDF_BYTES, applicant)
-        data = {**_data_of(proposal), "title": "Ứng dụng tưới nhỏ giọt thông minh cho thanh long"}
+        data = proposal_data(call, title="Ứng dụng tưới nhỏ giọt thông minh cho thanh long")
         services.save_draft(proposal, data, applicant)
         services.submit_proposal(proposal, applicant)
     db.session.commit()
@@ -140,23 +140,6 @@ def test_supplement_resubmission_versions_and_difference(app, people, client, sm
     assert "Ứng dụng công nghệ tưới nhỏ giọt cho thanh long" in page
     assert "bao-gia.pdf" in page  # documents are part of the difference
     assert "Mô hình tưới" not in page  # unchanged sections are not listed
-
-
-def _data_of(proposal: Proposal) -> dict:
-    """The saved contents in the shape save_draft takes."""
-    from proposals.services import TEXT_FIELDS
-
-    return {
-        **{name: getattr(proposal, name) for name in TEXT_FIELDS},
-        "category_id": proposal.category_id, "sector_id": proposal.sector_id,
-        "priority_item_ids": [i.id for i in proposal.priority_items], "duration_months": proposal.duration_months,
-        "work_packages": [{"name": w.name, "month_from": w.month_from, "month_to": w.month_to, "products": w.products}
-                          for w in proposal.work_packages],
-        "products": [{"name": p.name, "unit": p.unit, "quantity": p.quantity, "quality_target": p.quality_target}
-                     for p in proposal.products],
-        "budget_lines": [{"kind": b.kind, "description": b.description, "support_vnd": b.support_vnd,
-                          "counterpart_vnd": b.counterpart_vnd} for b in proposal.budget_lines],
-    }  # fmt: skip
 
 
 def test_valid_needs_the_checklist_and_invalid_needs_a_reason(app, people, client, smtp_server):
@@ -410,7 +393,7 @@ def test_under_a_supplement_the_department_sees_the_submitted_version(app, peopl
     with app.test_request_context():
         services.transition_proposal(proposal, "needs_supplement", staff, "Thiếu", date.today() + timedelta(days=30))
         services.add_file(proposal, None, "ban-nhap-chua-nop.pdf", PDF_BYTES, applicant)
-        services.save_draft(proposal, {**_data_of(proposal), "title": "Tên mới chưa nộp"}, applicant)
+        services.save_draft(proposal, proposal_data(call, title="Tên mới chưa nộp"), applicant)
     db.session.commit()
     login(client, staff.email)
     for path in (f"/applications/{proposal.id}", f"/applications/{proposal.id}/print"):
