@@ -12,11 +12,16 @@ from accounts.services import hash_password
 from core.extensions import db
 from core.formatting import utcnow
 from core.models import AgencySettings
+from policies.evaluation import EvaluationRule, ScoreSheetTemplate
 from policies.loader import load_reference_data
 from policies.models import Call, CallDocument, PriorityItem, Regime, Sector, SupportCategory
 from proposals import services as proposals
 from proposals.models import Proposal
 from proposals.queries import load_proposal
+from review import services as review
+from review import sheets as review_sheets
+from review.models import Council
+from review.queries import load_council, seat_assignment
 
 DEMO_PASSWORD = "demo-2026-skhcn"
 
@@ -162,10 +167,16 @@ def seed_demo() -> None:
           opens_at=now.replace(year=2025, month=3, day=1), closes_at=now.replace(year=2025, month=6, day=30),
           budget_vnd=8_000_000_000, documents=DOCUMENTS, guidance="Đợt tiếp nhận theo Nghị quyết 03/2021/NQ-HĐND tỉnh Long An.",
           guidance_en="Call under Long An Resolution 03/2021/NQ-HĐND.")  # fmt: skip
+    _call("TN-2026-01", "TN-25/2025", kinds=("rate_cap",), title="Tiếp nhận hồ sơ đề nghị hỗ trợ ứng dụng, đổi mới công nghệ năm 2026 – đợt 1",
+          title_en="Applications for support of technology application and innovation, 2026 – round 1", year=now.year,
+          status="open", opens_at=now - timedelta(days=90), closes_at=now + timedelta(days=1), budget_vnd=1_500_000_000,
+          documents=DOCUMENTS, guidance="Hội đồng tư vấn xét chọn đang chấm điểm các hồ sơ hợp lệ của đợt này.",
+          guidance_en="The review council is scoring the valid applications of this round.")  # fmt: skip
     db.session.flush()
     with current_app.test_request_context():  # mails written to the outbox carry links to the portal
         for spec in APPLICATIONS:
             _application(**spec)
+        _council()
 
 
 # A minimal one-page PDF standing in for the scanned documents of the demo applications.
@@ -204,14 +215,86 @@ APPLICATIONS = [
         technology="",
         lines=[("equipment", "Máy CNC 5 trục", 1_500_000_000, 2_000_000_000)],
     ),
+    # Round 1: three valid applications before a council that is scoring.
+    *[
+        dict(
+            email=email,
+            state="valid",
+            sector=sector,
+            title=title,
+            objectives=objectives,
+            technology=technology,
+            lines=[
+                ("equipment", "Thiết bị chính", support, support),
+                ("training", "Đào tạo, chuyển giao", 30_000_000, 30_000_000),
+            ],
+            call_code="TN-2026-01",
+        )  # fmt: skip
+        for email, sector, title, objectives, technology, support in (
+            (
+                "kehoach@xanhlongan.demo",
+                1,
+                "Ứng dụng chế phẩm vi sinh xử lý phụ phẩm trồng trọt làm phân hữu cơ",
+                "Xử lý 2.000 tấn phụ phẩm mỗi năm thành phân hữu cơ vi sinh.",
+                "Chế phẩm vi sinh phân giải cellulose.",
+                450_000_000,
+            ),
+            (
+                "htx.thanhlong@gmail.com",
+                1,
+                "Ứng dụng đèn LED tiết kiệm điện chong thanh long trái vụ",
+                "Giảm 40% điện năng chong đèn cho 20 ha thanh long.",
+                "Đèn LED quang phổ chuyên dụng, hẹn giờ tự động.",
+                300_000_000,
+            ),
+            (
+                "nam.ly@cokhitayninh.demo",
+                2,
+                "Chuyển đổi số quản lý sản xuất xưởng cơ khí bằng hệ thống MES",
+                "Theo dõi thời gian thực 100% lệnh sản xuất, giảm 15% thời gian dừng máy.",
+                "Hệ thống MES mã nguồn mở kết nối máy CNC qua OPC UA.",
+                400_000_000,
+            ),
+        )
+    ],
 ]
+
+COUNCIL_SEATS = ("chair", "vice_chair", "reviewer", "reviewer", "scientific_secretary", "member", "member")
+
+
+def _council() -> None:
+    """The council of round 1, scoring: seven members (one of them works for an applicant: a detected conflict),
+    and the chair has already scored the first application."""
+    call = db.session.execute(select(Call).where(Call.code == "TN-2026-01")).scalar_one()
+    if db.session.execute(select(Council.id).where(Council.call_id == call.id)).first():
+        return
+    staff = db.session.execute(select(User).where(User.email == "chuyenvien@skhcn.demo")).scalar_one()
+    emails = [e for e, _name in REVIEWERS[:6]] + ["ts.thanh@xanhlongan.demo"]
+    people = {u.email: u for u in db.session.execute(select(User).where(User.email.in_(emails))).scalars()}
+    template = db.session.execute(select(ScoreSheetTemplate).where(ScoreSheetTemplate.code == "default")).scalar_one()
+    rule = db.session.execute(select(EvaluationRule).where(EvaluationRule.code == "default")).scalar_one()
+    council = review.save_council(Council(), call, {
+        "name": "Hội đồng tư vấn xét chọn đợt 1 năm 2026", "template_id": template.id, "rule_id": rule.id,
+        "meeting_at": utcnow().replace(hour=1, minute=30) + timedelta(days=7), "place": "Phòng họp Sở KH&CN",
+        "admin_secretary_id": staff.id, "members": [(people[e].id, role) for e, role in zip(emails, COUNCIL_SEATS, strict=True)],
+    }, staff)  # fmt: skip
+    review.move_council(load_council(council.id), "scoring", staff)
+    council = load_council(council.id)
+    first = db.session.execute(select(Proposal).where(Proposal.call_id == call.id).order_by(Proposal.sequence)).scalar()
+    chair = people[emails[0]]
+    assignment = seat_assignment(council.id, first.id, chair.id)
+    review_sheets.declare(assignment, council, False, "", chair)
+    review_sheets.save_sheet(assignment, council, {
+        "values": {c.id: 3 for c in council.template.criteria}, "comments": {}, "recommendation": "support",
+        "comment": "Hồ sơ đầy đủ, mục tiêu rõ ràng.", "review_text": "Công nghệ phù hợp, cần làm rõ phương án nhân rộng.",
+    }, True, chair)  # fmt: skip
 
 
 def _application(email: str, state: str, sector: int, title: str, objectives: str, technology: str,
-                 lines: list[tuple[str, str, int, int]]) -> None:  # fmt: skip
-    """One demo application to TN-2026-02, taken to the given state through the real services."""
+                 lines: list[tuple[str, str, int, int]], call_code: str = "TN-2026-02") -> None:  # fmt: skip
+    """One demo application, taken to the given state through the real services."""
     user = db.session.execute(select(User).where(User.email == email)).scalar_one()
-    call = db.session.execute(select(Call).where(Call.code == "TN-2026-02")).scalar_one()
+    call = db.session.execute(select(Call).where(Call.code == call_code)).scalar_one()
     exists = select(Proposal.id).where(Proposal.call_id == call.id, Proposal.title == title)
     if db.session.execute(exists).first():
         return
@@ -239,9 +322,13 @@ def _application(email: str, state: str, sector: int, title: str, objectives: st
         if document.required:
             proposals.add_file(proposal, document.id, f"{document.position:02d}-ho-so.pdf", DEMO_PDF, user)
     proposals.submit_proposal(proposal, user)
-    if state == "needs_supplement":
-        staff = db.session.execute(select(User).where(User.email == "chuyenvien@skhcn.demo")).scalar_one()
+    staff = db.session.execute(select(User).where(User.email == "chuyenvien@skhcn.demo")).scalar_one()
+    if state != "submitted":
         proposals.transition_proposal(proposal, "under_check", staff)
+    if state == "valid":
+        proposals.set_checklist(proposal, [d.id for d in proposal.call.documents], staff)
+        proposals.transition_proposal(proposal, "valid", staff)
+    elif state == "needs_supplement":
         proposals.transition_proposal(proposal, "needs_supplement", staff, "Bổ sung 03 báo giá thiết bị tưới.",
                                       utcnow().date() + timedelta(days=14))  # fmt: skip
 

@@ -1,4 +1,5 @@
-"""The administration area: users and roles, agency settings, regimes, categories, conditions, sectors, outbox, audit."""
+"""The administration area: users and roles, agency settings, regimes, categories, conditions, sectors, score sheets,
+evaluation rules, outbox, audit."""
 
 from collections.abc import Callable
 
@@ -17,6 +18,8 @@ from core.extensions import db
 from core.forms import BaseForm, VersionedForm, check_version, field_errors_from, stale_differences
 from core.models import AgencySettings, AuditEvent, OutboxMessage
 from core.paging import page_number
+from policies.evaluation import COUNCIL_ROLES, MECHANICS, SHEET_TOTAL, ZERO_RULES, EvaluationRule, ScoreSheetTemplate
+from policies.evaluation_forms import EvaluationRuleForm, ScoreSheetForm
 from policies.forms import CategoryForm, ConditionForm, PriorityItemForm, RegimeForm, SectorForm
 from policies.models import PriorityItem, Regime, RegimeCondition, Sector, SupportCategory
 from policies.services import regimes_with_categories, sectors_with_items
@@ -25,7 +28,16 @@ bp = Blueprint("admin", __name__, url_prefix="/admin")
 bp.before_request(guard_blueprint_roles("admin"))
 
 
-def _edit(form: BaseForm, record: object, save: Callable[[dict], object], title: str, back: str):
+def _edit(
+    form: BaseForm,
+    record: object,
+    save: Callable[[dict], object],
+    title: str,
+    back: str,
+    page: str = "admin/record_form.html",
+    differ: Callable[[], list] | None = None,
+    **context: object,
+):
     """Shared edit cycle: validate → version check → save → commit → back; errors keep the input."""
     differences = []
     if form.validate_on_submit():
@@ -34,7 +46,7 @@ def _edit(form: BaseForm, record: object, save: Callable[[dict], object], title:
                 check_version(record, form)
             save(form.to_data())
         except StaleObjectError as error:
-            differences = stale_differences(form, record, tuple(form.to_data()))
+            differences = differ() if differ else stale_differences(form, record, tuple(form.to_data()))
             form.form_errors.append(error.message)
         except DomainError as error:
             db.session.rollback()
@@ -44,7 +56,7 @@ def _edit(form: BaseForm, record: object, save: Callable[[dict], object], title:
             flash(_("Saved."), "success")
             return redirect(back)
     status = 409 if differences else 200
-    return render_template("admin/record_form.html", form=form, title=title, back=back, differences=differences), status
+    return render_template(page, form=form, title=title, back=back, differences=differences, **context), status
 
 
 @bp.route("/")
@@ -157,6 +169,53 @@ def priority_item(sector_id: int, item_id: int | None):
     return _edit(
         form, record, save, _("Priority item of sector %(number)d", number=parent.number), url_for("admin.sectors")
     )
+
+
+@bp.route("/evaluation")
+def evaluation():
+    """Score-sheet templates with their criteria, and evaluation rules with their figures."""
+    templates = services.score_sheets_with_criteria()
+    return render_template(
+        "admin/evaluation.html",
+        templates=templates,
+        rules=services.evaluation_rules(),
+        in_use=services.sheets_using([t.id for t in templates]),
+        mechanics=MECHANICS,
+        zero_rules=ZERO_RULES,
+        roles=COUNCIL_ROLES,
+        total=SHEET_TOTAL,
+    )
+
+
+@bp.route("/score-sheets/new", methods=["GET", "POST"], defaults={"template_id": None})
+@bp.route("/score-sheets/<int:template_id>", methods=["GET", "POST"])
+def score_sheet(template_id: int | None):
+    """Create or edit a score-sheet template and its criteria."""
+    record = services.load_score_sheet(template_id) if template_id else ScoreSheetTemplate(criteria=[])
+    form = ScoreSheetForm(obj=record if request.method == "GET" and template_id else None)
+    if request.method == "GET":
+        form.add_blank_rows()
+    in_use = services.sheets_using([template_id]).get(template_id, 0) if template_id else 0
+    save = lambda data: services.save_score_sheet(record, data)  # noqa: E731
+    differ = lambda: form.differences(record)  # noqa: E731
+    back = url_for("admin.evaluation")
+    page = "admin/score_sheet.html"
+    return _edit(form, record, save, _("Score sheet"), back, page, differ, in_use=in_use, total=SHEET_TOTAL)
+
+
+@bp.route("/evaluation-rules/new", methods=["GET", "POST"], defaults={"rule_id": None})
+@bp.route("/evaluation-rules/<int:rule_id>", methods=["GET", "POST"])
+def evaluation_rule(rule_id: int | None):
+    """Create or edit an evaluation rule; a new one starts from the figures of the first rule."""
+    record = db.get_or_404(EvaluationRule, rule_id) if rule_id else EvaluationRule()
+    source = record if rule_id else services.first_evaluation_rule()
+    form = EvaluationRuleForm(obj=source if request.method == "GET" else None)
+    if request.method == "GET" and not rule_id:
+        form.code.data = form.name.data = form.name_en.data = form.version.data = ""
+    save = lambda data: services.save_evaluation_rule(record, data)  # noqa: E731
+    differ = lambda: form.differences(record)  # noqa: E731
+    back = url_for("admin.evaluation")
+    return _edit(form, record, save, _("Evaluation rule"), back, "admin/evaluation_rule.html", differ)
 
 
 def _child(model: type, record_id: int | None, **parent: int) -> object:

@@ -70,6 +70,7 @@ def _register_packages(app: Flask) -> None:
     import admin
     import policies
     import proposals
+    import review
     from core.cli import register_cli
     from core.errors import register_error_handlers
     from core.i18n import register_filters, register_template_globals
@@ -80,5 +81,5 @@ def _register_packages(app: Flask) -> None:
     register_error_handlers(app)
     register_security_headers(app)
     register_cli(app)
-    for package in (accounts, policies, proposals, admin):
+    for package in (accounts, policies, proposals, review, admin):
         package.init_app(app)

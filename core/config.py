@@ -32,6 +32,11 @@ class Defaults:
     MAX_UPLOAD_MB = 10
     UPLOAD_FOLDER: str | None = None  # instance/uploads unless set (shared storage when several hosts serve)
     SIMILARITY_THRESHOLD = 0.6  # how alike two applications must be to be listed as possible duplicates
+    # Mail providers anyone can use: sharing one of these domains says nothing about a conflict of interest.
+    PUBLIC_MAIL_DOMAINS = (
+        "gmail.com", "yahoo.com", "yahoo.com.vn", "outlook.com", "hotmail.com", "live.com", "icloud.com",
+        "zoho.com", "proton.me", "protonmail.com", "gmx.com", "mail.com", "vnn.vn", "fpt.vn", "viettel.vn",
+    )  # fmt: skip
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     SESSION_COOKIE_SECURE = True

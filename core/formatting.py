@@ -2,6 +2,7 @@
 
 import re
 from datetime import UTC, date, datetime, timedelta
+from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 LOCAL_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
@@ -14,6 +15,14 @@ def format_money(amount: int | None) -> str:
         return ""
     sign = "-" if amount < 0 else ""
     return f"{sign}{abs(int(amount)):,}".replace(",", ".") + " ₫"
+
+
+def format_points(value: object, decimal_comma: bool = True) -> str:
+    """Points to two decimals: '75,50' the Vietnamese way (or '75.50'); '—' when there is none."""
+    if value is None:
+        return "—"
+    text = f"{Decimal(str(value)):.2f}"
+    return text.replace(".", ",") if decimal_comma else text
 
 
 def parse_money(text: str) -> int:

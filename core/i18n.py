@@ -27,9 +27,15 @@ def localized(obj: object, field: str) -> str:
     return getattr(obj, field) or ""
 
 
+def format_points(value: object) -> str:
+    """Points with the decimal separator of the reader's language."""
+    return formatting.format_points(value, decimal_comma=str(get_locale() or "vi") == "vi")
+
+
 def register_filters(app: Flask) -> None:
-    """Template filters: money, date, datetime, long_date, tr, status_label."""
+    """Template filters: money, points, date, datetime, long_date, tr, status_label."""
     app.add_template_filter(formatting.format_money, "money")
+    app.add_template_filter(format_points, "points")
     app.add_template_filter(formatting.format_date, "date")
     app.add_template_filter(formatting.format_datetime, "datetime")
     app.add_template_filter(formatting.format_long_date, "long_date")

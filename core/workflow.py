@@ -16,6 +16,8 @@ class Transition:
     roles: frozenset[str]
     label: object  # a lazy translated string, shown on the action button
     comment_required: bool = False
+    # Made by another record's workflow (a council opening scoring, decisions released), never offered as a button.
+    by_workflow: bool = False
 
 
 TransitionTable = dict[tuple[str, str], Transition]
@@ -25,7 +27,11 @@ def allowed_targets(table: TransitionTable, state: str, user: object) -> list[tu
     """The (target state, transition) pairs the user may take from this state, for the UI."""
     if not getattr(user, "is_authenticated", False):
         return []
-    return [(to, rule) for (frm, to), rule in table.items() if frm == state and user.has_role(*rule.roles)]
+    return [
+        (to, rule)
+        for (frm, to), rule in table.items()
+        if frm == state and not rule.by_workflow and user.has_role(*rule.roles)
+    ]
 
 
 def perform_transition(

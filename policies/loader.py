@@ -6,6 +6,7 @@ import yaml
 from sqlalchemy import select
 
 from core.extensions import db
+from policies.evaluation import Criterion, EvaluationRule, ScoreSheetTemplate
 from policies.models import PriorityItem, Regime, RegimeCondition, Sector, SupportCategory
 
 DATA = Path(__file__).resolve().parent / "data"
@@ -21,7 +22,7 @@ def _read(name: str) -> dict:
 
 
 def load_reference_data() -> dict[str, int]:
-    """Insert the regimes, categories, conditions, sectors and priority items that are missing; count them."""
+    """Insert the missing regimes, categories, conditions, sectors, items, score sheets and rules; count them."""
     added = {"regimes": 0, "categories": 0, "conditions": 0, "sectors": 0, "items": 0}
     for spec in _read("regimes.yaml")["regimes"]:
         regime = db.session.execute(select(Regime).where(Regime.code == spec["code"])).scalar_one_or_none()
@@ -60,5 +61,26 @@ def load_reference_data() -> dict[str, int]:
                     PriorityItem(sector_id=sector.id, number=number, text=item["text"], text_en=item["text_en"])
                 )
                 added["items"] += 1
+    added.update(_load_evaluation())
     db.session.flush()
+    return added
+
+
+def _load_evaluation() -> dict[str, int]:
+    added = {"templates": 0, "criteria": 0, "rules": 0}
+    data = _read("evaluation.yaml")
+    known = set(db.session.execute(select(ScoreSheetTemplate.code)).scalars())
+    for spec in data["score_sheets"]:
+        if spec["code"] in known:
+            # Never add criteria to an existing sheet: its maxima must keep adding up to 100 and sheets may use it.
+            continue
+        criteria = [Criterion(position=n, **c) for n, c in enumerate(spec["criteria"], start=1)]
+        db.session.add(ScoreSheetTemplate(**{k: v for k, v in spec.items() if k != "criteria"}, criteria=criteria))
+        added["templates"] += 1
+        added["criteria"] += len(criteria)
+    known = set(db.session.execute(select(EvaluationRule.code)).scalars())
+    for spec in data["evaluation_rules"]:
+        if spec["code"] not in known:
+            db.session.add(EvaluationRule(**spec))
+            added["rules"] += 1
     return added

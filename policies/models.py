@@ -218,6 +218,8 @@ class Call(db.Model):
     search_text: Mapped[str] = mapped_column(String(600), default="", index=True)
     # The last reference number given to an application of this call, raised by one conditional update.
     last_proposal_number: Mapped[int] = mapped_column(default=0)
+    # Support approved by decisions so far, raised by one conditional update that never passes budget_vnd.
+    committed_vnd: Mapped[int] = mapped_column(BigInteger, default=0)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     version: Mapped[int] = mapped_column(default=1)
 
@@ -235,6 +237,7 @@ class Call(db.Model):
         CheckConstraint("status IN ('draft', 'open', 'closed')", name="status"),
         CheckConstraint("closes_at IS NULL OR closes_at > opens_at", name="dates"),
         CheckConstraint("budget_vnd >= 0", name="budget"),
+        CheckConstraint("committed_vnd BETWEEN 0 AND budget_vnd", name="committed"),
         Index("ix_calls_status_closes_at", "status", "closes_at"),
     )
 

@@ -30,6 +30,9 @@ CALL_FIELDS = (
 
 
 def _check_call(data: dict, call_id: int | None = None) -> tuple[list[SupportCategory], list[Sector]]:
+    committed = db.session.execute(select(Call.committed_vnd).where(Call.id == call_id)).scalar() if call_id else 0
+    if data["budget_vnd"] < (committed or 0):
+        raise DomainError(_("The budget cannot be less than the support already approved."), "budget_vnd")
     if data["closes_at"] is not None and data["closes_at"] <= data["opens_at"]:
         raise DomainError(_("The closing time must be after the opening time."), "closes_at")
     duplicate = select(Call.id).where(Call.code == data["code"])

@@ -73,3 +73,9 @@ def send_screening_result(proposal: Proposal, comment: str) -> None:
     """The dossier was found valid (it goes to the council) or invalid (with the reason)."""
     subject = lambda: _("Application %(code)s: result of the dossier check", code=proposal.reference_code)  # noqa: E731
     _send(_members(proposal), subject, "screened", proposal, comment=comment)
+
+
+def send_result(proposal: Proposal, comment: str) -> None:
+    """The outcome once the decisions are released: approved with its decision, not approved, or not selected."""
+    subject = lambda: _("Application %(code)s: result of the review", code=proposal.reference_code)  # noqa: E731
+    _send(_members(proposal), subject, "result", proposal, comment=comment)

@@ -34,6 +34,13 @@ PROPOSAL_STATES = {
     "invalid": _l("Invalid"),
     "valid": _l("Valid"),
     "withdrawn": _l("Withdrawn"),
+    "in_review": _l("In review"),
+    "scored": _l("Scored"),
+    "recommended": _l("Recommended for support"),
+    "not_selected": _l("Not selected"),
+    "pending_approval": _l("Pending approval"),
+    "approved": _l("Approved"),
+    "not_approved": _l("Not approved"),
 }
 register_status_labels("proposal", PROPOSAL_STATES)
 # The same states in the words an applicant understands, for its status history.
@@ -47,8 +54,14 @@ register_status_labels(
         "invalid": _l("Your dossier was found invalid"),
         "valid": _l("Your dossier is valid and goes to the review council"),
         "withdrawn": _l("Withdrawn by your organization"),
+        "in_review": _l("The review council is assessing your application"),
+        "not_selected": _l("Not selected for support"),
+        "approved": _l("Support approved by decision"),
+        "not_approved": _l("Support not approved"),
     },
 )
+# The council's conclusions stay inside the department until the decisions are released together.
+UNRELEASED_STATES = frozenset({"scored", "recommended", "not_selected", "pending_approval"})
 # States in which the applicant's organization may still edit the contents.
 EDITABLE_STATES = frozenset({"draft", "needs_supplement"})
 
@@ -67,6 +80,16 @@ PROPOSAL_TRANSITIONS: TransitionTable = {
         (state, "withdrawn"): Transition(APPLICANT, _l("Withdraw"))
         for state in ("draft", "submitted", "under_check", "needs_supplement", "valid")
     },
+    # The council's workflow moves these (review.services); the department's staff are the actors.
+    ("valid", "in_review"): Transition(SCREENERS, _l("Send to the council"), by_workflow=True),
+    ("in_review", "valid"): Transition(SCREENERS, _l("Take back from the council"), by_workflow=True),
+    ("in_review", "scored"): Transition(SCREENERS, _l("Close scoring"), by_workflow=True),
+    ("scored", "in_review"): Transition(SCREENERS, _l("Reopen scoring"), by_workflow=True),
+    ("scored", "recommended"): Transition(SCREENERS, _l("Recommend"), by_workflow=True),
+    ("scored", "not_selected"): Transition(SCREENERS, _l("Not selected"), by_workflow=True),
+    ("recommended", "pending_approval"): Transition(SCREENERS, _l("Submit for approval"), by_workflow=True),
+    ("pending_approval", "approved"): Transition(SCREENERS, _l("Approve"), by_workflow=True),
+    ("pending_approval", "not_approved"): Transition(SCREENERS, _l("Do not approve"), by_workflow=True),
 }
 
 BUDGET_KINDS = {
@@ -125,6 +148,8 @@ class Proposal(db.Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
     submitted_at: Mapped[datetime | None]  # the first submission; each one is in proposal_versions
+    # When the decisions of its council were released: from then on the applicant sees the outcome.
+    result_released_at: Mapped[datetime | None]
     search_text: Mapped[str] = mapped_column(String(1200), default="")
     # Normalized title, a newline, then normalized objectives and technology: what the duplicate check compares.
     match_text: Mapped[str] = mapped_column(Text, default="")
@@ -168,6 +193,13 @@ class Proposal(db.Model):
     def total_cost_vnd(self) -> int:
         """Support requested plus counterpart funds."""
         return self.support_total_vnd + self.counterpart_total_vnd
+
+    @property
+    def applicant_status(self) -> str:
+        """The state as the applicant may know it: the council's conclusions only once released."""
+        if self.status in UNRELEASED_STATES and self.result_released_at is None:
+            return "in_review"
+        return self.status
 
     @property
     def display_code(self) -> str:

@@ -10,7 +10,7 @@ from core.extensions import db
 from core.models import AuditEvent
 from core.text import like_pattern
 from policies.models import Call, Regime, Sector
-from proposals.models import PROPOSAL_STATES, Proposal, ProposalFile, ProposalVersion
+from proposals.models import PROPOSAL_STATES, UNRELEASED_STATES, Proposal, ProposalFile, ProposalVersion
 
 SORTS = {
     "code": Proposal.sequence,
@@ -132,19 +132,17 @@ def status_counts(call_id: int) -> dict[str, int]:
     return dict(rows)
 
 
-def history(proposal_id: int) -> list[AuditEvent]:
-    """The application's state changes, oldest first."""
-    return list(
-        db.session.execute(
-            select(AuditEvent)
-            .where(
-                AuditEvent.object_type == "proposal",
-                AuditEvent.object_id == proposal_id,
-                AuditEvent.to_state.is_not(None),
-            )
-            .order_by(AuditEvent.created_at, AuditEvent.id)
-        ).scalars()
+def history(proposal_id: int, for_applicant: bool = False) -> list[AuditEvent]:
+    """The application's state changes, oldest first; the applicant does not see the council's unreleased steps
+    (the release itself is recorded as its own event)."""
+    query = select(AuditEvent).where(
+        AuditEvent.object_type == "proposal",
+        AuditEvent.object_id == proposal_id,
+        AuditEvent.to_state.is_not(None),
     )
+    if for_applicant:
+        query = query.where(~((AuditEvent.action == "transition") & AuditEvent.to_state.in_(UNRELEASED_STATES)))
+    return list(db.session.execute(query.order_by(AuditEvent.created_at, AuditEvent.id)).scalars())
 
 
 def versions(proposal_id: int) -> list[ProposalVersion]:

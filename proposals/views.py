@@ -94,7 +94,8 @@ def detail(proposal_id: int):
     proposal = _load(proposal_id)
     versions = queries.versions(proposal.id)
     return render_template(
-        "proposals/detail.html", proposal=proposal, history=queries.history(proposal.id), versions=versions,
+        "proposals/detail.html", proposal=proposal, versions=versions,
+        history=queries.history(proposal.id, for_applicant=proposal.is_member(current_user)),
         upload_form=_upload_form(proposal), action_form=ScreeningForm(), rules=checks.rule_checks(proposal),
         shown=shown_to(proposal, versions, current_user), sections=SECTIONS,
     )  # fmt: skip

@@ -7,11 +7,16 @@ from accounts.models import Membership, Organization, User, UserRole
 from accounts.services import hash_password
 from core.extensions import db
 from core.formatting import utcnow
+from policies.evaluation import EvaluationRule, ScoreSheetTemplate
 from policies.models import Call, CallDocument, PriorityItem, Regime, Sector, SupportCategory
 from policies.services import load_call
 from proposals import services as proposal_services
 from proposals.models import Proposal
 from proposals.queries import load_proposal
+from review import services as review_services
+from review import sheets as review_sheets
+from review.models import Council
+from review.queries import load_council, seat_assignment
 
 PASSWORD = "correct-horse-42"
 _seq = count(1)
@@ -141,3 +146,48 @@ def make_proposal(call: Call, user: User, complete: bool = True, **overrides: ob
             proposal_services.add_file(proposal, doc.id, f"{doc.position}-ho-so.pdf", PDF_BYTES, user)
     db.session.flush()
     return proposal
+
+
+def make_valid_proposal(call: Call, user: User, **overrides: object) -> Proposal:
+    """A submitted application declared valid: ready for the council (needs a request context for the mails)."""
+    proposal = make_proposal(call, user, **overrides)
+    proposal_services.submit_proposal(proposal, user)
+    proposal.status = "valid"
+    db.session.flush()
+    return proposal
+
+
+COUNCIL_ROLES_7 = ("chair", "vice_chair", "reviewer", "reviewer", "scientific_secretary", "member", "member")
+
+
+def make_council(call: Call, staff: User, members: list[User] | None = None, roles: tuple[str, ...] = COUNCIL_ROLES_7,
+                 open_scoring: bool = False) -> Council:  # fmt: skip
+    """A council of the call with the seeded sheet and rule, one reviewer-role user per seat (needs a request
+    context when scoring is opened, for the mails)."""
+    members = members or [make_user(roles=("reviewer",), full_name=f"Thành viên {i}") for i in range(len(roles))]
+    template = db.session.execute(
+        db.select(ScoreSheetTemplate).where(ScoreSheetTemplate.code == "default")
+    ).scalar_one()
+    rule = db.session.execute(db.select(EvaluationRule).where(EvaluationRule.code == "default")).scalar_one()
+    data = {
+        "name": f"Hội đồng {call.code}", "template_id": template.id, "rule_id": rule.id,
+        "meeting_at": utcnow() + timedelta(days=10), "place": "Phòng họp Sở", "admin_secretary_id": staff.id,
+        "members": [(u.id, role) for u, role in zip(members, roles, strict=False)],
+    }  # fmt: skip
+    council = review_services.save_council(Council(), call, data, staff)
+    if open_scoring:
+        review_services.move_council(load_council(council.id), "scoring", staff)
+    db.session.flush()
+    return council
+
+
+def score(council: Council, proposal: Proposal, user: User, level: int = 3, recommendation: str = "support") -> None:
+    """The member declares no conflict and submits a sheet with the same level on every criterion."""
+    council = load_council(council.id)
+    assignment = seat_assignment(council.id, proposal.id, user.id)
+    review_sheets.declare(assignment, council, False, "", user)
+    data = {
+        "values": {c.id: level for c in council.template.criteria}, "comments": {},
+        "recommendation": recommendation, "comment": "Đạt yêu cầu", "review_text": "Nhận xét chi tiết của phản biện",
+    }  # fmt: skip
+    review_sheets.save_sheet(assignment, council, data, True, user)

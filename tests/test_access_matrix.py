@@ -4,11 +4,22 @@ import pytest
 from sqlalchemy import delete, select, update
 
 from core.extensions import db
+from core.formatting import utcnow
+from policies.evaluation import EvaluationRule, ScoreSheetTemplate
 from policies.models import Call, PriorityItem, Regime, RegimeCondition, Sector, SupportCategory
 from proposals.models import Proposal, ProposalFile
 from proposals.services import submit_proposal
+from review.models import Decision, ScoreSheet
 from tests.conftest import login
-from tests.factories import make_call, make_organization, make_proposal, make_user
+from tests.factories import (
+    make_call,
+    make_council,
+    make_organization,
+    make_proposal,
+    make_user,
+    make_valid_proposal,
+    score,
+)
 
 ROLES = (
     "anonymous",
@@ -43,6 +54,21 @@ DEPARTMENT = ("staff", "leader", "finance", "admin")
 def proposal_route(member: object, department: object) -> dict:
     """An application of the applicant's organization: other organizations and reviewers must not learn it exists."""
     return {**logged_in(404), "applicant": member, **dict.fromkeys(DEPARTMENT, department)}
+
+
+def member_route(code: int) -> dict:
+    """An application before a council, seen only by a member who declared no conflict: the conflicted member and
+    everyone else must not learn more about it."""
+    return {**logged_in(404), "reviewer": code}
+
+
+def council_route(chair: int, department: int, staff: int | None = None) -> dict:
+    """A council's results and records: the department and the chair (the "reviewer" holds the chair); the
+    conflicted member, a plain member, does not oversee them."""
+    expected = {**logged_in(404), "reviewer": chair, **dict.fromkeys(DEPARTMENT, department)}
+    if staff is not None:
+        expected.update(staff=staff, admin=staff)
+    return expected
 
 
 # (method, path template, expectations). Path variables are filled from the fixture's records.
@@ -90,6 +116,45 @@ MATRIX: dict[str, tuple[str, str, dict]] = {
     "proposals.queue": ("GET", "/staff/calls/{call_id}/applications", only(200, *DEPARTMENT)),
     "proposals.check": ("GET", "/staff/applications/{proposal_id}/check", only(200, *DEPARTMENT)),
     "proposals.checklist": ("POST", "/staff/applications/{proposal_id}/checklist", only(302, "staff", "admin")),
+    "review.councils": ("GET", "/staff/councils", only(200, *DEPARTMENT)),
+    "review.council_form": ("GET", "/staff/calls/{review_call_id}/council", only(200, "staff", "admin")),
+    "review.council": ("GET", "/staff/councils/{council_id}", only(200, *DEPARTMENT)),
+    "review.transition_council": (
+        "POST",
+        "/staff/councils/{council_id}/transition/closed",
+        only(302, "staff", "admin"),
+    ),
+    "review.attendance": ("POST", "/councils/{council_id}/attendance", council_route(302, 403, staff=302)),
+    "review.reviewers": (
+        "GET",
+        "/staff/councils/{council_id}/applications/{review_proposal_id}/reviewers",
+        only(200, "staff", "admin"),
+    ),
+    "review.decisions_page": ("GET", "/staff/councils/{council_id}/decisions", only(200, *DEPARTMENT)),
+    "review.decision": (
+        "GET",
+        "/staff/councils/{council_id}/decisions/{review_proposal_id}",
+        only(200, "staff", "admin"),
+    ),
+    "review.transition_decision": ("POST", "/staff/decisions/{decision_id}/transition/approved", only(302, "leader")),
+    "review.mine": ("GET", "/review", only(200, "reviewer", "conflicted_reviewer")),
+    "review.sheet": ("GET", "/review/councils/{council_id}/applications/{review_proposal_id}", member_route(200)),
+    "review.declare": (
+        "POST",
+        "/review/councils/{council_id}/applications/{review_proposal_id}/declare",
+        member_route(400),
+    ),
+    "review.download": (
+        "GET",
+        "/review/councils/{council_id}/applications/{review_proposal_id}/documents/{review_file_id}",
+        member_route(200),
+    ),
+    "review.print_sheet": ("GET", "/review/sheets/{sheet_id}/print", council_route(200, 200)),
+    "review.reopen": ("POST", "/review/sheets/{sheet_id}/reopen", council_route(302, 403, staff=302)),
+    "review.results_page": ("GET", "/councils/{council_id}/results", council_route(200, 200)),
+    "review.export_results": ("GET", "/councils/{council_id}/results.xlsx", council_route(200, 200)),
+    "review.minutes": ("GET", "/councils/{council_id}/minutes", council_route(200, 200)),
+    "review.vote_count": ("GET", "/councils/{council_id}/vote-count", council_route(200, 200)),
     "admin.index": ("GET", "/admin/", only(200, "admin")),
     "admin.users": ("GET", "/admin/users", only(200, "admin")),
     "admin.user": ("GET", "/admin/users/{user_id}", only(200, "admin")),
@@ -101,6 +166,9 @@ MATRIX: dict[str, tuple[str, str, dict]] = {
     "admin.sectors": ("GET", "/admin/sectors", only(200, "admin")),
     "admin.sector": ("GET", "/admin/sectors/{sector_id}", only(200, "admin")),
     "admin.priority_item": ("GET", "/admin/sectors/{sector_id}/items/{item_id}", only(200, "admin")),
+    "admin.evaluation": ("GET", "/admin/evaluation", only(200, "admin")),
+    "admin.score_sheet": ("GET", "/admin/score-sheets/{template_id}", only(200, "admin")),
+    "admin.evaluation_rule": ("GET", "/admin/evaluation-rules/{rule_id}", only(200, "admin")),
     "admin.outbox": ("GET", "/admin/outbox", only(200, "admin")),
     "admin.audit": ("GET", "/admin/audit", only(200, "admin")),
 }
@@ -139,6 +207,17 @@ def world(app, reference):
         proposal = make_proposal(call, users["applicant"])
         submit_proposal(proposal, users["applicant"])
     proposal.status = "needs_supplement"  # editable by its organization, seen by the department
+    review_call = make_call()
+    others = [make_user(roles=("reviewer",)) for _ in range(5)]
+    with app.test_request_context():
+        # The "reviewer" chairs the council and scored; the "conflicted reviewer" shares the applicant's domain.
+        review_proposal = make_valid_proposal(review_call, users["applicant"])
+        council = make_council(review_call, users["staff"], [users["reviewer"], users["conflicted_reviewer"], *others],
+                               open_scoring=True)  # fmt: skip
+        score(council, review_proposal, users["reviewer"])
+    decision = Decision(council_id=council.id, proposal_id=review_proposal.id, number="1/QĐ-SKHCN",
+                        signed_on=utcnow().date(), signer="Giám đốc", approved_vnd=1_000_000)  # fmt: skip
+    db.session.add(decision)
     db.session.commit()
     return {
         "users": users,
@@ -159,6 +238,16 @@ def world(app, reference):
             "item_id": db.session.execute(select(PriorityItem.id).where(PriorityItem.sector_id == sector.id))
             .scalars()
             .first(),
+            "template_id": db.session.execute(select(ScoreSheetTemplate.id)).scalars().first(),
+            "review_call_id": review_call.id,
+            "council_id": council.id,
+            "review_proposal_id": review_proposal.id,
+            "review_file_id": db.session.execute(
+                select(ProposalFile.id).where(ProposalFile.proposal_id == review_proposal.id)
+            ).scalar(),
+            "sheet_id": db.session.execute(select(ScoreSheet.id)).scalar(),
+            "decision_id": decision.id,
+            "rule_id": db.session.execute(select(EvaluationRule.id)).scalars().first(),
         },
     }
 
@@ -187,5 +276,5 @@ def _restore(ids: dict) -> None:
     db.session.execute(update(Call).where(Call.id == ids["call_id"]).values(status="open"))
     db.session.execute(update(Proposal).where(Proposal.id == ids["proposal_id"]).values(status="needs_supplement"))
     db.session.execute(update(ProposalFile).values(removed_at=None))
-    db.session.execute(delete(Proposal).where(Proposal.id != ids["proposal_id"]))
+    db.session.execute(delete(Proposal).where(Proposal.id.not_in((ids["proposal_id"], ids["review_proposal_id"]))))
     db.session.commit()

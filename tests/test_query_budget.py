@@ -14,6 +14,7 @@ PAGES = {
     "staff calls": ("/staff/calls", "staff@s.vn", 9),
     "admin users": ("/admin/users?q=nguoi", "admin@s.vn", 10),
     "admin regimes": ("/admin/regimes", "admin@s.vn", 9),
+    "admin evaluation": ("/admin/evaluation", "admin@s.vn", 8),
 }
 
 
@@ -88,6 +89,66 @@ def test_application_query_budget(app, reference, count_queries, page, rows):
     client = app.test_client()
     login(client, who)
     url = path.format(call_id=call.id, proposal_id=proposal.id)
+    client.get(url)
+    db.session.expire_all()
+    with count_queries() as counter:
+        assert client.get(url).status_code == 200
+    assert counter.count <= budget, f"{page} with {rows} applications used {counter.count} queries (budget {budget})"
+
+
+# Review pages → (path, who, budget), checked at 10 and 300 applications before a council of 9 members.
+REVIEW_PAGES = {
+    "member's list": ("/review", "member", 9),
+    "score sheet": ("/review/councils/{council_id}/applications/{proposal_id}", "member", 34),
+    "ranking": ("/councils/{council_id}/results", "staff@s.vn", 18),
+    "council page": ("/staff/councils/{council_id}", "staff@s.vn", 18),
+    "minutes": ("/councils/{council_id}/minutes", "staff@s.vn", 18),
+}
+NINE_ROLES = ("chair", "vice_chair", "reviewer", "reviewer", "scientific_secretary", "member", "member", "member",
+              "member")  # fmt: skip
+
+
+@pytest.mark.parametrize("page", REVIEW_PAGES)
+@pytest.mark.parametrize("rows", [10, 300])
+def test_review_query_budget(app, reference, count_queries, page, rows):
+    from sqlalchemy import insert, literal, select
+
+    from core.formatting import utcnow
+    from proposals.models import Proposal
+    from review.models import Assignment, ScoreSheet, SheetScore
+    from review.queries import load_council
+    from tests.factories import make_council, make_organization, make_valid_proposal
+
+    path, who, budget = REVIEW_PAGES[page]
+    staff = make_user("staff@s.vn", roles=("staff",))
+    applicant = make_user("an@org.vn", organization=make_organization())
+    call = make_call(code="TN-2026-03")
+    members = [make_user(f"tv{i}@vien.vn", roles=("reviewer",)) for i in range(9)]
+    with app.test_request_context():
+        proposal = make_valid_proposal(call, applicant)
+        db.session.execute(
+            insert(Proposal),
+            [{"call_id": call.id, "organization_id": applicant.membership.organization_id, "year": call.year,
+              "status": "valid", "sequence": 100 + i, "reference_code": f"TN-2026-03-{100 + i:04d}",
+              "title": f"Dự án {i}", "support_total_vnd": 1000 + i, "submitted_at": utcnow(),
+              "category_id": proposal.category_id, "sector_id": proposal.sector_id}
+             for i in range(rows - 1)],
+        )  # fmt: skip
+        council = make_council(call, staff, members, NINE_ROLES, open_scoring=True)
+    criteria = load_council(council.id).template.criteria
+    db.session.execute(insert(ScoreSheet).from_select(
+        ["assignment_id", "status", "recommendation", "comment", "review_text", "updated_at", "version"],
+        select(Assignment.id, literal("submitted"), literal("support"), literal(""), literal(""), literal(utcnow()),
+               literal(1)),
+    ))  # fmt: skip
+    db.session.execute(Assignment.__table__.update().values(conflict="none"))
+    sheet_ids = db.session.execute(select(ScoreSheet.id)).scalars().all()
+    db.session.execute(insert(SheetScore), [{"sheet_id": s, "criterion_id": c.id, "value": 3, "comment": ""}
+                                            for s in sheet_ids for c in criteria])  # fmt: skip
+    db.session.commit()
+    client = app.test_client()
+    login(client, members[0].email if who == "member" else who)
+    url = path.format(council_id=council.id, proposal_id=proposal.id)
     client.get(url)
     db.session.expire_all()
     with count_queries() as counter:

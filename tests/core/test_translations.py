@@ -19,10 +19,18 @@ def test_vietnamese_catalog_is_complete(tmp_path):
         cwd=ROOT, check=True,
     )  # fmt: skip
     with open(pot, "rb") as handle:
-        wanted = {m.id for m in read_po(handle) if m.id}
+        wanted = {_singular(m.id) for m in read_po(handle) if m.id}
     with open(ROOT / "translations/vi/LC_MESSAGES/messages.po", "rb") as handle:
-        catalog = {m.id: m.string for m in read_po(handle) if m.id}
-    missing = sorted(i for i in wanted if not catalog.get(i))
+        # A plural entry's forms are a tuple (Vietnamese has one form); each form must be translated.
+        catalog = {_singular(m.id): m.string if isinstance(m.string, tuple) else (m.string,)
+                   for m in read_po(handle) if m.id}  # fmt: skip
+    missing = sorted(i for i in wanted if not all(catalog.get(i, ("",))))
     assert not missing, f"untranslated: {missing[:10]}"
     for msgid in wanted:
-        assert set(PLACEHOLDER.findall(msgid)) == set(PLACEHOLDER.findall(catalog[msgid])), msgid
+        for form in catalog[msgid]:
+            assert set(PLACEHOLDER.findall(msgid)) == set(PLACEHOLDER.findall(form)), msgid
+
+
+def _singular(msgid: str | tuple[str, ...]) -> str:
+    """A plural entry is known by its singular."""
+    return msgid[0] if isinstance(msgid, tuple) else msgid

@@ -1,0 +1,59 @@
+"""The council's ranking with every score, as an Excel workbook (openpyxl, written row by row)."""
+
+from io import BytesIO
+
+from flask_babel import gettext as _
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Font
+from openpyxl.worksheet._write_only import WriteOnlyWorksheet
+
+from core.i18n import localized, status_label
+from review.results import CouncilResults
+
+
+def results_workbook(found: CouncilResults) -> BytesIO:
+    """Sheet 1: the ranking (one row per application); sheet 2: every member's scores per criterion."""
+    book = Workbook(write_only=True)  # streamed: a call of a thousand applications is nine thousand score rows
+    criteria = [localized(c, "name") for c in found.criteria]
+    ranking = book.create_sheet(_("Ranking")[:31])
+    _header(ranking, [_("Rank"), _("Code"), _("Title"), _("Organization"), _("Sheets received"),
+                      _("Sheets expected"), _("Mean"), _("Median"), _("Minimum"), _("Maximum"),
+                      _("Standard deviation"), *criteria, _("Support requested (VND)"), _("Outcome"),
+                      _("Why not passed")])  # fmt: skip
+    for row in found.rows:
+        agg = row.aggregate
+        ranking.append([row.rank, row.proposal.reference_code, row.proposal.title, row.proposal.organization.name,
+                        agg.received, agg.expected, *[_number(v) for v in (agg.mean, agg.median, agg.minimum,
+                        agg.maximum, agg.stdev)], *[_number(agg.criterion_means.get(c.id)) for c in found.criteria],
+                        row.proposal.support_total_vnd, status_label(row.outcome, "outcome"),
+                        "; ".join(row.reasons)])  # fmt: skip
+    scores = book.create_sheet(_("Scores")[:31])
+    _header(scores, [_("Code"), _("Member"), _("Council role"), *criteria, _("Total"), _("Recommendation"),
+                     _("Counted")])  # fmt: skip
+    counted, absent = _("yes"), _("no (absent)")
+    for row in found.rows:
+        for item in row.sheets:
+            scores.append([row.proposal.reference_code, item.member.user.full_name,
+                           status_label(item.member.role, "council_role"),
+                           *[_number(item.points.get(c.id)) for c in found.criteria], _number(item.total),
+                           status_label(item.recommendation, "recommendation"),
+                           counted if item.counted else absent])  # fmt: skip
+    buffer = BytesIO()
+    book.save(buffer)
+    buffer.seek(0)
+    return buffer
+
+
+def _header(sheet: WriteOnlyWorksheet, titles: list[str]) -> None:
+    bold = Font(bold=True)
+    cells = []
+    for title in titles:
+        cell = WriteOnlyCell(sheet, value=title)
+        cell.font = bold
+        cells.append(cell)
+    sheet.append(cells)
+
+
+def _number(value: object) -> float | None:
+    return None if value is None else float(value)

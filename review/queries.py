@@ -1,0 +1,214 @@
+"""Loading councils, assignments and sheets with what each page shows, in a bounded number of queries."""
+
+from dataclasses import dataclass
+
+from flask import abort
+from sqlalchemy import func, select
+from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm.attributes import set_committed_value
+
+from core.extensions import db
+from policies.evaluation import ScoreSheetTemplate
+from policies.models import Call
+from proposals.models import Proposal
+from review.models import Assignment, Council, CouncilMember, Decision, ScoreSheet, SheetScore
+
+
+def load_council(council_id: int) -> Council:
+    """A council with its call, sheet, rule, secretary and members' users, or 404."""
+    council = db.session.execute(
+        select(Council)
+        .where(Council.id == council_id)
+        .options(
+            joinedload(Council.call),
+            joinedload(Council.rule),
+            joinedload(Council.admin_secretary),
+            selectinload(Council.template).selectinload(ScoreSheetTemplate.criteria),
+            selectinload(Council.members).joinedload(CouncilMember.user),
+        )
+    ).scalar_one_or_none()
+    if council is None:
+        abort(404)
+    return council
+
+
+def council_of_call(call_id: int) -> Council | None:
+    """The call's council, if formed."""
+    council_id = db.session.execute(select(Council.id).where(Council.call_id == call_id)).scalar()
+    return load_council(council_id) if council_id else None
+
+
+def council_proposals(council: Council, states: tuple[str, ...]) -> list[Proposal]:
+    """The call's applications in the given states, with their organization, in reference order."""
+    return list(
+        db.session.execute(
+            select(Proposal)
+            .where(Proposal.call_id == council.call_id, Proposal.status.in_(states))
+            .options(joinedload(Proposal.organization), joinedload(Proposal.sector), joinedload(Proposal.category))
+            .order_by(Proposal.sequence)
+        ).scalars()
+    )
+
+
+def load_assignments(council_id: int, proposal_id: int | None = None) -> list[Assignment]:
+    """The council's member × application assignments (of one application if given), each with its sheet and the
+    sheet's scores, in three queries whatever their number."""
+    query = (
+        select(Assignment)
+        .join(CouncilMember, CouncilMember.id == Assignment.member_id)
+        .where(CouncilMember.council_id == council_id)
+        .options(joinedload(Assignment.sheet))
+        .order_by(Assignment.proposal_id, CouncilMember.position)
+    )
+    scores = (
+        select(SheetScore)
+        .join(ScoreSheet, ScoreSheet.id == SheetScore.sheet_id)
+        .join(Assignment, Assignment.id == ScoreSheet.assignment_id)
+        .join(CouncilMember, CouncilMember.id == Assignment.member_id)
+        .where(CouncilMember.council_id == council_id)
+    )
+    if proposal_id is not None:
+        query, scores = (
+            query.where(Assignment.proposal_id == proposal_id),
+            scores.where(Assignment.proposal_id == proposal_id),
+        )
+    assignments = list(db.session.execute(query).scalars())
+    by_sheet: dict[int, list[SheetScore]] = {}
+    for score in db.session.execute(scores).scalars():
+        by_sheet.setdefault(score.sheet_id, []).append(score)
+    for assignment in assignments:
+        if assignment.sheet is not None:
+            set_committed_value(assignment.sheet, "scores", by_sheet.get(assignment.sheet.id, []))
+    return assignments
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One member × application of a council as the overview pages need it: plain values, no ORM objects (a call
+    of a thousand applications before nine members is nine thousand of them)."""
+
+    member_id: int
+    proposal_id: int
+    conflict: str
+    conflict_reason: str
+    is_reviewer: bool
+    sheet_id: int | None
+    sheet_status: str | None
+    recommendation: str
+
+    @property
+    def is_conflicted(self) -> bool:
+        return self.conflict in ("declared", "detected")
+
+    @property
+    def is_submitted(self) -> bool:
+        return self.sheet_status == "submitted"
+
+
+def council_entries(council_id: int) -> list[Entry]:
+    """Every member × application of the council with its sheet's state, in one query."""
+    rows = db.session.execute(
+        select(Assignment.member_id, Assignment.proposal_id, Assignment.conflict, Assignment.conflict_reason,
+               Assignment.is_reviewer, ScoreSheet.id, ScoreSheet.status, ScoreSheet.recommendation)
+        .join(CouncilMember, CouncilMember.id == Assignment.member_id)
+        .outerjoin(ScoreSheet, ScoreSheet.assignment_id == Assignment.id)
+        .where(CouncilMember.council_id == council_id)
+        .order_by(Assignment.proposal_id, CouncilMember.position)
+    )  # fmt: skip
+    return [Entry(*row[:7], row[7] or "") for row in rows]
+
+
+def council_scores(council_id: int) -> dict[int, dict[int, int]]:
+    """Sheet id → criterion id → value, for every sheet of the council, in one query."""
+    found: dict[int, dict[int, int]] = {}
+    rows = db.session.execute(
+        select(SheetScore.sheet_id, SheetScore.criterion_id, SheetScore.value)
+        .join(ScoreSheet, ScoreSheet.id == SheetScore.sheet_id)
+        .join(Assignment, Assignment.id == ScoreSheet.assignment_id)
+        .join(CouncilMember, CouncilMember.id == Assignment.member_id)
+        .where(CouncilMember.council_id == council_id, ScoreSheet.status == "submitted")
+    )
+    for sheet_id, criterion_id, value in rows:
+        found.setdefault(sheet_id, {})[criterion_id] = value
+    return found
+
+
+def seat_assignment(council_id: int, proposal_id: int, user_id: int) -> Assignment | None:
+    """A member's assignment for one application, with the sheet and its scores."""
+    return db.session.execute(
+        select(Assignment)
+        .join(CouncilMember, CouncilMember.id == Assignment.member_id)
+        .where(
+            CouncilMember.council_id == council_id,
+            CouncilMember.user_id == user_id,
+            Assignment.proposal_id == proposal_id,
+        )
+        .options(
+            joinedload(Assignment.member),
+            selectinload(Assignment.sheet).selectinload(ScoreSheet.scores),
+        )
+    ).scalar_one_or_none()
+
+
+def member_assignments(user_id: int, page: int, per_page: int) -> object:
+    """A member's applications to declare and score in councils that opened scoring, with council and application."""
+    query = (
+        select(Assignment)
+        .join(CouncilMember, CouncilMember.id == Assignment.member_id)
+        .join(Council, Council.id == CouncilMember.council_id)
+        .join(Proposal, Proposal.id == Assignment.proposal_id)
+        .where(
+            CouncilMember.user_id == user_id,
+            Council.status != "forming",
+            Assignment.conflict.not_in(("declared", "detected")),
+        )
+        .options(
+            joinedload(Assignment.member).joinedload(CouncilMember.council).joinedload(Council.call),
+            joinedload(Assignment.proposal).joinedload(Proposal.organization),
+            selectinload(Assignment.sheet),
+        )
+        .order_by(Council.id.desc(), Proposal.sequence)
+    )
+    return db.paginate(query, page=page, per_page=per_page, max_per_page=100, error_out=False)
+
+
+def recused_count(user_id: int) -> int:
+    """How many applications the member is kept away from (a number only: never which)."""
+    return db.session.execute(
+        select(func.count(Assignment.id))
+        .join(CouncilMember, CouncilMember.id == Assignment.member_id)
+        .join(Council, Council.id == CouncilMember.council_id)
+        .where(
+            CouncilMember.user_id == user_id,
+            Council.status != "forming",
+            Assignment.conflict.in_(("declared", "detected")),
+        )
+    ).scalar_one()
+
+
+def calls_page(page: int, per_page: int) -> object:
+    """Published calls, newest first: each may have a council."""
+    query = select(Call).where(Call.status != "draft").order_by(Call.year.desc(), Call.id.desc())
+    return db.paginate(query, page=page, per_page=per_page, max_per_page=100, error_out=False)
+
+
+def councils_of_calls(call_ids: list[int]) -> dict[int, Council]:
+    """The councils of these calls, by call."""
+    rows = db.session.execute(select(Council).where(Council.call_id.in_(call_ids))).scalars()
+    return {c.call_id: c for c in rows}
+
+
+def valid_counts(call_ids: list[int]) -> dict[int, int]:
+    """How many valid applications wait for a council, per call."""
+    rows = db.session.execute(
+        select(Proposal.call_id, func.count(Proposal.id))
+        .where(Proposal.call_id.in_(call_ids), Proposal.status == "valid")
+        .group_by(Proposal.call_id)
+    )
+    return dict(rows.all())
+
+
+def council_decisions(council_id: int) -> dict[int, Decision]:
+    """The council's decisions by application."""
+    rows = db.session.execute(select(Decision).where(Decision.council_id == council_id)).scalars()
+    return {d.proposal_id: d for d in rows}

@@ -1,0 +1,14 @@
+"""Signals of the review package, for the packages above it (notifications, reports)."""
+
+from blinker import Namespace
+
+_signals = Namespace()
+
+council_changed = _signals.signal("council-changed")
+"""A council moved (opened scoring, closed it, recorded conclusions, released decisions); sender is the council."""
+
+sheet_changed = _signals.signal("sheet-changed")
+"""A score sheet was submitted or reopened; sender is the sheet."""
+
+decision_changed = _signals.signal("decision-changed")
+"""A decision was approved or not approved by a leader; sender is the decision."""

@@ -1,0 +1,58 @@
+"""The call's budget envelope is never over-committed, even when leaders approve decisions at the same moment."""
+
+import threading
+
+from core.errors import DomainError
+from core.extensions import db
+from core.formatting import utcnow
+from policies.models import Call
+from review import decisions
+from review.models import Decision
+from review.queries import load_council
+from tests.factories import make_call, make_council, make_organization, make_user, make_valid_proposal
+
+
+def test_simultaneous_approvals_never_pass_the_envelope(app, reference):
+    with app.test_request_context():
+        staff = make_user(roles=("staff",))
+        leaders = [make_user(f"ld{i}@s.vn", roles=("leader",)) for i in range(4)]
+        call = make_call(budget_vnd=500_000_000)
+        proposals = [make_valid_proposal(call, make_user(organization=make_organization())) for _ in range(4)]
+        council = make_council(call, staff)
+    council.status = "ranked"  # decisions are approved once the conclusions are recorded
+    made = [Decision(council_id=council.id, proposal_id=p.id, number=f"{i}/QĐ-SKHCN", signed_on=utcnow().date(),
+                     signer="Giám đốc", approved_vnd=200_000_000) for i, p in enumerate(proposals, 1)]  # fmt: skip
+    db.session.add_all(made)
+    db.session.commit()
+    pairs = [(d.id, leader.id) for d, leader in zip(made, leaders, strict=True)]
+    start = threading.Barrier(len(pairs))
+    approved, refused, errors = [], [], []
+
+    def approve(decision_id: int, user_id: int) -> None:
+        with app.app_context(), app.test_request_context():
+            try:
+                from accounts.models import User
+
+                user = db.session.get(User, user_id)
+                decision = db.session.get(Decision, decision_id)
+                start.wait()
+                decisions.decide(decision, load_council(council.id), "approved", user)
+                db.session.commit()
+                approved.append(decision_id)
+            except DomainError:
+                db.session.rollback()
+                refused.append(decision_id)
+            except BaseException as error:  # reported below; a thread's exception is otherwise lost
+                errors.append(error)
+            finally:
+                db.session.remove()
+
+    threads = [threading.Thread(target=approve, args=pair) for pair in pairs]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert not errors, errors
+    assert len(approved) == 2 and len(refused) == 2  # 2 × 200 million fit in 500 million, a third would not
+    db.session.expire_all()
+    assert db.session.get(Call, call.id).committed_vnd == 400_000_000

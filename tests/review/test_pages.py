@@ -1,0 +1,92 @@
+"""The review pages through HTTP: forming a council, declaring, scoring, results, prints, export and decisions."""
+
+from io import BytesIO
+
+import pytest
+from openpyxl import load_workbook
+from sqlalchemy import select
+
+from core.extensions import db
+from policies.evaluation import EvaluationRule, ScoreSheetTemplate
+from proposals.queries import load_proposal
+from review.models import Council
+from review.queries import load_council, seat_assignment
+from tests.conftest import login
+from tests.factories import make_call, make_council, make_organization, make_user, make_valid_proposal, score
+
+
+@pytest.fixture
+def world(app, reference):
+    with app.test_request_context():
+        staff = make_user("staff@s.vn", roles=("staff",))
+        call = make_call()
+        applicant = make_user("an@congty.vn", organization=make_organization())
+        proposal = make_valid_proposal(call, applicant)
+        members = [make_user(f"tv{i}@vien.vn", roles=("reviewer",), full_name=f"Thành viên {i}") for i in range(7)]
+        db.session.commit()
+    return {"staff": staff, "call": call, "proposal": proposal, "members": members, "applicant": applicant}
+
+
+def test_staff_form_council_through_the_page(app, world):
+    client = app.test_client()
+    login(client, "staff@s.vn")
+    page = client.get(f"/staff/calls/{world['call'].id}/council")
+    assert page.status_code == 200
+    template = db.session.execute(select(ScoreSheetTemplate.id)).scalar()
+    rule = db.session.execute(select(EvaluationRule.id)).scalar()
+    form = {"name": "Hội đồng A", "template_id": template, "rule_id": rule, "place": "Phòng 1",
+            "admin_secretary_id": world["staff"].id}  # fmt: skip
+    roles = ["chair", "vice_chair", "reviewer", "reviewer", "scientific_secretary", "member", "member"]
+    for i, (member, role) in enumerate(zip(world["members"], roles, strict=True)):
+        form[f"members-{i}-user_id"], form[f"members-{i}-role"] = member.id, role
+    duplicate = {**form, "members-7-user_id": world["members"][0].id, "members-7-role": "member"}
+    refused = client.post(f"/staff/calls/{world['call'].id}/council", data=duplicate)
+    assert refused.status_code == 400 and "Hội đồng A" in refused.text  # what was typed is kept
+    saved = client.post(f"/staff/calls/{world['call'].id}/council", data=form)
+    assert saved.status_code == 302
+    council = db.session.execute(select(Council)).scalar_one()
+    page = client.get(f"/staff/councils/{council.id}")
+    assert page.status_code == 200 and "Thành viên 6" in page.text
+
+
+def test_member_declares_scores_and_staff_see_results(app, world):
+    with app.test_request_context():
+        council = make_council(world["call"], world["staff"], world["members"], open_scoring=True)
+        db.session.commit()
+    member, proposal = world["members"][0], world["proposal"]
+    client = app.test_client()
+    login(client, member.email)
+    assert proposal.title in client.get("/review").text
+    url = f"/review/councils/{council.id}/applications/{proposal.id}"
+    declare_page = client.get(url)
+    assert "Khai báo" in declare_page.text or "conflict" in declare_page.text.lower()
+    assert proposal.objectives not in declare_page.text  # the content stays closed until declared
+    assert client.post(url + "/declare", data={"conflicted": "no"}).status_code == 302
+    sheet_page = client.get(url)
+    assert proposal.objectives in sheet_page.text
+    council = load_council(council.id)
+    criteria = council.template.criteria
+    data = {f"value_{c.id}": "3" for c in criteria} | {"recommendation": "support", "action": "submit"}
+    refused = client.post(url, data=data)  # the chair is a reviewer of it? then the review is required
+    assignment = seat_assignment(council.id, proposal.id, member.id)
+    if assignment.is_reviewer:
+        assert refused.status_code == 400
+        data["review_text"] = "Nhận xét chi tiết"
+        assert client.post(url, data=data).status_code == 302
+    assert seat_assignment(council.id, proposal.id, member.id).sheet.is_submitted
+    with app.test_request_context():
+        for other in world["members"][1:]:
+            score(load_council(council.id), load_proposal(proposal.id), other)
+        db.session.commit()
+    staff = app.test_client()
+    login(staff, "staff@s.vn")
+    results = staff.get(f"/councils/{council.id}/results")
+    assert results.status_code == 200 and "75" in results.text
+    for path in ("minutes", "vote-count"):
+        assert staff.get(f"/councils/{council.id}/{path}").status_code == 200
+    sheet_id = seat_assignment(council.id, proposal.id, member.id).sheet.id
+    assert "Thành viên 0" in staff.get(f"/review/sheets/{sheet_id}/print").text
+    export = staff.get(f"/councils/{council.id}/results.xlsx")
+    book = load_workbook(BytesIO(export.data))
+    assert book.worksheets[0].cell(row=2, column=2).value == load_proposal(proposal.id).reference_code
+    assert book.worksheets[1].max_row == 8  # header + 7 sheets
