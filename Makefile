@@ -41,6 +41,7 @@ test-postgres:
 bench: $(BIN)/activate
 	$(BIN)/pybabel -q compile -d translations
 	$(BIN)/python -m bench.applications 1000 10000
+	$(BIN)/python -m bench.review 100 300 1000
 
 lint: $(BIN)/activate
 	$(BIN)/ruff check .

@@ -6,15 +6,14 @@ the application with every other one). Results are written to bench/results/appl
 Uses a throwaway SQLite database unless BENCH_DATABASE_URL is set.
 """
 
-import os
 import random
-import statistics
 import sys
-import tempfile
 import time
 from pathlib import Path
 
 from sqlalchemy import insert
+
+from bench.harness import fresh_app, timed
 
 RESULTS = Path(__file__).resolve().parent / "results"
 WORDS = (  # noqa: SIM905 (a sentence of vocabulary reads better than a list of 70 words)
@@ -28,74 +27,52 @@ def _text(rng: random.Random, words: int) -> str:
     return " ".join(rng.choice(WORDS) for _ in range(words))
 
 
-def _timed(client: object, url: str, runs: int = 5) -> tuple[float, float]:
-    """Median and worst time of a GET, in milliseconds, after one warm-up request."""
-    assert client.get(url).status_code == 200, url
-    times = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        client.get(url)
-        times.append((time.perf_counter() - start) * 1000)
-    return statistics.median(times), max(times)
-
-
 def run(sizes: list[int]) -> str:
     """Time the pages at each size and return the report."""
-    from core import create_app
     from core.extensions import db
     from core.formatting import utcnow
     from core.text import normalize_search
-    from policies.loader import load_reference_data
     from proposals.models import Proposal
     from proposals.services import submit_proposal
-    from tests.conftest import login, make_test_config
+    from tests.conftest import login
     from tests.factories import make_call, make_organization, make_proposal, make_user
 
     lines = [f"application pages, {time.strftime('%Y-%m-%d %H:%M')}, median / worst of 5 requests (ms)"]
     for size in sizes:
-        with tempfile.TemporaryDirectory() as folder:
-            url = os.environ.get("BENCH_DATABASE_URL") or f"sqlite:///{folder}/bench.db"
-            app = create_app(make_test_config(url, UPLOAD_FOLDER=f"{folder}/uploads"))
-            with app.app_context():
-                db.drop_all()
-                db.create_all()
-                load_reference_data()
-                make_user("staff@bench.vn", roles=("staff",))
-                applicant = make_user("an@bench.vn", organization=make_organization())
-                call = make_call(code="BENCH-01")
-                with app.test_request_context():
-                    proposal = make_proposal(call, applicant)
-                    submit_proposal(proposal, applicant)
-                rng = random.Random(size)
-                organizations = [make_organization().id for _ in range(max(size // 20, 1))]
-                now = utcnow()
-                rows = [
-                    {"call_id": call.id, "organization_id": rng.choice(organizations), "year": call.year,
-                     "status": "valid", "sequence": 10 + i, "reference_code": f"BENCH-01-{10 + i:05d}",
-                     "title": _text(rng, 10), "objectives": _text(rng, 60), "technology": _text(rng, 60),
-                     "search_text": f"bench-01-{10 + i:05d}", "submitted_at": now, "category_id": proposal.category_id,
-                     "sector_id": proposal.sector_id, "support_total_vnd": rng.randrange(10**8, 10**9)}
-                    for i in range(size - 1)
-                ]  # fmt: skip
-                for row in rows:  # bulk inserts skip the model's listener that keeps this copy
-                    row["match_text"] = (
-                        normalize_search(row["title"]) + "\n" + normalize_search(row["objectives"], row["technology"])
-                    )
-                for start in range(0, len(rows), 1000):
-                    db.session.execute(insert(Proposal), rows[start : start + 1000])
-                db.session.commit()
-                client = app.test_client()
-                login(client, "staff@bench.vn")
-                for name, path in (
-                    ("staff queue", f"/staff/calls/{call.id}/applications?q=thanh+long&sort=support&order=desc"),
-                    ("application page", f"/applications/{proposal.id}"),
-                    ("check page (duplicates)", f"/staff/applications/{proposal.id}/check"),
-                ):
-                    median, worst = _timed(client, path)
-                    lines.append(f"{size:>7} applications  {name:<26} {median:8.1f} / {worst:8.1f}")
-                db.session.remove()
-                db.drop_all()
-                db.engine.dispose()
+        with fresh_app() as app:
+            make_user("staff@bench.vn", roles=("staff",))
+            applicant = make_user("an@bench.vn", organization=make_organization())
+            call = make_call(code="BENCH-01")
+            with app.test_request_context():
+                proposal = make_proposal(call, applicant)
+                submit_proposal(proposal, applicant)
+            rng = random.Random(size)
+            organizations = [make_organization().id for _ in range(max(size // 20, 1))]
+            now = utcnow()
+            rows = [
+                {"call_id": call.id, "organization_id": rng.choice(organizations), "year": call.year,
+                 "status": "valid", "sequence": 10 + i, "reference_code": f"BENCH-01-{10 + i:05d}",
+                 "title": _text(rng, 10), "objectives": _text(rng, 60), "technology": _text(rng, 60),
+                 "search_text": f"bench-01-{10 + i:05d}", "submitted_at": now, "category_id": proposal.category_id,
+                 "sector_id": proposal.sector_id, "support_total_vnd": rng.randrange(10**8, 10**9)}
+                for i in range(size - 1)
+            ]  # fmt: skip
+            for row in rows:  # bulk inserts skip the model's listener that keeps this copy
+                row["match_text"] = (
+                    normalize_search(row["title"]) + "\n" + normalize_search(row["objectives"], row["technology"])
+                )
+            for start in range(0, len(rows), 1000):
+                db.session.execute(insert(Proposal), rows[start : start + 1000])
+            db.session.commit()
+            client = app.test_client()
+            login(client, "staff@bench.vn")
+            for name, path in (
+                ("staff queue", f"/staff/calls/{call.id}/applications?q=thanh+long&sort=support&order=desc"),
+                ("application page", f"/applications/{proposal.id}"),
+                ("check page (duplicates)", f"/staff/applications/{proposal.id}/check"),
+            ):
+                median, worst = timed(client, path)
+                lines.append(f"{size:>7} applications  {name:<26} {median:8.1f} / {worst:8.1f}")
     return "\n".join(lines) + "\n"
 
 
