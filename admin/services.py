@@ -159,12 +159,12 @@ def _check_use(template: ScoreSheetTemplate, data: dict, existing: dict[int, Cri
         return
     if data["mechanic"] != template.mechanic:
         raise DomainError(_("Score sheets already use this template: its scoring can no longer change."), "mechanic")
-    maxima = {row["id"]: row["max_points"] for row in kept.values()}
-    if len(kept) != len(data["criteria"]) or maxima != {c.id: c.max_points for c in existing.values()}:
+    maxima = {row["id"]: (row["max_points"], row["min_points"]) for row in kept.values()}
+    if len(kept) != len(data["criteria"]) or maxima != {c.id: (c.max_points, c.min_points) for c in existing.values()}:
         raise DomainError(
             _(
                 "Score sheets already use this template: criteria can no longer be added or removed and their "
-                "maxima can no longer change. Create a new template instead."
+                "maxima and minima can no longer change. Create a new template instead."
             )
         )
 
@@ -214,5 +214,13 @@ def save_score_sheet(template: ScoreSheetTemplate, data: dict) -> ScoreSheetTemp
 
 
 def save_evaluation_rule(rule: EvaluationRule, data: dict) -> EvaluationRule:
-    """Create or update an evaluation rule."""
+    """Create or update an evaluation rule; one that a council has scored under is the record of its results and
+    stays as it is (a new rule is made instead)."""
+    if rule.id is not None and _councils_past_forming(Council.rule_id == rule.id):
+        raise DomainError(_("A council has scored under this rule: it can no longer change. Create a new rule."))
     return save_record(rule, data, "code", "evaluation_rule")
+
+
+def _councils_past_forming(condition: object) -> bool:
+    statement = select(Council.id).where(condition, Council.status != "forming").limit(1)
+    return db.session.execute(statement).first() is not None

@@ -82,7 +82,6 @@ PROPOSAL_TRANSITIONS: TransitionTable = {
     },
     # The council's workflow moves these (review.services); the department's staff are the actors.
     ("valid", "in_review"): Transition(SCREENERS, _l("Send to the council"), by_workflow=True),
-    ("in_review", "valid"): Transition(SCREENERS, _l("Take back from the council"), by_workflow=True),
     ("in_review", "scored"): Transition(SCREENERS, _l("Close scoring"), by_workflow=True),
     ("scored", "in_review"): Transition(SCREENERS, _l("Reopen scoring"), by_workflow=True),
     ("scored", "recommended"): Transition(SCREENERS, _l("Recommend"), by_workflow=True),

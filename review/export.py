@@ -11,6 +11,8 @@ from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 from core.i18n import localized, status_label
 from review.results import CouncilResults
 
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
 
 def results_workbook(found: CouncilResults) -> BytesIO:
     """Sheet 1: the ranking (one row per application); sheet 2: every member's scores per criterion."""
@@ -23,7 +25,7 @@ def results_workbook(found: CouncilResults) -> BytesIO:
                       _("Why not passed")])  # fmt: skip
     for row in found.rows:
         agg = row.aggregate
-        ranking.append([row.rank, row.proposal.reference_code, row.proposal.title, row.proposal.organization.name,
+        ranking.append([row.rank, row.proposal.reference_code, _text(row.proposal.title), _text(row.proposal.organization.name),
                         agg.received, agg.expected, *[_number(v) for v in (agg.mean, agg.median, agg.minimum,
                         agg.maximum, agg.stdev)], *[_number(agg.criterion_means.get(c.id)) for c in found.criteria],
                         row.proposal.support_total_vnd, status_label(row.outcome, "outcome"),
@@ -34,7 +36,7 @@ def results_workbook(found: CouncilResults) -> BytesIO:
     counted, absent = _("yes"), _("no (absent)")
     for row in found.rows:
         for item in row.sheets:
-            scores.append([row.proposal.reference_code, item.member.user.full_name,
+            scores.append([row.proposal.reference_code, _text(item.member.user.full_name),
                            status_label(item.member.role, "council_role"),
                            *[_number(item.points.get(c.id)) for c in found.criteria], _number(item.total),
                            status_label(item.recommendation, "recommendation"),
@@ -53,6 +55,11 @@ def _header(sheet: WriteOnlyWorksheet, titles: list[str]) -> None:
         cell.font = bold
         cells.append(cell)
     sheet.append(cells)
+
+
+def _text(value: str) -> str:
+    """What a user typed, kept as text: a leading = + - @ would make Excel read it as a formula."""
+    return "'" + value if value[:1] in FORMULA_STARTS else value
 
 
 def _number(value: object) -> float | None:

@@ -42,6 +42,7 @@ CONFLICTS = {
     "declared": _l("Conflict declared (recused)"),
     "detected": _l("Conflict detected (blocked)"),
 }
+CONFLICTED = ("declared", "detected")  # the member sees nothing of the application
 RECOMMENDATIONS = {
     "support": _l("Support"),
     "support_with_changes": _l("Support with changes"),
@@ -113,12 +114,19 @@ class Council(db.Model):
         """Department staff form and run the council."""
         return _is_user(user) and user.has_role(*STAFF)
 
-    def can_view_results(self, user: object) -> bool:
-        """The department and the council's chair see the aggregation, the ranking and the minutes."""
-        if _is_user(user) and user.is_department:
-            return True
+    def chair_seat(self, user: object) -> "CouncilMember | None":
+        """The user's seat if they chair this council."""
         seat = self.membership_of(user)
-        return seat is not None and seat.role == "chair"
+        return seat if seat is not None and seat.role == "chair" else None
+
+    def can_view_results(self, user: object) -> bool:
+        """The department and the council's chair see the aggregation, the ranking and the minutes (the chair
+        only of the applications they declared no conflict with)."""
+        return (_is_user(user) and user.is_department) or self.chair_seat(user) is not None
+
+    def can_record_attendance(self, user: object) -> bool:
+        """Staff or the chair record who is present at the session."""
+        return self.can_manage(user) or self.chair_seat(user) is not None
 
 
 class CouncilMember(db.Model):
@@ -168,7 +176,7 @@ class Assignment(db.Model):
 
     @property
     def is_conflicted(self) -> bool:
-        return self.conflict in ("declared", "detected")
+        return self.conflict in CONFLICTED
 
     @property
     def is_open(self) -> bool:
@@ -212,7 +220,7 @@ class SheetScore(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     sheet_id: Mapped[int] = mapped_column(ForeignKey("score_sheets.id", ondelete="CASCADE"))
-    criterion_id: Mapped[int] = mapped_column(ForeignKey("score_criteria.id", ondelete="RESTRICT"))
+    criterion_id: Mapped[int] = mapped_column(ForeignKey("score_criteria.id", ondelete="RESTRICT"), index=True)
     value: Mapped[int]
     comment: Mapped[str] = mapped_column(Text, default="")
 

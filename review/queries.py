@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 
 from flask import abort
-from sqlalchemy import func, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import joinedload, selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -11,7 +11,7 @@ from core.extensions import db
 from policies.evaluation import ScoreSheetTemplate
 from policies.models import Call
 from proposals.models import Proposal
-from review.models import Assignment, Council, CouncilMember, Decision, ScoreSheet, SheetScore
+from review.models import CONFLICTED, Assignment, Council, CouncilMember, Decision, ScoreSheet, SheetScore
 
 
 def load_council(council_id: int) -> Council:
@@ -38,16 +38,24 @@ def council_of_call(call_id: int) -> Council | None:
     return load_council(council_id) if council_id else None
 
 
+def _council_proposals(council: Council, states: tuple[str, ...]) -> Select:
+    return (
+        select(Proposal)
+        .where(Proposal.call_id == council.call_id, Proposal.status.in_(states))
+        .options(joinedload(Proposal.organization), joinedload(Proposal.sector), joinedload(Proposal.category))
+        .order_by(Proposal.sequence)
+    )
+
+
 def council_proposals(council: Council, states: tuple[str, ...]) -> list[Proposal]:
     """The call's applications in the given states, with their organization, in reference order."""
-    return list(
-        db.session.execute(
-            select(Proposal)
-            .where(Proposal.call_id == council.call_id, Proposal.status.in_(states))
-            .options(joinedload(Proposal.organization), joinedload(Proposal.sector), joinedload(Proposal.category))
-            .order_by(Proposal.sequence)
-        ).scalars()
-    )
+    return list(db.session.execute(_council_proposals(council, states)).scalars())
+
+
+def council_proposals_page(council: Council, states: tuple[str, ...], page: int, per_page: int) -> object:
+    """One page of them."""
+    query = _council_proposals(council, states)
+    return db.paginate(query, page=page, per_page=per_page, max_per_page=100, error_out=False)
 
 
 def load_assignments(council_id: int, proposal_id: int | None = None) -> list[Assignment]:
@@ -98,16 +106,17 @@ class Entry:
 
     @property
     def is_conflicted(self) -> bool:
-        return self.conflict in ("declared", "detected")
+        return self.conflict in CONFLICTED
 
     @property
     def is_submitted(self) -> bool:
         return self.sheet_status == "submitted"
 
 
-def council_entries(council_id: int) -> list[Entry]:
-    """Every member × application of the council with its sheet's state, in one query."""
-    rows = db.session.execute(
+def council_entries(council_id: int, proposal_ids: list[int] | None = None) -> list[Entry]:
+    """Every member × application of the council (or of these applications) with its sheet's state, in one
+    query."""
+    query = (
         select(Assignment.member_id, Assignment.proposal_id, Assignment.conflict, Assignment.conflict_reason,
                Assignment.is_reviewer, ScoreSheet.id, ScoreSheet.status, ScoreSheet.recommendation)
         .join(CouncilMember, CouncilMember.id == Assignment.member_id)
@@ -115,7 +124,9 @@ def council_entries(council_id: int) -> list[Entry]:
         .where(CouncilMember.council_id == council_id)
         .order_by(Assignment.proposal_id, CouncilMember.position)
     )  # fmt: skip
-    return [Entry(*row[:7], row[7] or "") for row in rows]
+    if proposal_ids is not None:
+        query = query.where(Assignment.proposal_id.in_(proposal_ids))
+    return [Entry(*row[:7], row[7] or "") for row in db.session.execute(query)]
 
 
 def council_scores(council_id: int) -> dict[int, dict[int, int]]:
@@ -150,18 +161,22 @@ def seat_assignment(council_id: int, proposal_id: int, user_id: int) -> Assignme
     ).scalar_one_or_none()
 
 
-def member_assignments(user_id: int, page: int, per_page: int) -> object:
-    """A member's applications to declare and score in councils that opened scoring, with council and application."""
-    query = (
+def _member_assignments(user_id: int, conflicted: bool) -> Select:
+    """A member's assignments in councils that opened scoring, those with a conflict or those without."""
+    clash = Assignment.conflict.in_(CONFLICTED)
+    return (
         select(Assignment)
         .join(CouncilMember, CouncilMember.id == Assignment.member_id)
         .join(Council, Council.id == CouncilMember.council_id)
+        .where(CouncilMember.user_id == user_id, Council.status != "forming", clash if conflicted else ~clash)
+    )
+
+
+def member_assignments(user_id: int, page: int, per_page: int) -> object:
+    """A member's applications to declare and score, with council and application, council by council."""
+    query = (
+        _member_assignments(user_id, conflicted=False)
         .join(Proposal, Proposal.id == Assignment.proposal_id)
-        .where(
-            CouncilMember.user_id == user_id,
-            Council.status != "forming",
-            Assignment.conflict.not_in(("declared", "detected")),
-        )
         .options(
             joinedload(Assignment.member).joinedload(CouncilMember.council).joinedload(Council.call),
             joinedload(Assignment.proposal).joinedload(Proposal.organization),
@@ -174,14 +189,19 @@ def member_assignments(user_id: int, page: int, per_page: int) -> object:
 
 def recused_count(user_id: int) -> int:
     """How many applications the member is kept away from (a number only: never which)."""
+    query = _member_assignments(user_id, conflicted=True).with_only_columns(func.count(Assignment.id))
+    return db.session.execute(query).scalar_one()
+
+
+def sheets_left(member_id: int) -> int:
+    """How many applications a member still has to declare or score (those they are recused from excepted)."""
     return db.session.execute(
         select(func.count(Assignment.id))
-        .join(CouncilMember, CouncilMember.id == Assignment.member_id)
-        .join(Council, Council.id == CouncilMember.council_id)
+        .outerjoin(ScoreSheet, ScoreSheet.assignment_id == Assignment.id)
         .where(
-            CouncilMember.user_id == user_id,
-            Council.status != "forming",
-            Assignment.conflict.in_(("declared", "detected")),
+            Assignment.member_id == member_id,
+            Assignment.conflict.not_in(CONFLICTED),
+            (ScoreSheet.id.is_(None)) | (ScoreSheet.status != "submitted"),
         )
     ).scalar_one()
 

@@ -21,6 +21,7 @@ REASONS = {
     "zero_rule": _l("too many zero scores on a criterion"),
     "no_agreement": _l("not enough members present recommend support"),
 }
+RECOMMENDED_STATES = ("recommended", "pending_approval", "approved", "not_approved")
 REVIEWED_STATES = ("in_review", "scored", "recommended", "not_selected", "pending_approval", "approved", "not_approved")
 
 
@@ -111,9 +112,10 @@ def council_results(council: Council, viewer: User | None = None) -> CouncilResu
     by_proposal: dict[int, list[Entry]] = {}
     for entry in council_entries(council.id):
         by_proposal.setdefault(entry.proposal_id, []).append(entry)
+    # A chair sees only the applications they declared no conflict with (the department sees all).
     seat = council.membership_of(viewer) if viewer is not None and not viewer.is_department else None
     hidden = {p for p, entries in by_proposal.items() for e in entries
-              if seat is not None and e.member_id == seat.id and e.is_conflicted}  # fmt: skip
+              if seat is not None and e.member_id == seat.id and e.conflict != "none"}  # fmt: skip
     rows, valid_sheets, inputs = [], {}, []
     for proposal in council_proposals(council, REVIEWED_STATES):
         row, valid, expected = _row(proposal, by_proposal.get(proposal.id, []), seats, scores, points_of)
@@ -126,10 +128,19 @@ def council_results(council: Council, viewer: User | None = None) -> CouncilResu
     for row in rows:
         placed = ranked[row.proposal.id]
         row.rank, row.outcome, row.cumulative_vnd = placed.rank, placed.outcome, placed.cumulative_vnd
+        if council.status in ("ranked", "released"):
+            # Once recorded, the council's conclusions are the record, whatever changed since (a budget edited).
+            if row.proposal.status in RECOMMENDED_STATES:
+                row.outcome = "funded"
+            elif row.outcome == "funded":
+                row.outcome = "passed_not_funded"
         row.reasons = [reason_text(code, criteria) for code in row.aggregate.reasons]
     rows.sort(key=lambda r: r.rank)
     outliers = {seats[m]: d for m, d in scoring.outliers(valid_sheets, spec).items()}
-    rows = [r for r in rows if r.proposal.id not in hidden]
+    if hidden:  # neither a rank nor an outlier may betray what a hidden application scored
+        rows, outliers = [r for r in rows if r.proposal.id not in hidden], {}
+        for position, row in enumerate(rows, start=1):
+            row.rank = position
     return CouncilResults(council, criteria, council_quorum(council, council.rule), rows, outliers)
 
 

@@ -83,6 +83,8 @@ def save_council(council: Council, call: Call, data: dict, user: User) -> Counci
     record_event("save", "council", council.id, actor=user)
     if forming:
         sync_assignments(council)
+    else:
+        admit_applications(council, user)
     return council
 
 
@@ -186,12 +188,16 @@ def set_reviewers(council: Council, proposal_id: int, member_ids: list[int], use
     """Staff choose an application's reviewers among members without a conflict."""
     if council.status not in ("forming", "scoring"):
         raise DomainError(_("Reviewers can change only before scoring closes."))
-    rows = [a for a in load_assignments(council.id) if a.proposal_id == proposal_id]
+    rows = load_assignments(council.id, proposal_id)
     if not rows:
         raise DomainError(_("This application is not before the council."))
     chosen = set(member_ids)
     if any(a.is_conflicted for a in rows if a.member_id in chosen):
         raise DomainError(_("A member with a conflict of interest cannot review this application."), "member_ids")
+    needed = min(db.session.get(EvaluationRule, council.rule_id).reviewers_per_application,
+                 sum(not a.is_conflicted for a in rows))  # fmt: skip
+    if len(chosen & {a.member_id for a in rows}) != needed:
+        raise DomainError(_("Choose %(count)d reviewers.", count=needed), "member_ids")
     for assignment in rows:
         assignment.is_reviewer = assignment.member_id in chosen
     record_event("reviewers", "council", council.id, comment=f"{proposal_id}: {sorted(chosen)}", actor=user)
@@ -200,7 +206,7 @@ def set_reviewers(council: Council, proposal_id: int, member_ids: list[int], use
 
 def record_attendance(council: Council, present_ids: set[int], user: User) -> None:
     """Who attended the session (the others are absent: their sheets do not count)."""
-    if council.status not in ("scoring", "closed"):
+    if council.status != "scoring":
         raise DomainError(_("Attendance is recorded while the council is scoring."))
     for seat in council.members:
         seat.present = seat.id in present_ids
@@ -209,7 +215,8 @@ def record_attendance(council: Council, present_ids: set[int], user: User) -> No
 
 
 def move_council(council: Council, to_state: str, user: User, comment: str = "") -> None:
-    """A council move through its table, with the applications moving along and what each move requires."""
+    """A council move through its table, with the applications moving along and what each move requires. The
+    applications' own history gets no comment: the council's reasons are internal (they stay in its audit)."""
     from review import results  # results reads what this module writes; imported here to keep the cycle out
 
     rule = db.session.get(EvaluationRule, council.rule_id)
@@ -220,26 +227,50 @@ def move_council(council: Council, to_state: str, user: User, comment: str = "")
     outcome: dict[int, str] = {}
     if opening:
         _check_opening(council, rule, proposals)
-    elif to_state == "closed" and not results.council_quorum(council, rule).met:
+    elif to_state in ("closed", "ranked") and not results.council_quorum(council, rule).met:
         raise DomainError(_("The session has no quorum: record the attendance first."))
-    elif to_state == "ranked":
+    if to_state == "closed" and waiting_applications(council):
+        raise DomainError(_("Some applications were found valid after scoring opened: save the council to bring "
+                            "them before it, and have them scored."))  # fmt: skip
+    if to_state == "ranked":
         outcome = {row.proposal.id: row.outcome for row in results.council_results(council).rows}
-    elif to_state == "released" and any(p.status == "recommended" for p in proposals):
-        raise DomainError(_("Every recommended application needs a decision approved or not approved first."))
-    decisions = council_decisions(council.id) if to_state == "released" else {}
-    if any(d.status == "draft" for d in decisions.values()):
-        raise DomainError(_("Every recommended application needs a decision approved or not approved first."))
+    if to_state == "released" and (blocker := release_blockers(council)):
+        raise DomainError(blocker)
     perform_transition(council, COUNCIL_TRANSITIONS, to_state, user, "council", comment, signals.council_changed)
     if to_state == "ranked":
         council.conclusions = comment  # printed in the minutes
     for proposal in proposals:
         target = _proposal_target(council.status, proposal, outcome)
         if target:
-            perform_transition(proposal, PROPOSAL_TRANSITIONS, target, user, "proposal", comment, proposal_changed)
+            perform_transition(proposal, PROPOSAL_TRANSITIONS, target, user, "proposal", "", proposal_changed)
     if opening:
         emails.send_scoring_open(council)
     if to_state == "released":
-        _release(proposals, decisions, user)
+        _release(proposals, council_decisions(council.id), user)
+
+
+def waiting_applications(council: Council) -> list[Proposal]:
+    """Applications of the call found valid after scoring opened: not yet before the council."""
+    return council_proposals(council, ("valid",)) if council.status == "scoring" else []
+
+
+def admit_applications(council: Council, user: User) -> None:
+    """Bring the applications found valid after scoring opened before the council, with their assignments."""
+    waiting = waiting_applications(council)
+    for proposal in waiting:
+        perform_transition(proposal, PROPOSAL_TRANSITIONS, "in_review", user, "proposal", "", proposal_changed)
+    if waiting:
+        sync_assignments(council)
+
+
+def release_blockers(council: Council) -> str:
+    """Why the decisions cannot be released yet ('' when they can): every recommended application needs a
+    decision, approved or not approved by a leader."""
+    pending = council_proposals(council, ("recommended",))
+    drafts = [d for d in council_decisions(council.id).values() if d.status == "draft"]
+    if pending or drafts:
+        return _("Every recommended application needs a decision approved or not approved first.")
+    return ""
 
 
 def _check_opening(council: Council, rule: EvaluationRule, proposals: list[Proposal]) -> None:

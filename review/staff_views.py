@@ -11,7 +11,7 @@ from core.errors import DomainError, StaleObjectError
 from core.extensions import db
 from core.forms import check_version, field_errors_from
 from core.i18n import localized
-from core.paging import ListPagination, page_number
+from core.paging import page_number
 from policies.evaluation import EvaluationRule, ScoreSheetTemplate
 from policies.services import load_call
 from proposals.models import Proposal
@@ -20,7 +20,7 @@ from review import decisions, queries, services
 from review.forms import AttendanceForm, CommentForm, CouncilForm, DecisionForm, ReviewersForm
 from review.models import COUNCIL_STATES, COUNCIL_TRANSITIONS, DECISION_STATES, Council, Decision
 from review.results import council_quorum, council_results
-from review.views import bp
+from review.views import bp, run_small_form
 
 MANAGERS = ("staff", "admin")
 
@@ -71,8 +71,9 @@ def council_form(call_id: int):
                 check_version(council, form)
             services.save_council(council, call, form.to_data(), current_user)
         except (DomainError, StaleObjectError) as error:
-            db.session.rollback()
+            db.session.rollback()  # the page is shown again from fresh records, with what was typed
             field_errors_from(form, error)
+            call, council = load_call(call_id), queries.council_of_call(call_id) or Council(name=form.name.data)
         else:
             db.session.commit()
             flash(_("The council was saved."), "success")
@@ -95,16 +96,17 @@ def council(council_id: int):
     """The council: composition and its check, attendance and quorum, applications with reviewers, declarations
     and sheets received, and the moves allowed now."""
     council = queries.load_council(council_id)
-    proposals = queries.council_proposals(council, services.COUNCIL_PROPOSAL_STATES[council.status])
-    page = ListPagination(proposals, page_number(), current_app.config["PAGE_SIZE"])
+    states = services.COUNCIL_PROPOSAL_STATES[council.status]
+    page = queries.council_proposals_page(council, states, page_number(), current_app.config["PAGE_SIZE"])
     by_proposal: dict[int, list] = {}
-    for entry in queries.council_entries(council.id):
+    for entry in queries.council_entries(council.id, [p.id for p in page.items]):
         by_proposal.setdefault(entry.proposal_id, []).append(entry)
     rule = council.rule
     return render_template(
         "review/council.html", council=council, page=page, by_proposal=by_proposal,
         seats={m.id: m for m in council.members},
         findings=services.composition_findings(council, rule), quorum=council_quorum(council, rule),
+        waiting=len(services.waiting_applications(council)),
         actions=[(to, t) for (frm, to), t in COUNCIL_TRANSITIONS.items() if frm == council.status],
         action_form=CommentForm(), attendance_form=AttendanceForm(),
     )  # fmt: skip
@@ -116,16 +118,8 @@ def transition_council(council_id: int, to_state: str):
     """Open scoring, close it, reopen it, record the conclusions or release the decisions."""
     council = _managed(council_id)
     form = CommentForm()
-    try:
-        if not form.validate_on_submit():
-            raise DomainError(_("The form expired; please try again."))
-        services.move_council(council, to_state, current_user, (form.comment.data or "").strip())
-    except DomainError as error:
-        db.session.rollback()
-        flash(error.message, "danger")
-    else:
-        db.session.commit()
-        flash(_("The council is now: %(state)s.", state=COUNCIL_STATES[to_state]), "success")
+    act = lambda: services.move_council(council, to_state, current_user, (form.comment.data or "").strip())  # noqa: E731
+    run_small_form(form, act, _("The council is now: %(state)s.", state=COUNCIL_STATES.get(to_state, to_state)))
     return redirect(url_for("review.council", council_id=council_id))
 
 
@@ -134,20 +128,11 @@ def transition_council(council_id: int, to_state: str):
 def attendance(council_id: int):
     """Staff or the chair record who is present at the session."""
     council = queries.load_council(council_id)
-    seat = council.membership_of(current_user)
-    if not (council.can_manage(current_user) or (seat is not None and seat.role == "chair")):
+    if not council.can_record_attendance(current_user):
         abort(403 if current_user.is_department else 404)
     form = AttendanceForm()
-    try:
-        if not form.validate_on_submit():
-            raise DomainError(_("The form expired; please try again."))
-        services.record_attendance(council, set(form.present.data or []), current_user)
-    except DomainError as error:
-        db.session.rollback()
-        flash(error.message, "danger")
-    else:
-        db.session.commit()
-        flash(_("Attendance recorded."), "success")
+    act = lambda: services.record_attendance(council, set(form.present.data or []), current_user)  # noqa: E731
+    run_small_form(form, act, _("Attendance recorded."))
     back = "review.council" if current_user.is_department else "review.results_page"
     return redirect(url_for(back, council_id=council_id))
 
@@ -157,7 +142,7 @@ def attendance(council_id: int):
 def reviewers(council_id: int, proposal_id: int):
     """Change an application's reviewers (phản biện) among the members without a conflict."""
     council = _managed(council_id)
-    rows = [a for a in queries.load_assignments(council.id) if a.proposal_id == proposal_id]
+    rows = queries.load_assignments(council.id, proposal_id)
     if not rows:
         abort(404)
     form = ReviewersForm()
@@ -167,6 +152,7 @@ def reviewers(council_id: int, proposal_id: int):
         except DomainError as error:
             db.session.rollback()
             field_errors_from(form, error)
+            council, rows = _managed(council_id), queries.load_assignments(council_id, proposal_id)
         else:
             db.session.commit()
             flash(_("The reviewers were changed."), "success")
@@ -185,10 +171,8 @@ def decisions_page(council_id: int):
     council = queries.load_council(council_id)
     found = council_results(council) if council.status in ("ranked", "released") else None
     made = queries.council_decisions(council.id)
-    funded = [row.proposal.id for row in found.rows if row.outcome == "funded"] if found else []
-    ready = all(p in made and made[p].status != "draft" for p in funded)
-    return render_template("review/decisions.html", council=council, results=found, decisions=made, ready=ready,
-                           action_form=CommentForm())  # fmt: skip
+    return render_template("review/decisions.html", council=council, results=found, decisions=made,
+                           ready=services.release_blockers(council) == "", action_form=CommentForm())  # fmt: skip
 
 
 @bp.route("/staff/councils/<int:council_id>/decisions/<int:proposal_id>", methods=["GET", "POST"])
@@ -211,6 +195,8 @@ def decision(council_id: int, proposal_id: int):
         except (DomainError, StaleObjectError) as error:
             db.session.rollback()
             field_errors_from(form, error)
+            council, proposal = _managed(council_id), load_proposal(proposal_id)
+            record = queries.council_decisions(council.id).get(proposal_id) or Decision()
         else:
             db.session.commit()
             flash(_("The decision was saved."), "success")
@@ -226,14 +212,6 @@ def transition_decision(decision_id: int, to_state: str):
     record = db.get_or_404(Decision, decision_id)
     council = queries.load_council(record.council_id)
     form = CommentForm()
-    try:
-        if not form.validate_on_submit():
-            raise DomainError(_("The form expired; please try again."))
-        decisions.decide(record, council, to_state, current_user, (form.comment.data or "").strip())
-    except (DomainError, StaleObjectError) as error:
-        db.session.rollback()
-        flash(error.message, "danger")
-    else:
-        db.session.commit()
-        flash(_("The decision is now: %(state)s.", state=DECISION_STATES[to_state]), "success")
+    act = lambda: decisions.decide(record, council, to_state, current_user, (form.comment.data or "").strip())  # noqa: E731
+    run_small_form(form, act, _("The decision is now: %(state)s.", state=DECISION_STATES.get(to_state, to_state)))
     return redirect(url_for("review.decisions_page", council_id=council.id))

@@ -1,6 +1,8 @@
 """Pages of a council member: the applications to declare and score, the score sheet, the application's documents;
 and the results, minutes, vote count, printed sheets and the export, for the department and the chair."""
 
+from collections.abc import Callable
+
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
@@ -12,7 +14,7 @@ from accounts.decorators import role_required
 from core.errors import DomainError, StaleObjectError
 from core.extensions import db
 from core.formatting import to_local, utcnow
-from core.forms import field_errors_from
+from core.forms import BaseForm, field_errors_from
 from core.paging import ListPagination, page_number
 from proposals import files
 from proposals.queries import load_proposal
@@ -23,6 +25,21 @@ from review.models import Assignment, Council, ScoreSheet
 
 bp = Blueprint("review", __name__)
 RESULTS_PAGE_SIZE = 25  # ranked applications per page; the whole ranking is in the minutes and the export
+
+
+def run_small_form(form: BaseForm, action: Callable[[], object], success: str) -> None:
+    """The action of a one-button form (a move, attendance, a reopening): commit and say so, or roll back and say
+    why; the caller redirects back to the page the form was on."""
+    try:
+        if not form.validate_on_submit():
+            raise DomainError(_("The form expired; please try again."))
+        action()
+    except DomainError as error:
+        db.session.rollback()
+        flash(error.message, "danger")
+    else:
+        db.session.commit()
+        flash(success, "success")
 
 
 def _seat(council_id: int, proposal_id: int) -> tuple[Council, Assignment]:
@@ -36,10 +53,16 @@ def _seat(council_id: int, proposal_id: int) -> tuple[Council, Assignment]:
 
 
 def _results_council(council_id: int) -> Council:
-    """A council whose results the user may see (the department, the chair), else 404."""
+    """A council whose results the user may see (the department, the chair), else 404. While scoring, a chair
+    who has not submitted every own sheet does not see the others' scores, unless the rule lets members see them."""
     council = queries.load_council(council_id)
     if council.status == "forming" or not council.can_view_results(current_user):
         abort(404)
+    seat = council.chair_seat(current_user)
+    scoring = council.status == "scoring" and not council.rule.show_scores_before_submit
+    if seat is not None and scoring and queries.sheets_left(seat.id):
+        flash(_("Submit your own sheets before seeing the other members' scores."), "warning")
+        abort(redirect(url_for("review.mine")))
     return council
 
 
@@ -56,33 +79,29 @@ def mine():
 def sheet(council_id: int, proposal_id: int):
     """Declare interests first; then the application beside the score sheet, saved as a draft or submitted."""
     council, assignment = _seat(council_id, proposal_id)
-    proposal = load_proposal(proposal_id)
     if not assignment.is_open:
-        return render_template("review/declare.html", council=council, proposal=proposal, form=DeclarationForm())
-    criteria = list(council.template.criteria)
+        return render_template("review/declare.html", council=council, proposal=load_proposal(proposal_id),
+                               form=DeclarationForm())  # fmt: skip
     record = assignment.sheet
-    form = sheet_form(
-        criteria,
-        council.template.mechanic,
-        None if record is None or request.method == "POST" else _sheet_values(record),
-    )
+    saved = _sheet_values(record) if record is not None and request.method == "GET" else None
+    form = sheet_form(list(council.template.criteria), council.template.mechanic, saved)
     if form.validate_on_submit():
+        submitting = request.form.get("action") == "submit"
         try:
-            if record is not None and form.version.data and int(form.version.data) != record.version:
+            if record is not None and form.version.data != record.version:
                 raise StaleObjectError(_("Your sheet was changed meanwhile (reopened or saved elsewhere)."))
-            submitting = request.form.get("action") == "submit"
             sheets.save_sheet(assignment, council, sheet_data(form), submitting, current_user)
         except (DomainError, StaleObjectError) as error:
-            db.session.rollback()
+            db.session.rollback()  # the page is shown again from fresh records, with what was typed
             field_errors_from(form, error)
+            council, assignment = _seat(council_id, proposal_id)
         else:
             db.session.commit()
             flash(_("Your sheet was submitted.") if submitting else _("Draft saved."), "success")
             return redirect(url_for("review.sheet", council_id=council_id, proposal_id=proposal_id))
-        assignment = queries.seat_assignment(council_id, proposal_id, current_user.id)
-    others = _others(council, assignment)
+    proposal = load_proposal(proposal_id)
     return render_template("review/sheet.html", council=council, proposal=proposal, assignment=assignment, form=form,
-                           content=content_of(proposal), sections=SECTIONS, others=others,
+                           content=content_of(proposal), sections=SECTIONS, others=_others(council, assignment),
                            reopen_form=CommentForm()), 400 if form.errors else 200  # fmt: skip
 
 
@@ -123,6 +142,7 @@ def declare(council_id: int, proposal_id: int):
         except DomainError as error:
             db.session.rollback()
             field_errors_from(form, error)
+            council, _assignment = _seat(council_id, proposal_id)
         else:
             db.session.commit()
             if form.conflicted.data == "yes":
@@ -169,7 +189,7 @@ def _may_oversee(council: Council, proposal_id: int) -> bool:
     if seat is None or seat.role != "chair":
         return False
     own = queries.seat_assignment(council.id, proposal_id, current_user.id)
-    return own is not None and not own.is_conflicted
+    return own is not None and own.is_open
 
 
 @bp.route("/review/sheets/<int:sheet_id>/reopen", methods=["POST"])
@@ -181,16 +201,8 @@ def reopen(sheet_id: int):
     if not _may_oversee(council, proposal_id):
         abort(403 if current_user.is_department else 404)
     form = CommentForm()
-    try:
-        if not form.validate_on_submit():
-            raise DomainError(_("The form expired; please try again."))
-        sheets.reopen_sheet(record, council, form.comment.data or "", current_user)
-    except DomainError as error:
-        db.session.rollback()
-        flash(error.message, "danger")
-    else:
-        db.session.commit()
-        flash(_("The sheet is open again for its member."), "success")
+    act = lambda: sheets.reopen_sheet(record, council, form.comment.data or "", current_user)  # noqa: E731
+    run_small_form(form, act, _("The sheet is open again for its member."))
     return redirect(url_for("review.results_page", council_id=council.id))
 
 
@@ -235,20 +247,19 @@ def export_results(council_id: int):
 @login_required
 def minutes(council_id: int):
     """The minutes of the session (biên bản họp), in the official layout."""
-    council = _results_council(council_id)
-    return render_template("review/minutes.html", council=council, dated=_session_date(council),
-                           results=results.council_results(council, current_user))  # fmt: skip
+    return _council_record(council_id, "review/minutes.html")
 
 
 @bp.route("/councils/<int:council_id>/vote-count")
 @login_required
 def vote_count(council_id: int):
     """The vote-count record (biên bản kiểm phiếu), in the official layout."""
+    return _council_record(council_id, "review/vote_count.html")
+
+
+def _council_record(council_id: int, template: str) -> str:
+    """A printed record of the council, dated the day of its meeting (else today)."""
     council = _results_council(council_id)
-    return render_template("review/vote_count.html", council=council, dated=_session_date(council),
-                           results=results.council_results(council, current_user))  # fmt: skip
-
-
-def _session_date(council: Council) -> object:
-    """The date printed on the council's records: the meeting's, else today."""
-    return to_local(council.meeting_at or utcnow()).date()
+    dated = to_local(council.meeting_at or utcnow()).date()
+    return render_template(template, council=council, dated=dated, results=results.council_results(council,
+                           current_user))  # fmt: skip

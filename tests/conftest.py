@@ -3,7 +3,8 @@
 import os
 import re
 import socket
-from collections.abc import Iterator
+import threading
+from collections.abc import Callable, Iterator
 
 import pytest
 from aiosmtpd.controller import Controller
@@ -72,6 +73,30 @@ def reference(app: Flask) -> None:
 
     load_reference_data()
     db.session.commit()
+
+
+def run_at_once(app: Flask, work: Callable[..., None], calls: list[tuple]) -> list[BaseException]:
+    """Run work(*arguments) for each call in its own thread, with its own app and request context and database
+    session, all released at the same moment; return the exceptions they raised (a thread's are otherwise lost)."""
+    start = threading.Barrier(len(calls))
+    errors: list[BaseException] = []
+
+    def one(*arguments: object) -> None:
+        with app.app_context(), app.test_request_context():
+            try:
+                start.wait()
+                work(*arguments)
+            except BaseException as error:  # reported to the test
+                errors.append(error)
+            finally:
+                db.session.remove()
+
+    threads = [threading.Thread(target=one, args=arguments) for arguments in calls]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return errors
 
 
 def login(client: FlaskClient, email: str, password: str = "correct-horse-42") -> object:

@@ -188,6 +188,9 @@ def upgrade():
     sa.PrimaryKeyConstraint('id', name=op.f('pk_sheet_scores')),
     sa.UniqueConstraint('sheet_id', 'criterion_id', name=op.f('uq_sheet_scores_sheet_id_criterion_id'))
     )
+    with op.batch_alter_table('sheet_scores', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_sheet_scores_criterion_id'), ['criterion_id'], unique=False)
+
     with op.batch_alter_table('calls', schema=None) as batch_op:
         batch_op.add_column(sa.Column('committed_vnd', sa.BigInteger(), nullable=False, server_default='0'))
         batch_op.create_check_constraint(op.f('ck_calls_committed'), 'committed_vnd BETWEEN 0 AND budget_vnd')

@@ -191,14 +191,18 @@ def test_what_sheets_use_cannot_change(client, app, reference):
     assert response.status_code == 200 and "“replication” is already scored on 1 score sheet" in page
     assert db.session.get(Criterion, replication.id) is not None
     data = _sheet_form(template, necessity={"max_points": "15"}, replication={"max_points": "10"})
-    assert "maxima can no longer change" in client.post(f"/admin/score-sheets/{template.id}", data=data).get_data(
-        as_text=True
-    )
+    assert "maxima and minima can no longer change" in client.post(
+        f"/admin/score-sheets/{template.id}", data=data
+    ).get_data(as_text=True)
     data = {**_sheet_form(template), "mechanic": "points"}
     assert "scoring can no longer change" in client.post(f"/admin/score-sheets/{template.id}", data=data).get_data(
         as_text=True
     )
-    data = _sheet_form(template, replication={"name": "Khả năng nhân rộng mô hình", "min_points": "1"})
+    data = _sheet_form(template, replication={"min_points": "1"})  # a minimum decides who passes
+    assert "maxima and minima can no longer change" in client.post(
+        f"/admin/score-sheets/{template.id}", data=data
+    ).get_data(as_text=True)
+    data = _sheet_form(template, replication={"name": "Khả năng nhân rộng mô hình"})
     assert client.post(f"/admin/score-sheets/{template.id}", data=data).status_code == 302
     assert db.session.get(Criterion, replication.id).name == "Khả năng nhân rộng mô hình"
 

@@ -1,7 +1,6 @@
 """The call's budget envelope is never over-committed, even when leaders approve decisions at the same moment."""
 
-import threading
-
+from accounts.models import User
 from core.errors import DomainError
 from core.extensions import db
 from core.formatting import utcnow
@@ -9,6 +8,7 @@ from policies.models import Call
 from review import decisions
 from review.models import Decision
 from review.queries import load_council
+from tests.conftest import run_at_once
 from tests.factories import make_call, make_council, make_organization, make_user, make_valid_proposal
 
 
@@ -24,35 +24,19 @@ def test_simultaneous_approvals_never_pass_the_envelope(app, reference):
                      signer="Giám đốc", approved_vnd=200_000_000) for i, p in enumerate(proposals, 1)]  # fmt: skip
     db.session.add_all(made)
     db.session.commit()
-    pairs = [(d.id, leader.id) for d, leader in zip(made, leaders, strict=True)]
-    start = threading.Barrier(len(pairs))
-    approved, refused, errors = [], [], []
+    approved, refused = [], []
 
     def approve(decision_id: int, user_id: int) -> None:
-        with app.app_context(), app.test_request_context():
-            try:
-                from accounts.models import User
+        decision = db.session.get(Decision, decision_id)
+        try:
+            decisions.decide(decision, load_council(council.id), "approved", db.session.get(User, user_id))
+            db.session.commit()
+            approved.append(decision_id)
+        except DomainError:  # the envelope is used up
+            db.session.rollback()
+            refused.append(decision_id)
 
-                user = db.session.get(User, user_id)
-                decision = db.session.get(Decision, decision_id)
-                start.wait()
-                decisions.decide(decision, load_council(council.id), "approved", user)
-                db.session.commit()
-                approved.append(decision_id)
-            except DomainError:
-                db.session.rollback()
-                refused.append(decision_id)
-            except BaseException as error:  # reported below; a thread's exception is otherwise lost
-                errors.append(error)
-            finally:
-                db.session.remove()
-
-    threads = [threading.Thread(target=approve, args=pair) for pair in pairs]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert not errors, errors
+    assert not run_at_once(app, approve, [(d.id, leader.id) for d, leader in zip(made, leaders, strict=True)])
     assert len(approved) == 2 and len(refused) == 2  # 2 × 200 million fit in 500 million, a third would not
     db.session.expire_all()
     assert db.session.get(Call, call.id).committed_vnd == 400_000_000
