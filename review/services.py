@@ -4,6 +4,7 @@ council's moves (open scoring, close it, record the conclusions, release the dec
 from dataclasses import dataclass
 
 from flask import current_app
+from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
@@ -246,7 +247,8 @@ def move_council(council: Council, to_state: str, user: User, comment: str = "")
     if opening:
         emails.send_scoring_open(council)
     if to_state == "released":
-        _release(proposals, council_decisions(council.id), user)
+        passed = {row.proposal.id for row in results.council_results(council).rows if row.aggregate.passed}
+        _release(proposals, council_decisions(council.id), passed, user)
 
 
 def waiting_applications(council: Council) -> list[Proposal]:
@@ -296,8 +298,9 @@ def _proposal_target(council_state: str, proposal: Proposal, outcome: dict[int, 
     return ""
 
 
-def _release(proposals: list[Proposal], decisions: dict[int, Decision], user: User) -> None:
-    """Each application gets its outcome and its organization is told, all at once."""
+def _release(proposals: list[Proposal], decisions: dict[int, Decision], passed: set[int], user: User) -> None:
+    """Each application gets its outcome and its organization is told, all at once; one that passed but did not
+    fit in the envelope is told so ("passed, not funded"), in the record's language."""
     now = utcnow()
     for proposal in proposals:
         proposal.result_released_at = now
@@ -307,7 +310,10 @@ def _release(proposals: list[Proposal], decisions: dict[int, Decision], user: Us
             text = emails.decision_text(decision)
             perform_transition(proposal, PROPOSAL_TRANSITIONS, target, user, "proposal", text, proposal_changed)
         else:
-            text = _("The review council did not select the application for support.")
+            with force_locale("vi"):
+                text = (_("The application passed the council's assessment but is not funded within the call's "
+                          "budget envelope.") if proposal.id in passed
+                        else _("The review council did not select the application for support."))  # fmt: skip
             record_event("release", "proposal", proposal.id, from_state=proposal.status, to_state=proposal.status,
                          comment=text, actor=user)  # fmt: skip
         proposal_emails.send_result(proposal, text)

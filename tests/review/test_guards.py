@@ -10,10 +10,12 @@ from sqlalchemy import select
 from admin.services import save_evaluation_rule
 from core.errors import DomainError
 from core.extensions import db
+from core.models import OutboxMessage
 from policies.evaluation import EvaluationRule
 from proposals.models import Proposal
 from proposals.queries import load_proposal
-from review import services
+from review import decisions, services
+from review.models import Decision
 from review.queries import load_assignments, load_council, seat_assignment
 from tests.conftest import login
 from tests.factories import make_call, make_council, make_organization, make_user, make_valid_proposal, score
@@ -136,3 +138,28 @@ def test_a_rule_a_council_scored_under_is_frozen(app, world):
     rule = db.session.execute(select(EvaluationRule).where(EvaluationRule.id == world["council"].rule_id)).scalar()
     with pytest.raises(DomainError):
         save_evaluation_rule(rule, {"pass_threshold": 95})
+
+
+def test_passed_but_not_funded_is_told_so_at_release(app, world):
+    staff, leader = world["staff"], make_user("lead@s.vn", roles=("leader",))
+    world["call"].budget_vnd = 250_000_000  # room for one of the two 250-million applications
+    db.session.commit()
+    with app.test_request_context():
+        council = load_council(world["council"].id)
+        for level, proposal in ((4, world["proposals"][0]), (3, world["proposals"][1])):
+            for member in world["members"]:
+                score(council, proposal, member, level)
+        services.record_attendance(council, {m.id for m in council.members}, staff)
+        services.move_council(council, "closed", staff)
+        services.move_council(load_council(council.id), "ranked", staff)
+        first = load_proposal(world["proposals"][0].id)
+        data = {"number": "7/QĐ-SKHCN", "signed_on": first.created_at.date(), "signer": "Giám đốc",
+                "approved_vnd": 250_000_000, "conditions": ""}  # fmt: skip
+        made = decisions.save_decision(Decision(), load_council(council.id), first, data, staff)
+        decisions.decide(made, load_council(council.id), "approved", leader)
+        services.move_council(load_council(council.id), "released", staff)
+        db.session.commit()
+    second = load_proposal(world["proposals"][1].id)
+    assert second.applicant_status == "not_selected"
+    mail = db.session.execute(select(OutboxMessage).where(OutboxMessage.recipient == "an1@congty1.vn")).scalars()
+    assert any("không được hỗ trợ trong phạm vi tổng kinh phí" in m.body_text for m in mail)
