@@ -116,13 +116,15 @@ def field_errors_from(form: BaseForm, error: Exception) -> None:
         form.form_errors.append(message)
 
 
-def check_version(record: object, form: VersionedForm) -> None:
-    """Refuse a save made from a form loaded before the record's last change."""
+def check_version(record: object, form: VersionedForm, message: str | None = None) -> None:
+    """Refuse a save made from a form loaded before the record's last change (with the page's own words, if the
+    page shows no comparison)."""
     from core.errors import StaleObjectError
 
     if str(record.version) != (form.version.data or "").strip():
         raise StaleObjectError(
-            gettext("Someone else saved this record after you opened it. Compare the values below, then save again.")
+            message
+            or gettext("Someone else saved this record after you opened it. Compare the values below, then save again.")
         )
 
 

@@ -27,12 +27,13 @@ def decision_text(decision: Decision) -> str:
     """The decision as the applicant reads it in the result mail and the application's history (Vietnamese, the
     language of the record)."""
     with force_locale("vi"):
-        text = _("Decision No. %(number)s of %(date)s, signed by %(signer)s: approved support %(amount)s.",
-                 number=decision.number, date=format_date(decision.signed_on), signer=decision.signer,
-                 amount=format_money(decision.approved_vnd))  # fmt: skip
         if decision.status == "refused":
             text = _("Decision No. %(number)s of %(date)s: support not approved.", number=decision.number,
                      date=format_date(decision.signed_on))  # fmt: skip
+        else:
+            text = _("Decision No. %(number)s of %(date)s, signed by %(signer)s: approved support %(amount)s.",
+                     number=decision.number, date=format_date(decision.signed_on), signer=decision.signer,
+                     amount=format_money(decision.approved_vnd))  # fmt: skip
         if decision.conditions:
             text += "\n" + _("Conditions:") + " " + decision.conditions
     return text

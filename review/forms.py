@@ -15,7 +15,7 @@ from wtforms import (
     TextAreaField,
 )
 from wtforms.validators import NumberRange, Optional, optional
-from wtforms.widgets import HiddenInput, TextInput
+from wtforms.widgets import TextInput
 
 from core.formatting import local_to_utc, to_local
 from core.forms import BaseForm, MoneyField, VersionedForm, at_least, input_required, max_length, required
@@ -104,14 +104,13 @@ class DeclarationForm(BaseForm):
 def sheet_form(criteria: list, mechanic: str, formdata: object = None) -> BaseForm:
     """A score sheet with one value and one comment field per criterion of the template."""
 
-    class SheetForm(BaseForm):
+    class SheetForm(VersionedForm):
         recommendation = RadioField(
             _l("Recommendation"), choices=list(RECOMMENDATIONS.items()), validators=[Optional()]
         )
         comment = TextAreaField(_l("Overall comment"), [optional(), max_length(10000)], render_kw={"rows": 4})
         review_text = TextAreaField(_l("Detailed review (reviewers)"), [optional(), max_length(50000)],
                                     render_kw={"rows": 10})  # fmt: skip
-        version = IntegerField(widget=HiddenInput(), validators=[Optional()])
 
     for criterion in criteria:
         high = 4 if mechanic == "levels" else criterion.max_points

@@ -172,6 +172,15 @@ def _member_assignments(user_id: int, conflicted: bool) -> Select:
     )
 
 
+def load_sheet(sheet_id: int) -> ScoreSheet:
+    """A sheet with its assignment, member and scores, or 404."""
+    return db.one_or_404(
+        select(ScoreSheet)
+        .where(ScoreSheet.id == sheet_id)
+        .options(joinedload(ScoreSheet.assignment).joinedload(Assignment.member), selectinload(ScoreSheet.scores))
+    )
+
+
 def member_assignments(user_id: int, page: int, per_page: int) -> object:
     """A member's applications to declare and score, with council and application, council by council."""
     query = (

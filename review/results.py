@@ -46,14 +46,8 @@ def rule_spec(rule: EvaluationRule, criteria: list[Criterion]) -> scoring.RuleSp
 
 def sheet_points(sheet: ScoreSheet, criteria: list[Criterion], mechanic: str) -> dict[int, Decimal]:
     """Points per criterion of a sheet (scores must be loaded): levels × coefficient, or the points given."""
-    maxima = {c.id: c.max_points for c in criteria}
-    return {
-        s.criterion_id: scoring.level_points(s.value, maxima[s.criterion_id])
-        if mechanic == "levels"
-        else Decimal(s.value)
-        for s in sheet.scores
-        if s.criterion_id in maxima
-    }
+    table = points_table(criteria, mechanic)
+    return {s.criterion_id: table[s.criterion_id][s.value] for s in sheet.scores if s.criterion_id in table}
 
 
 def council_quorum(council: Council, rule: EvaluationRule) -> scoring.Quorum:
@@ -107,7 +101,7 @@ def council_results(council: Council, viewer: User | None = None) -> CouncilResu
     spec = rule_spec(council.rule, criteria)
     specs = [scoring.CriterionSpec(c.id, c.max_points, c.min_points) for c in criteria]
     seats = {m.id: m for m in council.members}
-    points_of = _points_table(criteria, council.template.mechanic)
+    points_of = points_table(criteria, council.template.mechanic)
     scores = council_scores(council.id)
     by_proposal: dict[int, list[Entry]] = {}
     for entry in council_entries(council.id):
@@ -144,8 +138,9 @@ def council_results(council: Council, viewer: User | None = None) -> CouncilResu
     return CouncilResults(council, criteria, council_quorum(council, council.rule), rows, outliers)
 
 
-def _points_table(criteria: list[Criterion], mechanic: str) -> dict[int, dict[int, Decimal]]:
-    """Criterion id → value → points, computed once per page rather than once per score."""
+def points_table(criteria: list[Criterion], mechanic: str) -> dict[int, dict[int, Decimal]]:
+    """Criterion id → value → points by the template's mechanic: levels × coefficient, or the points given
+    (computed once per page rather than once per score)."""
     if mechanic == "levels":
         return {c.id: {v: scoring.level_points(v, c.max_points) for v in range(5)} for c in criteria}
     return {c.id: {v: Decimal(v) for v in range(c.max_points + 1)} for c in criteria}

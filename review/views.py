@@ -6,15 +6,13 @@ from collections.abc import Callable
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
-from sqlalchemy import select
-from sqlalchemy.orm import joinedload
 from werkzeug.datastructures import MultiDict
 
 from accounts.decorators import role_required
 from core.errors import DomainError, StaleObjectError
 from core.extensions import db
 from core.formatting import to_local, utcnow
-from core.forms import BaseForm, field_errors_from
+from core.forms import BaseForm, check_version, field_errors_from
 from core.paging import ListPagination, page_number
 from proposals import files
 from proposals.queries import load_proposal
@@ -88,8 +86,8 @@ def sheet(council_id: int, proposal_id: int):
     if form.validate_on_submit():
         submitting = request.form.get("action") == "submit"
         try:
-            if record is not None and form.version.data != record.version:
-                raise StaleObjectError(_("Your sheet was changed meanwhile (reopened or saved elsewhere)."))
+            if record is not None:
+                check_version(record, form, _("Your sheet was changed meanwhile (reopened or saved elsewhere)."))
             sheets.save_sheet(assignment, council, sheet_data(form), submitting, current_user)
         except (DomainError, StaleObjectError) as error:
             db.session.rollback()  # the page is shown again from fresh records, with what was typed
@@ -167,17 +165,7 @@ def download(council_id: int, proposal_id: int, file_id: int):
 
 
 def _load_sheet(sheet_id: int) -> tuple[Council, ScoreSheet]:
-    record = (
-        db.session.execute(
-            select(ScoreSheet)
-            .where(ScoreSheet.id == sheet_id)
-            .options(joinedload(ScoreSheet.assignment).joinedload(Assignment.member), joinedload(ScoreSheet.scores))
-        )
-        .unique()
-        .scalar_one_or_none()
-    )
-    if record is None:
-        abort(404)
+    record = queries.load_sheet(sheet_id)
     return queries.load_council(record.assignment.member.council_id), record
 
 
