@@ -3,6 +3,7 @@
 import pytest
 
 from core.extensions import db
+from policies.evaluation import EvaluationRule, ScoreSheetTemplate
 from tests.conftest import login
 from tests.factories import make_call, make_user
 
@@ -15,6 +16,8 @@ PAGES = {
     "admin users": ("/admin/users?q=nguoi", "admin@s.vn", 10),
     "admin regimes": ("/admin/regimes", "admin@s.vn", 9),
     "admin evaluation": ("/admin/evaluation", "admin@s.vn", 8),
+    "admin score sheet": ("/admin/score-sheets/{template_id}", "admin@s.vn", 7),
+    "admin evaluation rule": ("/admin/evaluation-rules/{rule_id}", "admin@s.vn", 5),
 }
 
 
@@ -28,7 +31,9 @@ def _measure(app, count_queries, rows: int, path: str, who: str | None) -> int:
     client = app.test_client()
     if who:
         login(client, who)
-    url = path.format(call_id=calls[0].id)
+    template_id = db.session.execute(db.select(ScoreSheetTemplate.id)).scalar()
+    rule_id = db.session.execute(db.select(EvaluationRule.id)).scalar()
+    url = path.format(call_id=calls[0].id, template_id=template_id, rule_id=rule_id)
     client.get(url)  # warm-up (first-request work is not the page's)
     db.session.expire_all()
     with count_queries() as counter:
@@ -103,6 +108,13 @@ REVIEW_PAGES = {
     "ranking": ("/councils/{council_id}/results", "staff@s.vn", 18),
     "council page": ("/staff/councils/{council_id}", "staff@s.vn", 18),
     "minutes": ("/councils/{council_id}/minutes", "staff@s.vn", 18),
+    "vote count": ("/councils/{council_id}/vote-count", "staff@s.vn", 15),
+    "printed sheet": ("/review/sheets/{sheet_id}/print", "staff@s.vn", 31),
+    "councils": ("/staff/councils", "staff@s.vn", 8),
+    "council form": ("/staff/calls/{call_id}/council", "staff@s.vn", 28),
+    "reviewers": ("/staff/councils/{council_id}/applications/{proposal_id}/reviewers", "staff@s.vn", 15),
+    "decisions": ("/staff/councils/{council_id}/decisions", "staff@s.vn", 15),
+    "decision form": ("/staff/councils/{council_id}/decisions/{proposal_id}", "staff@s.vn", 30),
 }
 NINE_ROLES = ("chair", "vice_chair", "reviewer", "reviewer", "scientific_secretary", "member", "member", "member",
               "member")  # fmt: skip
@@ -148,7 +160,7 @@ def test_review_query_budget(app, reference, count_queries, page, rows):
     db.session.commit()
     client = app.test_client()
     login(client, members[0].email if who == "member" else who)
-    url = path.format(council_id=council.id, proposal_id=proposal.id)
+    url = path.format(council_id=council.id, proposal_id=proposal.id, call_id=call.id, sheet_id=sheet_ids[0])
     client.get(url)
     db.session.expire_all()
     with count_queries() as counter:
