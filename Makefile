@@ -42,6 +42,7 @@ bench: $(BIN)/activate
 	$(BIN)/pybabel -q compile -d translations
 	$(BIN)/python -m bench.applications 1000 10000
 	$(BIN)/python -m bench.review 100 300 1000
+	$(BIN)/python -m bench.projects 100 1000 2000
 
 lint: $(BIN)/activate
 	$(BIN)/ruff check .

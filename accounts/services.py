@@ -288,3 +288,9 @@ def search_organizations(query: str, page: int, per_page: int) -> object:
     if query.strip():
         statement = statement.where(Organization.search_text.like(like_pattern(query), escape="\\"))
     return db.paginate(statement, page=page, per_page=per_page, error_out=False)
+
+
+def users_with_role(role: str) -> list[User]:
+    """The active users holding a role, by name (the people a form offers: staff, reviewers...)."""
+    query = select(User).join(UserRole, UserRole.user_id == User.id).where(UserRole.role == role, User.active)
+    return list(db.session.execute(query.order_by(User.full_name)).scalars())

@@ -9,6 +9,7 @@ from sqlalchemy import select
 
 from accounts.models import Membership, Organization, User, UserRole
 from accounts.services import hash_password
+from admin.demo_projects import seed_legacy_projects
 from core.extensions import db
 from core.formatting import utcnow
 from core.models import AgencySettings
@@ -177,6 +178,7 @@ def seed_demo() -> None:
         for spec in APPLICATIONS:
             _application(**spec)
         _council()
+    seed_legacy_projects(now.date())
 
 
 # A minimal one-page PDF standing in for the scanned documents of the demo applications.

@@ -68,7 +68,9 @@ def _register_packages(app: Flask) -> None:
     # Domain packages are imported here only: core itself must not depend on them.
     import accounts
     import admin
+    import notifications
     import policies
+    import projects
     import proposals
     import review
     from core.cli import register_cli
@@ -81,5 +83,5 @@ def _register_packages(app: Flask) -> None:
     register_error_handlers(app)
     register_security_headers(app)
     register_cli(app)
-    for package in (accounts, policies, proposals, review, admin):
+    for package in (accounts, policies, proposals, review, projects, notifications, admin):
         package.init_app(app)

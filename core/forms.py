@@ -3,8 +3,9 @@
 from flask_babel import gettext, ngettext
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import Field, HiddenField, StringField
+from wtforms import DateField, Field, HiddenField, StringField
 from wtforms.validators import DataRequired, Email, InputRequired, Length, NumberRange, Optional
+from wtforms.widgets import TextInput
 
 from core.formatting import format_money, parse_money
 
@@ -72,6 +73,15 @@ def at_least(n: int) -> NumberRange:
 
 
 optional = Optional
+
+
+class LocalDateField(DateField):
+    """A date typed as dd/mm/yyyy whatever the browser's language (a date picker would show its own order); ISO
+    yyyy-mm-dd is accepted too."""
+
+    def __init__(self, label: object = None, validators: list | None = None, **kwargs: object) -> None:
+        kwargs.setdefault("render_kw", {"placeholder": "dd/mm/yyyy", "inputmode": "numeric"})
+        super().__init__(label, validators, format=["%d/%m/%Y", "%Y-%m-%d"], widget=TextInput(), **kwargs)
 
 
 class MoneyField(StringField):

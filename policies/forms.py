@@ -1,6 +1,7 @@
 """Forms for calls and for the reference data edited by administrators."""
 
-from datetime import datetime
+from datetime import date, datetime
+from fractions import Fraction
 
 from flask_babel import lazy_gettext as _l
 from wtforms import (
@@ -151,9 +152,66 @@ class RegimeForm(VersionedForm):
         default=10,
     )
 
+    tranche_percents = StringField(_l("Default tranche split of funded projects, in percent (e.g. 50, 30, 20)"),
+                                   [required(), max_length(64)], default="50, 30, 20")  # fmt: skip
+    report_due_dates = StringField(_l("Periodic reports fall due each year on (day/month, e.g. 15/3, 15/9)"),
+                                   [required(), max_length(64)], default="15/3, 15/9")  # fmt: skip
+    final_dossier_days = IntegerField(_l("Days after the end to submit the final dossier"),
+                                      [input_required(), NumberRange(min=1, max=365)], default=30)  # fmt: skip
+    reminder_days_before = IntegerField(_l("Days before a due date that the host is reminded"),
+                                        [input_required(), NumberRange(min=1, max=60)], default=7)  # fmt: skip
+    inspection_month = IntegerField(_l("Month of the periodic inspection (1–12)"),
+                                    [input_required(), NumberRange(min=1, max=12)], default=10)  # fmt: skip
+    acceptance_rule = SelectField(
+        _l("Acceptance rating rule"),
+        choices=[
+            ("tt11_2014", _l("Levels per product, TT 11/2014")),
+            ("points", _l("Points (mean of the members present)")),
+        ],
+    )
+    acceptance_share = StringField(_l("Share of the members present needed for a rating (e.g. 3/4)"),
+                                   [required(), max_length(8)], default="3/4")  # fmt: skip
+    points_excellent = IntegerField(_l("Points rule: excellent from"), [input_required(), NumberRange(0, 100)],
+                                    default=85)  # fmt: skip
+    points_pass = IntegerField(_l("Points rule: pass from"), [input_required(), NumberRange(0, 100)], default=50)
+
     FIELDS = ("code", "title", "title_en", "legal_basis", "legal_basis_en", "issued_on", "effective_from",
               "start_year", "end_year", "is_current", "figures_illustrative", "description", "description_en",
-              "supplement_working_days")  # fmt: skip
+              "supplement_working_days", "tranche_percents", "report_due_dates", "final_dossier_days",
+              "reminder_days_before", "inspection_month", "acceptance_rule", "acceptance_share", "points_excellent",
+              "points_pass")  # fmt: skip
+
+    def validate_tranche_percents(self, field: StringField) -> None:
+        try:
+            parts = [int(part) for part in field.data.replace(";", ",").split(",") if part.strip()]
+        except ValueError:
+            raise ValidationError(_l("Whole percents separated by commas, e.g. 50, 30, 20.")) from None
+        if not parts or any(part <= 0 for part in parts) or sum(parts) != 100:
+            raise ValidationError(_l("The percents must be positive and add up to 100."))
+
+    def validate_report_due_dates(self, field: StringField) -> None:
+        try:
+            for part in field.data.replace(";", ",").split(","):
+                day, month = part.strip().split("/")
+                date(2024, int(month), int(day))  # a leap year: 29/2 is a real date
+        except ValueError:
+            raise ValidationError(_l("Day/month pairs separated by commas, e.g. 15/3, 15/9.")) from None
+
+    def validate_acceptance_share(self, field: StringField) -> None:
+        try:
+            share = Fraction(field.data.strip())
+        except (ValueError, ZeroDivisionError):
+            share = None
+        if share is None or not 0 < share <= 1:
+            raise ValidationError(_l("A fraction between 0 and 1, e.g. 3/4."))
+
+    def validate_points_pass(self, field: IntegerField) -> None:
+        if (
+            self.points_excellent.data is not None
+            and field.data is not None
+            and field.data > self.points_excellent.data
+        ):
+            raise ValidationError(_l("The pass mark cannot be above the excellent mark."))
 
     def validate_end_year(self, field: IntegerField) -> None:
         if self.start_year.data and field.data is not None and field.data < self.start_year.data:

@@ -52,6 +52,16 @@ class Regime(db.Model):
     description: Mapped[str] = mapped_column(Text, default="")
     description_en: Mapped[str] = mapped_column(Text, default="")
     supplement_working_days: Mapped[int] = mapped_column(default=10)
+    # How its funded projects are followed (DOMAIN §7; defaults, editable).
+    tranche_percents: Mapped[str] = mapped_column(String(64), default="50, 30, 20")
+    report_due_dates: Mapped[str] = mapped_column(String(64), default="15/3, 15/9")
+    final_dossier_days: Mapped[int] = mapped_column(default=30)
+    reminder_days_before: Mapped[int] = mapped_column(default=7)
+    inspection_month: Mapped[int] = mapped_column(default=10)
+    acceptance_rule: Mapped[str] = mapped_column(String(16), default="tt11_2014")
+    acceptance_share: Mapped[str] = mapped_column(String(8), default="3/4")
+    points_excellent: Mapped[int] = mapped_column(default=85)
+    points_pass: Mapped[int] = mapped_column(default=50)
     version: Mapped[int] = mapped_column(default=1)
 
     categories: Mapped[list["SupportCategory"]] = relationship(
@@ -65,7 +75,26 @@ class Regime(db.Model):
     __table_args__ = (
         CheckConstraint("end_year >= start_year", name="years"),
         CheckConstraint("supplement_working_days BETWEEN 1 AND 90", name="supplement_days"),
+        CheckConstraint("final_dossier_days BETWEEN 1 AND 365", name="dossier_days"),
+        CheckConstraint("reminder_days_before BETWEEN 1 AND 60", name="reminder_days"),
+        CheckConstraint("inspection_month BETWEEN 1 AND 12", name="inspection_month"),
+        CheckConstraint("acceptance_rule IN ('tt11_2014', 'points')", name="acceptance_rule"),
+        CheckConstraint("points_pass BETWEEN 0 AND points_excellent AND points_excellent <= 100", name="points"),
     )
+
+    @property
+    def tranche_split(self) -> list[int]:
+        """The default split of the support into tranches, in percent (validated to add up to 100 when saved)."""
+        return [int(part) for part in self.tranche_percents.replace(";", ",").split(",") if part.strip()]
+
+    @property
+    def report_dates(self) -> list[tuple[int, int]]:
+        """The (day, month) pairs on which periodic reports fall due each year."""
+        pairs = []
+        for part in self.report_due_dates.replace(";", ",").split(","):
+            day, month = part.strip().split("/")
+            pairs.append((int(day), int(month)))
+        return sorted(pairs, key=lambda pair: (pair[1], pair[0]))
 
 
 class SupportCategory(db.Model):

@@ -89,6 +89,9 @@ PROPOSAL_TRANSITIONS: TransitionTable = {
     ("recommended", "pending_approval"): Transition(SCREENERS, _l("Submit for approval"), by_workflow=True),
     ("pending_approval", "approved"): Transition(SCREENERS, _l("Approve"), by_workflow=True),
     ("pending_approval", "not_approved"): Transition(SCREENERS, _l("Do not approve"), by_workflow=True),
+    # Fixed-amount support (IP, standards) skips the council: a checked application is approved in a batch decision
+    # (projects.fixed), the leader being the actor.
+    ("valid", "approved"): Transition(frozenset({"leader"}), _l("Approve in a batch decision"), by_workflow=True),
 }
 
 BUDGET_KINDS = {

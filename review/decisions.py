@@ -49,11 +49,11 @@ def decide(decision: Decision, council: Council, to_state: str, user: User, comm
     if council.status != "ranked":
         raise DomainError(_("The decisions of this council were already released."))
     if to_state == "approved":
-        _commit_envelope(council.call_id, decision.approved_vnd)
+        commit_envelope(council.call_id, decision.approved_vnd)
     perform_transition(decision, DECISION_TRANSITIONS, to_state, user, "decision", comment, signals.decision_changed)
 
 
-def _commit_envelope(call_id: int, amount: int) -> None:
+def commit_envelope(call_id: int, amount: int) -> None:
     """Raise the call's committed support only if the envelope still holds the amount: a single conditional update,
     so two approvals at the same moment cannot both take the last of it."""
     raised = db.session.execute(

@@ -2,7 +2,6 @@
 
 from flask_babel import lazy_gettext as _l
 from wtforms import (
-    DateField,
     DateTimeLocalField,
     FieldList,
     Form,
@@ -15,10 +14,18 @@ from wtforms import (
     TextAreaField,
 )
 from wtforms.validators import NumberRange, Optional, optional
-from wtforms.widgets import TextInput
 
 from core.formatting import local_to_utc, to_local
-from core.forms import BaseForm, MoneyField, VersionedForm, at_least, input_required, max_length, required
+from core.forms import (
+    BaseForm,
+    LocalDateField,
+    MoneyField,
+    VersionedForm,
+    at_least,
+    input_required,
+    max_length,
+    required,
+)
 from policies.evaluation import COUNCIL_ROLES
 from review.models import RECOMMENDATIONS, Council
 
@@ -32,21 +39,26 @@ class MemberRow(Form):
     role = SelectField(_l("Council role"), choices=list(COUNCIL_ROLES.items()), default="member")
 
 
-class CouncilForm(VersionedForm):
-    """The council of a call: details, score sheet and rule, members with their roles."""
+class CouncilCompositionForm(VersionedForm):
+    """What every council form asks: details, the administrative secretary, members with their council roles (the
+    review council of a call and a project's acceptance council)."""
 
     name = StringField(_l("Name of the council"), [required(), max_length(255)])
-    template_id = SelectField(_l("Score sheet"), coerce=int)
-    rule_id = SelectField(_l("Evaluation rule"), coerce=int)
     meeting_at = DateTimeLocalField(_l("Meeting date and time"), [optional()], format="%Y-%m-%dT%H:%M")
     place = StringField(_l("Meeting place"), [optional(), max_length(255)])
     admin_secretary_id = SelectField(_l("Administrative secretary (department staff, not voting)"), coerce=int)
     members = FieldList(FormField(MemberRow), min_entries=MEMBER_ROWS, max_entries=30)
 
-    def fill(self, council: Council) -> None:
+    def offer_people(self, staff: list, reviewers: list) -> None:
+        """The choices: staff users for the secretary, users with the reviewer role for the seats."""
+        self.admin_secretary_id.choices = [(0, _l("— choose —"))] + [(u.id, u.full_name) for u in staff]
+        seats = [(0, _l("— nobody —"))] + [(u.id, f"{u.full_name} · {u.email}") for u in reviewers]
+        for row in self.members:
+            row.user_id.choices = seats
+
+    def fill(self, council: object) -> None:
         """Show a saved council."""
         self.name.data, self.place.data, self.version.data = council.name, council.place, council.version
-        self.template_id.data, self.rule_id.data = council.template_id, council.rule_id
         self.admin_secretary_id.data = council.admin_secretary_id or 0
         self.meeting_at.data = to_local(council.meeting_at).replace(tzinfo=None) if council.meeting_at else None
         while len(self.members):
@@ -57,16 +69,30 @@ class CouncilForm(VersionedForm):
             self.members.append_entry()
 
     def to_data(self) -> dict:
-        """The values for review.services.save_council."""
+        """The composition's values."""
         return {
             "name": self.name.data.strip(),
-            "template_id": self.template_id.data,
-            "rule_id": self.rule_id.data,
             "meeting_at": local_to_utc(self.meeting_at.data) if self.meeting_at.data else None,
             "place": (self.place.data or "").strip(),
             "admin_secretary_id": self.admin_secretary_id.data or None,
             "members": [(row.user_id.data, row.role.data) for row in self.members if row.user_id.data],
         }
+
+
+class CouncilForm(CouncilCompositionForm):
+    """The council of a call: its composition, score sheet and rule."""
+
+    template_id = SelectField(_l("Score sheet"), coerce=int)
+    rule_id = SelectField(_l("Evaluation rule"), coerce=int)
+
+    def fill(self, council: Council) -> None:
+        """Show a saved council."""
+        super().fill(council)
+        self.template_id.data, self.rule_id.data = council.template_id, council.rule_id
+
+    def to_data(self) -> dict:
+        """The values for review.services.save_council."""
+        return {**super().to_data(), "template_id": self.template_id.data, "rule_id": self.rule_id.data}
 
 
 class CommentForm(BaseForm):
@@ -146,14 +172,7 @@ class DecisionForm(VersionedForm):
     """The decision approving support for one application."""
 
     number = StringField(_l("Decision number (e.g. 123/QĐ-SKHCN)"), [required(), max_length(64)])
-    # Typed as dd/mm/yyyy whatever the browser's language (a date picker would show its own order).
-    signed_on = DateField(
-        _l("Date (dd/mm/yyyy)"),
-        [input_required()],
-        format=["%d/%m/%Y", "%Y-%m-%d"],
-        widget=TextInput(),
-        render_kw={"placeholder": "dd/mm/yyyy", "inputmode": "numeric"},
-    )
+    signed_on = LocalDateField(_l("Date (dd/mm/yyyy)"), [input_required()])
     signer = StringField(_l("Signer"), [required(), max_length(255)])
     approved_vnd = MoneyField(_l("Approved support (VND)"), [input_required(), at_least(1)])
     conditions = TextAreaField(_l("Conditions"), [optional(), max_length(5000)], render_kw={"rows": 3})

@@ -121,7 +121,7 @@ def detect_conflict(user: User, organization_id: int, domains: set[str]) -> str:
     return ""
 
 
-def _organization_domains(organization_ids: set[int]) -> dict[int, set[str]]:
+def organization_domains(organization_ids: set[int]) -> dict[int, set[str]]:
     """The mail domains of each organization's people."""
     found: dict[int, set[str]] = {org_id: set() for org_id in organization_ids}
     rows = db.session.execute(
@@ -141,7 +141,7 @@ def sync_assignments(council: Council) -> None:
     users = {u.id: u for u in db.session.execute(
         select(User).where(User.id.in_([s.user_id for s in seats])).options(selectinload(User.membership))
     ).scalars()}  # fmt: skip
-    domains = _organization_domains({p.organization_id for p in proposals})
+    domains = organization_domains({p.organization_id for p in proposals})
     current = {(a.member_id, a.proposal_id): a for a in load_assignments(council.id)}
     wanted = {(s.id, p.id) for s in seats for p in proposals}
     for key, assignment in current.items():

@@ -6,7 +6,8 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 
 from accounts.decorators import role_required
-from accounts.models import DEPARTMENT_ROLES, User, UserRole
+from accounts.models import DEPARTMENT_ROLES
+from accounts.services import users_with_role
 from core.errors import DomainError, StaleObjectError
 from core.extensions import db
 from core.forms import check_version, field_errors_from
@@ -35,21 +36,13 @@ def councils():
                            waiting=queries.valid_counts(ids))  # fmt: skip
 
 
-def _people(role: str) -> list[User]:
-    query = select(User).join(UserRole, UserRole.user_id == User.id).where(UserRole.role == role, User.active)
-    return list(db.session.execute(query.order_by(User.full_name)).scalars())
-
-
 def _council_form(**kwargs: object) -> CouncilForm:
     form = CouncilForm(**kwargs)
+    form.offer_people(users_with_role("staff"), users_with_role("reviewer"))
     templates = db.session.execute(select(ScoreSheetTemplate).order_by(ScoreSheetTemplate.id)).scalars()
     rules = db.session.execute(select(EvaluationRule).order_by(EvaluationRule.id)).scalars()
     form.template_id.choices = [(t.id, localized(t, "name")) for t in templates]
     form.rule_id.choices = [(r.id, localized(r, "name")) for r in rules]
-    form.admin_secretary_id.choices = [(0, _("— choose —"))] + [(u.id, u.full_name) for u in _people("staff")]
-    reviewers = [(0, _("— nobody —"))] + [(u.id, f"{u.full_name} · {u.email}") for u in _people("reviewer")]
-    for row in form.members:
-        row.user_id.choices = reviewers
     return form
 
 

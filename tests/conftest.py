@@ -99,6 +99,15 @@ def run_at_once(app: Flask, work: Callable[..., None], calls: list[tuple]) -> li
     return errors
 
 
+def vi_text(app: Flask, text: str, **values: object) -> str:
+    """A message as the (Vietnamese) pages show it, HTML-escaped: tests look for the words users read."""
+    from flask_babel import force_locale, gettext
+    from markupsafe import escape
+
+    with app.test_request_context(), force_locale("vi"):
+        return str(escape(gettext(text, **values)))
+
+
 def login(client: FlaskClient, email: str, password: str = "correct-horse-42") -> object:
     """Log in through the real form."""
     return client.post("/login", data={"email": email, "password": password}, follow_redirects=False)

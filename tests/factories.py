@@ -1,6 +1,6 @@
 """Factories for test records; they flush, tests commit."""
 
-from datetime import timedelta
+from datetime import date, timedelta
 from itertools import count
 
 from accounts.models import Membership, Organization, User, UserRole
@@ -10,6 +10,9 @@ from core.formatting import utcnow
 from policies.evaluation import EvaluationRule, ScoreSheetTemplate
 from policies.models import Call, CallDocument, PriorityItem, Regime, Sector, SupportCategory
 from policies.services import load_call
+from projects.models import Project
+from projects.queries import load_project
+from projects.services import contracts
 from proposals import services as proposal_services
 from proposals.models import Proposal
 from proposals.queries import load_proposal
@@ -191,3 +194,59 @@ def score(council: Council, proposal: Proposal, user: User, level: int = 3, reco
         "recommendation": recommendation, "comment": "Đạt yêu cầu", "review_text": "Nhận xét chi tiết của phản biện",
     }  # fmt: skip
     review_sheets.save_sheet(assignment, council, data, True, user)
+
+
+def make_project(host: User, staff: User | None = None, call: Call | None = None, status: str = "in_progress",
+                 start_on: date = date(2026, 1, 1), end_on: date = date(2026, 12, 31), contract_number: str | None = None,
+                 **overrides: object) -> Project:  # fmt: skip
+    """A project of the host's organization from an approved application, with the regime's default tranches and
+    report schedule, moved to IN_PROGRESS unless asked otherwise (needs a request context, for the mails)."""
+    staff = staff or make_user(roles=("staff",))
+    proposal = make_valid_proposal(call or make_call(), host, **overrides)
+    proposal.status = "approved"
+    db.session.flush()
+    proposal = load_proposal(proposal.id)
+    data = {
+        "contract_number": contract_number or f"{next(_seq)}/2026/HĐ-KHCN", "signed_on": start_on,
+        "start_on": start_on, "end_on": end_on, "agency_signer": "Giám đốc Sở", "host_signer": "Giám đốc",
+        "legacy_area": "",
+    }  # fmt: skip
+    regime = db.session.get(Regime, proposal.call.regime_id)
+    plan = contracts.plan_tranches(contracts.approved_amount(proposal), regime.tranche_split)
+    project = contracts.create_project(proposal, data, plan, staff)
+    if status == "in_progress":
+        contracts.move_project(project, "in_progress", staff)
+    db.session.flush()
+    return load_project(project.id)
+
+
+def bulk_projects(like: Project, count: int, overdue_every: int = 3) -> None:
+    """`count` more projects of the same host, regime and call as `like`, each with three tranches and two periodic
+    reports (every `overdue_every`-th with its first report late), inserted in bulk for budgets and benches."""
+    from sqlalchemy import insert
+
+    from projects.models import PeriodicReport, Tranche
+
+    base = {name: getattr(like, name) for name in ("regime_id", "call_id", "sector_id", "organization_id",
+                                                  "signed_on", "start_on", "end_on", "original_end_on",
+                                                  "dossier_due_on")}  # fmt: skip
+    db.session.execute(insert(Project), [
+        {**base, "code": f"DA-BULK-{i:05d}", "contract_number": f"{i}/BULK/HĐ", "title": f"Dự án đồng loạt số {i}",
+         "lead_name": f"Chủ nhiệm {i}", "approved_vnd": 100_000_000 + i, "paid_vnd": 50_000_000,
+         "status": "in_progress", "legacy_area": ("long_an", "tay_ninh", "")[i % 3], "annex": {},
+         "search_text": f"da-bulk-{i:05d} du an dong loat so {i}"}
+        for i in range(count)
+    ])  # fmt: skip
+    ids = db.session.execute(db.select(Project.id).where(Project.code.like("DA-BULK-%"))).scalars().all()
+    db.session.execute(insert(Tranche), [
+        {"project_id": pid, "position": n, "amount_vnd": 50_000_000 if n == 1 else 25_000_000, "percent": None,
+         "condition": ("contract_signed", "report_accepted", "liquidated")[n - 1],
+         "status": "paid" if n == 1 else "planned", "paid_vnd": 50_000_000 if n == 1 else None,
+         "paid_on": like.start_on if n == 1 else None}
+        for pid in ids for n in (1, 2, 3)
+    ])  # fmt: skip
+    db.session.execute(insert(PeriodicReport), [
+        {"project_id": pid, "sequence": n, "due_on": like.start_on + timedelta(days=180 * n),
+         "status": "due" if (k % overdue_every == 0 and n == 1) or n == 2 else "accepted"}
+        for k, pid in enumerate(ids) for n in (1, 2)
+    ])  # fmt: skip

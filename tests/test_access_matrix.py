@@ -1,20 +1,38 @@
 """Every route × every role: a route without a declared expectation fails this test."""
 
+import io
+
 import pytest
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, exists, select, update
+from werkzeug.datastructures import FileStorage
 
 from core.extensions import db
 from core.formatting import utcnow
 from policies.evaluation import EvaluationRule, ScoreSheetTemplate
 from policies.models import Call, PriorityItem, Regime, RegimeCondition, Sector, SupportCategory
+from projects.acceptance_queries import load_council as load_acceptance
+from projects.models import (
+    Adjustment,
+    BatchDecision,
+    FixedAward,
+    FollowUpAction,
+    Inspection,
+    PeriodicReport,
+    Project,
+    ProjectFile,
+)
+from projects.services.acceptance import open_rating, save_council, submit_dossier
+from projects.services.files import attach_files
 from proposals.models import Proposal, ProposalFile
 from proposals.services import submit_proposal
 from review.models import Decision, ScoreSheet
 from tests.conftest import login
 from tests.factories import (
+    PDF_BYTES,
     make_call,
     make_council,
     make_organization,
+    make_project,
     make_proposal,
     make_user,
     make_valid_proposal,
@@ -33,6 +51,8 @@ ROLES = (
     "admin",
 )
 LOGIN = "login"  # a redirect to the login page
+DOSSIER = {"final_report": "Báo cáo tổng hợp", "product_report": "Báo cáo sản phẩm", "financial_report": "Quyết toán",
+           "self_assessment": "Tự đánh giá đạt"}  # fmt: skip
 
 
 def everyone(code: int) -> dict:
@@ -69,6 +89,11 @@ def council_route(chair: int, department: int, staff: int | None = None) -> dict
     if staff is not None:
         expected.update(staff=staff, admin=staff)
     return expected
+
+
+def project_route(host: object, department: object, **roles: object) -> dict:
+    """A project of the applicant's organization: other organizations and reviewers must not learn it exists."""
+    return {**logged_in(404), "applicant": host, **dict.fromkeys(DEPARTMENT, department), **roles}
 
 
 # (method, path template, expectations). Path variables are filled from the fixture's records.
@@ -155,6 +180,104 @@ MATRIX: dict[str, tuple[str, str, dict]] = {
     "review.export_results": ("GET", "/councils/{council_id}/results.xlsx", council_route(200, 200)),
     "review.minutes": ("GET", "/councils/{council_id}/minutes", council_route(200, 200)),
     "review.vote_count": ("GET", "/councils/{council_id}/vote-count", council_route(200, 200)),
+    "projects.contracts_due": ("GET", "/staff/contracts", only(200, *DEPARTMENT)),
+    "projects.contract_form": (
+        "GET",
+        "/staff/applications/{approved_proposal_id}/contract",
+        only(200, "staff", "admin"),
+    ),
+    "projects.detail": ("GET", "/projects/{project_id}", project_route(200, 200)),
+    "projects.annex": ("GET", "/projects/{project_id}/annex", project_route(200, 200)),
+    "projects.download": ("GET", "/projects/{project_id}/documents/{project_file_id}", project_route(200, 200)),
+    "projects.transition": (
+        "POST",
+        "/projects/{project_id}/transition/suspended",
+        project_route(403, 302, finance=403),
+    ),
+    "projects.request_tranche": (
+        "POST",
+        "/projects/{project_id}/tranches/{tranche_id}/request",
+        project_route(302, 403),
+    ),
+    "projects.review_tranche": (
+        "POST",
+        "/projects/{project_id}/tranches/{tranche_id}/review/approved",
+        project_route(403, 403, staff=302, admin=302),
+    ),
+    "projects.payment": (
+        "GET",
+        "/projects/{project_id}/tranches/{tranche_id}/payment",
+        project_route(403, 403, finance=200),
+    ),
+    "projects.monitoring": ("GET", "/staff/projects", only(200, *DEPARTMENT)),
+    "projects.mine": ("GET", "/projects", only(200, "applicant", "other_applicant")),
+    "projects.report": ("GET", "/projects/{project_id}/reports/{report_id}", project_route(200, 200)),
+    "projects.report_transition": (
+        "POST",
+        "/projects/{project_id}/reports/{report_id}/transition/accepted",
+        project_route(403, 403, staff=302, admin=302),
+    ),
+    "projects.new_adjustment": ("GET", "/projects/{project_id}/adjustments/new", project_route(200, 403)),
+    "projects.adjustment": ("GET", "/projects/{project_id}/adjustments/{adjustment_id}", project_route(200, 200)),
+    "projects.adjustment_transition": (
+        "POST",
+        "/projects/{project_id}/adjustments/{adjustment_id}/transition/refused",
+        project_route(403, 302, finance=403),
+    ),
+    "projects.inspection": (
+        "GET",
+        "/projects/{project_id}/inspections/{inspection_id}",
+        project_route(403, 403, staff=200, admin=200),
+    ),
+    "projects.action_done": (
+        "POST",
+        "/projects/{project_id}/inspections/{inspection_id}/actions/{action_id}/done",
+        project_route(403, 403, staff=400, admin=400),
+    ),
+    "projects.dossier": ("GET", "/projects/{project_id}/dossier", project_route(200, 200)),
+    "projects.acceptance_council_form": (
+        "GET",
+        "/staff/projects/{acceptance_project_id}/acceptance-council",
+        project_route(403, 403, staff=200, admin=200),
+    ),
+    "projects.acceptance_council": ("GET", "/staff/acceptance/{acceptance_id}", project_route(403, 200, finance=403)),
+    "projects.acceptance_open": (
+        "POST",
+        "/staff/acceptance/{acceptance_id}/open",
+        project_route(403, 403, staff=302, admin=302),
+    ),
+    "projects.acceptance_attendance": (
+        "POST",
+        "/staff/acceptance/{acceptance_id}/attendance",
+        project_route(403, 403, staff=302, admin=302),
+    ),
+    "projects.acceptance_conclude": (
+        "POST",
+        "/staff/acceptance/{acceptance_id}/conclude",
+        project_route(403, 403, staff=400, admin=400),
+    ),
+    "projects.acceptance_minutes": (
+        "GET",
+        "/staff/acceptance/{acceptance_id}/minutes",
+        project_route(403, 200, finance=403),
+    ),
+    "projects.my_acceptances": ("GET", "/acceptance", only(200, "reviewer", "conflicted_reviewer")),
+    "projects.rating": ("GET", "/acceptance/{acceptance_id}/rating", member_route(200)),
+    "projects.rating_download": (
+        "GET",
+        "/acceptance/{acceptance_id}/documents/{dossier_file_id}",
+        member_route(200),
+    ),
+    "projects.closing_page": ("GET", "/staff/projects/{project_id}/closing", project_route(403, 200, finance=403)),
+    "projects.closing_step": (
+        "POST",
+        "/staff/projects/{project_id}/closing/settlement",
+        project_route(403, 403, staff=400, admin=400),
+    ),
+    "projects.batches": ("GET", "/staff/calls/{call_id}/batch-decisions", only(200, *DEPARTMENT)),
+    "projects.batch": ("GET", "/staff/batch-decisions/{batch_id}", only(200, *DEPARTMENT)),
+    "projects.transition_batch": ("POST", "/staff/batch-decisions/{batch_id}/transition/refused", only(302, "leader")),
+    "projects.pay_award": ("POST", "/staff/awards/{award_id}/payment", only(400, "finance")),
     "admin.index": ("GET", "/admin/", only(200, "admin")),
     "admin.users": ("GET", "/admin/users", only(200, "admin")),
     "admin.user": ("GET", "/admin/users/{user_id}", only(200, "admin")),
@@ -215,6 +338,34 @@ def world(app, reference):
         council = make_council(review_call, users["staff"], [users["reviewer"], users["conflicted_reviewer"], *others],
                                open_scoring=True)  # fmt: skip
         score(council, review_proposal, users["reviewer"])
+    with app.test_request_context():
+        approved_proposal = make_valid_proposal(review_call, users["applicant"])
+        awarded_proposal = make_valid_proposal(review_call, users["applicant"])
+        project = make_project(users["applicant"], staff=users["staff"], call=review_call)
+        attach_files(project, "tranche", project.tranches[0].id, [FileStorage(io.BytesIO(PDF_BYTES), "de-nghi.pdf")],
+                     users["applicant"])  # fmt: skip
+        # A second project of the organization before its acceptance council, where the "reviewer" sits.
+        accepting = make_project(users["applicant"], staff=users["staff"])
+        submit_dossier(accepting, DOSSIER, [FileStorage(io.BytesIO(PDF_BYTES), "bao-cao.pdf")], users["applicant"])
+        seats = [(users["reviewer"].id, "chair"), *((u.id, "member") for u in others[:4])]
+        acceptance = save_council(accepting, None, {"name": "Hội đồng nghiệm thu", "meeting_at": None, "place": "",
+                                                    "admin_secretary_id": users["staff"].id, "members": seats,
+                                                    "comment": ""}, users["staff"])  # fmt: skip
+        for seat in acceptance.members:
+            db.session.expire(seat)  # reloaded with their users, which the mails need
+        open_rating(load_acceptance(acceptance.id), accepting, users["staff"])
+    approved_proposal.status = awarded_proposal.status = "approved"
+    first_tranche = project.tranches[0]
+    first_tranche.status = "approved"  # finance may record its payment
+    inspection = Inspection(project_id=project.id, kind="adhoc", planned_on=utcnow().date())
+    action = FollowUpAction(position=1, description="Bổ sung sổ nhật ký", due_on=utcnow().date())
+    inspection.actions = [action]
+    adjustment = Adjustment(project_id=project.id, kind="lead", reason="Chủ nhiệm nghỉ hưu", new_lead_name="Lê Văn B")
+    batch = BatchDecision(call_id=call.id, number="45/QĐ-SKHCN", signed_on=utcnow().date(), signer="Giám đốc",
+                          status="approved", total_vnd=1_000_000)  # fmt: skip
+    award = FixedAward(proposal_id=awarded_proposal.id, amount_vnd=1_000_000, status="approved")
+    batch.awards = [award]
+    db.session.add_all([inspection, adjustment, batch])
     decision = Decision(council_id=council.id, proposal_id=review_proposal.id, number="1/QĐ-SKHCN",
                         signed_on=utcnow().date(), signer="Giám đốc", approved_vnd=1_000_000)  # fmt: skip
     db.session.add(decision)
@@ -248,6 +399,26 @@ def world(app, reference):
             "sheet_id": db.session.execute(select(ScoreSheet.id)).scalar(),
             "decision_id": decision.id,
             "rule_id": db.session.execute(select(EvaluationRule.id)).scalars().first(),
+            "approved_proposal_id": approved_proposal.id,
+            "awarded_proposal_id": awarded_proposal.id,
+            "project_id": project.id,
+            "tranche_id": first_tranche.id,
+            "project_file_id": db.session.execute(
+                select(ProjectFile.id).where(ProjectFile.project_id == project.id)
+            ).scalar(),
+            "report_id": db.session.execute(
+                select(PeriodicReport.id).where(PeriodicReport.project_id == project.id)
+            ).scalar(),
+            "adjustment_id": adjustment.id,
+            "inspection_id": inspection.id,
+            "action_id": action.id,
+            "acceptance_project_id": accepting.id,
+            "batch_id": batch.id,
+            "award_id": award.id,
+            "acceptance_id": acceptance.id,
+            "dossier_file_id": db.session.execute(
+                select(ProjectFile.id).where(ProjectFile.project_id == accepting.id)
+            ).scalar(),
         },
     }
 
@@ -276,5 +447,8 @@ def _restore(ids: dict) -> None:
     db.session.execute(update(Call).where(Call.id == ids["call_id"]).values(status="open"))
     db.session.execute(update(Proposal).where(Proposal.id == ids["proposal_id"]).values(status="needs_supplement"))
     db.session.execute(update(ProposalFile).values(removed_at=None))
-    db.session.execute(delete(Proposal).where(Proposal.id.not_in((ids["proposal_id"], ids["review_proposal_id"]))))
+    kept = (ids["proposal_id"], ids["review_proposal_id"], ids["approved_proposal_id"], ids["awarded_proposal_id"])
+    db.session.execute(
+        delete(Proposal).where(Proposal.id.not_in(kept), ~exists().where(Project.proposal_id == Proposal.id))
+    )
     db.session.commit()

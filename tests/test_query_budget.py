@@ -166,3 +166,48 @@ def test_review_query_budget(app, reference, count_queries, page, rows):
     with count_queries() as counter:
         assert client.get(url).status_code == 200
     assert counter.count <= budget, f"{page} with {rows} applications used {counter.count} queries (budget {budget})"
+
+
+# Project pages → (path, who, budget), checked at 10 and 2,000 projects of one host (a third with a late report).
+PROJECT_PAGES = {
+    "monitoring": ("/staff/projects", "staff@s.vn", 21),
+    "monitoring, filtered": ("/staff/projects?legacy_area=long_an&state=in_progress&q=dong+loat", "staff@s.vn", 21),
+    "monitoring, by health": ("/staff/projects?health=at_risk", "staff@s.vn", 20),
+    "host's projects": ("/projects", "an@org.vn", 11),
+    "project page (host)": ("/projects/{project_id}", "an@org.vn", 17),
+    "project page (staff)": ("/projects/{project_id}", "staff@s.vn", 17),
+    "report page": ("/projects/{project_id}/reports/{report_id}", "an@org.vn", 13),
+    "payment page": ("/projects/{project_id}/tranches/{tranche_id}/payment", "finance@s.vn", 11),
+    "dossier page": ("/projects/{project_id}/dossier", "an@org.vn", 12),
+    "closing page": ("/staff/projects/{project_id}/closing", "staff@s.vn", 11),
+    "contracts to sign": ("/staff/contracts", "staff@s.vn", 7),
+}
+
+
+@pytest.mark.parametrize("page", PROJECT_PAGES)
+@pytest.mark.parametrize("rows", [10, 2000])
+def test_project_query_budget(app, reference, count_queries, page, rows):
+    from sqlalchemy import select
+
+    from projects.models import PeriodicReport
+    from tests.factories import bulk_projects, make_organization, make_project
+
+    path, who, budget = PROJECT_PAGES[page]
+    staff = make_user("staff@s.vn", roles=("staff",))
+    make_user("finance@s.vn", roles=("finance",))
+    host = make_user("an@org.vn", organization=make_organization())
+    with app.test_request_context():
+        project = make_project(host, staff=staff)
+    tranche = project.tranches[0]
+    tranche.status = "approved"
+    bulk_projects(project, rows - 1)
+    db.session.commit()
+    report_id = db.session.execute(select(PeriodicReport.id).where(PeriodicReport.project_id == project.id)).scalar()
+    client = app.test_client()
+    login(client, who)
+    url = path.format(project_id=project.id, report_id=report_id, tranche_id=tranche.id)
+    client.get(url)
+    db.session.expire_all()
+    with count_queries() as counter:
+        assert client.get(url).status_code == 200
+    assert counter.count <= budget, f"{page} with {rows} projects used {counter.count} queries (budget {budget})"

@@ -6,7 +6,7 @@ from accounts.models import User
 from core.extensions import db
 from core.models import AgencySettings
 from policies.models import Regime, Sector, SupportCategory
-from tests.conftest import login
+from tests.conftest import login, vi_text
 from tests.factories import make_user
 
 
@@ -97,3 +97,29 @@ def test_other_sector_item_is_not_reachable_through_wrong_parent(client, app, re
 
     item = db.session.execute(select(PriorityItem).where(PriorityItem.sector_id == second.id)).scalars().first()
     assert client.get(f"/admin/sectors/{first.id}/items/{item.id}").status_code == 404
+
+
+def test_regime_project_rules_are_edited_and_checked(client, app, reference):
+    _admin(client)
+    regime = db.session.execute(select(Regime).where(Regime.code == "TN-25/2025")).scalar_one()
+    form = client.get(f"/admin/regimes/{regime.id}").get_data(as_text=True)
+    assert 'value="50, 30, 20"' in form and 'value="15/3, 15/9"' in form
+    data = {name: getattr(regime, name) for name in ("code", "title", "start_year", "end_year")}
+    data.update(version=regime.version, supplement_working_days=10, tranche_percents="60, 30", report_due_dates="31/2",
+                final_dossier_days=45, reminder_days_before=10, inspection_month=11, acceptance_rule="points",
+                acceptance_share="5/4", points_excellent=80, points_pass=90)  # fmt: skip
+    refused = client.post(f"/admin/regimes/{regime.id}", data=data)
+    page = refused.get_data(as_text=True)
+    assert 'value="60, 30"' in page  # shown again with what was typed
+    for message in ("The percents must be positive and add up to 100.", "A fraction between 0 and 1, e.g. 3/4.",
+                    "Day/month pairs separated by commas, e.g. 15/3, 15/9.",
+                    "The pass mark cannot be above the excellent mark."):  # fmt: skip
+        assert vi_text(app, message) in page
+    db.session.expire_all()
+    assert db.session.get(Regime, regime.id).tranche_percents == "50, 30, 20"
+    data.update(tranche_percents="40, 40, 20", report_due_dates="30/6, 31/12", acceptance_share="2/3", points_pass=55)
+    assert client.post(f"/admin/regimes/{regime.id}", data=data).status_code == 302
+    db.session.expire_all()
+    saved = db.session.get(Regime, regime.id)
+    assert saved.tranche_split == [40, 40, 20] and saved.report_dates == [(30, 6), (31, 12)]
+    assert (saved.final_dossier_days, saved.acceptance_rule, saved.points_pass) == (45, "points", 55)

@@ -1,0 +1,234 @@
+"""The demo's legacy portfolio: projects funded under Long An's LA-03/2021 at every stage, so that a new user sees
+a living portfolio (monitoring, health, to-do lists, acceptance and closing). They are entered as the department
+would import its paper records: with their history already written, dated relative to today."""
+
+from datetime import date, datetime, timedelta
+
+from sqlalchemy import select
+
+from accounts.models import Organization
+from core.audit import record_event
+from core.extensions import db
+from policies.models import Call, Regime, Sector
+from projects.models import PeriodicReport, Project, ProjectProduct, Tranche
+from projects.services.contracts import report_due_dates
+
+# (code, tax code of the host, sector number, legacy area, title, lead, approved, start, months, status, grade)
+PORTFOLIO = [
+    (
+        "LA-2023-004",
+        "1101234567",
+        1,
+        "long_an",
+        "Nhân rộng mô hình trồng thanh long ứng dụng đèn LED tiết kiệm năng lượng",
+        "Đỗ Minh Quân",
+        620_000_000,
+        (2023, 7, 1),
+        24,
+        "liquidated",
+        "excellent",
+    ),
+    (
+        "LA-2024-002",
+        "3900876557",
+        2,
+        "tay_ninh",
+        "Cải tiến dây chuyền sấy nông sản sử dụng năng lượng mặt trời",
+        "Lý Hoàng Nam",
+        850_000_000,
+        (2024, 3, 1),
+        24,
+        "result_registered",
+        "pass",
+    ),
+    (
+        "LA-2024-007",
+        "1101987659",
+        1,
+        "long_an",
+        "Ứng dụng chế phẩm sinh học xử lý phụ phẩm trồng lúa làm phân hữu cơ",
+        "Trương Văn Lực",
+        380_000_000,
+        (2024, 9, 1),
+        24,
+        "accepted",
+        "pass",
+    ),
+    (
+        "LA-2025-001",
+        "1101234567",
+        7,
+        "long_an",
+        "Xử lý nước thải chế biến rau quả bằng công nghệ màng sinh học MBBR",
+        "Phan Thị Mỹ Duyên",
+        540_000_000,
+        (2025, 1, 1),
+        22,
+        "acceptance_submitted",
+        None,
+    ),
+    (
+        "LA-2025-003",
+        "3900876557",
+        4,
+        "tay_ninh",
+        "Chuyển đổi số quản lý sản xuất cơ khí theo lô với mã QR",
+        "Lý Hoàng Nam",
+        450_000_000,
+        (2025, 1, 15),
+        20,
+        "in_progress",
+        None,
+    ),  # past its end: overdue
+    (
+        "LA-2025-005",
+        "1101987659",
+        1,
+        "long_an",
+        "Nhân rộng quy trình nuôi tôm càng xanh luân canh trên ruộng lúa",
+        "Trương Văn Lực",
+        300_000_000,
+        (2025, 4, 1),
+        24,
+        "in_progress",
+        None,
+    ),  # a report late: at risk
+    (
+        "LA-2025-006",
+        "1101234567",
+        1,
+        "long_an",
+        "Ứng dụng IoT giám sát tưới nhỏ giọt cho vườn chanh không hạt",
+        "Đỗ Minh Quân",
+        700_000_000,
+        (2025, 7, 1),
+        24,
+        "in_progress",
+        None,
+    ),  # on track
+    (
+        "LA-2025-008",
+        "3900876557",
+        2,
+        "tay_ninh",
+        "Đổi mới công nghệ hàn tự động cho khung nhà thép tiền chế",
+        "Lý Hoàng Nam",
+        900_000_000,
+        (2025, 6, 1),
+        24,
+        "suspended",
+        None,
+    ),
+    (
+        "LA-2025-009",
+        "1101987659",
+        5,
+        "long_an",
+        "Sản xuất thử nghiệm trà thảo dược từ cây rau má theo GMP",
+        "Trương Văn Lực",
+        260_000_000,
+        (2025, 5, 1),
+        18,
+        "recovery",
+        None,
+    ),
+]
+PERCENTS = (50, 30, 20)
+
+
+def _months_later(start: date, months: int) -> date:
+    year, month = divmod(start.month - 1 + months, 12)
+    return date(start.year + year, month + 1, 1) - timedelta(days=1)
+
+
+def seed_legacy_projects(today: date) -> None:
+    """Insert the legacy projects that are missing, each with its tranches and periodic reports as they stand."""
+    regime = db.session.execute(select(Regime).where(Regime.code == "LA-03/2021")).scalar_one()
+    call_id = db.session.execute(select(Call.id).where(Call.code == "LA-2025-01")).scalar()
+    known = set(db.session.execute(select(Project.code)).scalars())
+    for code, tax_code, sector, area, title, lead, approved, start, months, status, grade in PORTFOLIO:
+        if code in known:
+            continue
+        org = db.session.execute(select(Organization).where(Organization.tax_code == tax_code)).scalar_one()
+        start_on = date(*start)
+        end_on = _months_later(start_on, months)
+        project = Project(
+            code=code, regime_id=regime.id, call_id=call_id if start_on.year == 2025 else None,
+            sector_id=db.session.execute(select(Sector.id).where(Sector.number == sector)).scalar(),
+            organization_id=org.id, status=status, legacy_area=area, title=title, lead_name=lead,
+            approved_vnd=approved, contract_number=f"{code[-3:]}/{start_on.year}/HĐ-KHCN", signed_on=start_on,
+            start_on=start_on, end_on=end_on, original_end_on=end_on,
+            dossier_due_on=end_on + timedelta(days=regime.final_dossier_days), agency_signer="Giám đốc Sở KH&CN",
+            host_signer=lead, grade=grade, annex={},
+        )  # fmt: skip
+        project.products = [
+            ProjectProduct(position=1, name="Mô hình ứng dụng hoàn chỉnh", unit="mô hình", quantity=1,
+                           quality_target="Vận hành ổn định, đạt các thông số kỹ thuật đăng ký"),
+            ProjectProduct(position=2, name="Quy trình công nghệ", unit="quy trình", quantity=1,
+                           quality_target="Được hội đồng nghiệm thu đánh giá đạt"),
+        ]  # fmt: skip
+        _finish(project, today)
+        db.session.add(project)
+        db.session.flush()
+        _reports(project, regime, today)
+        record_event("import", "project", project.id, comment="Hồ sơ giấy chuyển lên hệ thống (LA-03/2021)")
+
+
+def _finish(project: Project, today: date) -> None:
+    """The tranches and closing records as far as the project's stage has gone."""
+    done = project.status in ("accepted", "result_registered", "liquidated")
+    paid = {"liquidated": 3, "result_registered": 2, "accepted": 2, "acceptance_submitted": 2, "suspended": 1,
+            "recovery": 1}.get(project.status, 1)  # fmt: skip
+    project.tranches, given = [], 0
+    for index, percent in enumerate(PERCENTS):
+        amount = project.approved_vnd - given if index == 2 else project.approved_vnd * percent // 100
+        given += amount
+        tranche = Tranche(position=index + 1, amount_vnd=amount, percent=percent,
+                          condition=("contract_signed", "report_accepted", "liquidated")[index])  # fmt: skip
+        if index < paid:
+            tranche.status = "settled" if index < paid - 1 or done else "paid"
+            tranche.paid_on = project.start_on + timedelta(days=20 + 240 * index)
+            tranche.paid_vnd, tranche.payment_reference = amount, f"UNC {project.code}-{index + 1}"
+            if tranche.status == "settled":
+                tranche.settled_on = tranche.paid_on + timedelta(days=150)
+                tranche.invoices_note = "Hóa đơn, chứng từ đã kiểm tra"
+        elif index == paid and project.status == "in_progress":
+            tranche.status = "eligible" if project.code == "LA-2025-006" else "planned"
+        project.tranches.append(tranche)
+    project.paid_vnd = sum(t.paid_vnd or 0 for t in project.tranches)
+    project.settled_vnd = sum(t.paid_vnd or 0 for t in project.tranches if t.status == "settled")
+    if project.status in ("acceptance_submitted", "accepted", "result_registered", "liquidated"):
+        project.dossier_submitted_at = project.end_on + timedelta(days=20)
+        project.final_report = "Báo cáo tổng hợp kết quả thực hiện dự án."
+        project.self_assessment = "Dự án hoàn thành đầy đủ các sản phẩm theo hợp đồng."
+    if project.status in ("result_registered", "liquidated"):
+        project.certificate_number = f"{project.code[-3:]}/2026/GCN-KQ"
+        project.certificate_on = min(today, project.end_on + timedelta(days=90))
+    if project.status == "liquidated":
+        project.settlement_on = project.assets_on = project.end_on + timedelta(days=100)
+        project.settlement_note, project.assets_note = (
+            "Quyết toán kinh phí hoàn tất",
+            "Tài sản bàn giao cho đơn vị chủ trì",
+        )
+        project.liquidation_number, project.liquidated_on = (
+            f"{project.code[-3:]}/TL-SKHCN",
+            project.end_on + timedelta(days=120),
+        )
+    if project.status == "recovery":
+        project.recovery_vnd, project.recovery_decision = 80_000_000, "45/QĐ-SKHCN"
+
+
+def _reports(project: Project, regime: Regime, today: date) -> None:
+    """The periodic reports: those past accepted, except the at-risk project's last one, still not submitted."""
+    for sequence, due in enumerate(report_due_dates(regime, project.start_on, project.end_on), 1):
+        report = PeriodicReport(project_id=project.id, sequence=sequence, due_on=due)
+        late = project.code == "LA-2025-005" and due <= today and due > today - timedelta(days=120)
+        if due <= today and not late:
+            report.status, report.progress = "accepted", "Các nội dung thực hiện đúng tiến độ."
+            report.spent_vnd = project.paid_vnd // 2
+            report.submitted_at = report.reviewed_at = _moment(due - timedelta(days=3))
+        db.session.add(report)
+
+
+def _moment(day: date) -> datetime:
+    return datetime(day.year, day.month, day.day, 2, 0)  # 9:00 in Ho Chi Minh City

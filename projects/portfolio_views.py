@@ -1,0 +1,40 @@
+"""Lists of projects: the department's monitoring page and the host organization's projects with its to-do list."""
+
+from flask import current_app, render_template, request
+from flask_login import current_user
+
+from accounts.decorators import role_required
+from accounts.models import DEPARTMENT_ROLES
+from core.paging import page_number
+from projects import portfolio
+from projects.views import bp
+
+
+@bp.route("/staff/projects")
+@role_required(*DEPARTMENT_ROLES)
+def monitoring():
+    """Every project with its health, money and next deadline; filters, overdue reports and upcoming deadlines."""
+    today = portfolio.local_today()
+    filters = portfolio.MonitoringFilter.from_args(request.args)
+    page, rows = portfolio.monitoring_page(filters, page_number(), current_app.config["PAGE_SIZE"], today)
+    return render_template(
+        "projects/monitoring.html", page=page, rows=rows, filters=filters, today=today,
+        selects=portfolio.filter_selects(), overdue=portfolio.overdue_reports(today),
+        upcoming=portfolio.upcoming_deadlines(today), by_call=portfolio.money_totals(filters, "call"),
+        by_sector=portfolio.money_totals(filters, "sector"),
+    )  # fmt: skip
+
+
+@bp.route("/projects")
+@role_required("applicant")
+def mine():
+    """The projects of the user's organization, with what is due next."""
+    membership = current_user.membership
+    if membership is None:
+        return render_template("projects/mine.html", page=None, rows=[], todo=[])
+    today = portfolio.local_today()
+    page, rows = portfolio.organization_projects(
+        membership.organization_id, page_number(), current_app.config["PAGE_SIZE"], today
+    )
+    todo = portfolio.host_todo(membership.organization_id, today)
+    return render_template("projects/mine.html", page=page, rows=rows, todo=todo, today=today)

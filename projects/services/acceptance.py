@@ -1,0 +1,196 @@
+"""Final acceptance (nghiệm thu, TT 11/2014): the host's final dossier, the acceptance council and its members'
+ratings, attendance, and the conclusion that grades the project."""
+
+from decimal import Decimal
+
+from flask import url_for
+from flask_babel import force_locale
+from flask_babel import gettext as _
+from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
+from werkzeug.datastructures import FileStorage
+
+from accounts.models import User
+from core.audit import record_event
+from core.errors import DomainError
+from core.extensions import db
+from core.formatting import to_local, utcnow
+from core.outbox import queue_mail
+from core.workflow import perform_transition
+from projects.models import (
+    ACCEPTANCE_TRANSITIONS,
+    AcceptanceCouncil,
+    AcceptanceMember,
+    ProductRating,
+    Project,
+)
+from projects.rating import MemberInput, Rating, rate_project
+from projects.services.contracts import move_project
+from projects.services.files import attach_files
+from review.scoring import Attendee, Quorum, RuleSpec, quorum
+from review.services import detect_conflict, organization_domains
+
+DOSSIER_TEXTS = ("final_report", "product_report", "financial_report", "self_assessment")
+DOSSIER_STATES = ("in_progress", "acceptance_due")
+COUNCIL_SIZE = (5, 9)
+# Only the quorum part of a review rule is used: two thirds of the members, the chair or the vice-chair among them.
+QUORUM_RULE = RuleSpec(pass_threshold=Decimal(0), quorum_needs_reviewers=False)
+
+
+def submit_dossier(project: Project, data: dict, uploads: list[FileStorage], user: User) -> None:
+    """The host submits the final dossier (reports, self-assessment, files); flagged late after the due date."""
+    if project.status not in DOSSIER_STATES:
+        raise DomainError(_("The final dossier can be submitted only while the project runs."))
+    for name in DOSSIER_TEXTS:
+        setattr(project, name, data[name])
+    project.dossier_submitted_at = utcnow()
+    project.dossier_late = to_local(project.dossier_submitted_at).date() > project.dossier_due_on
+    attach_files(project, "dossier", None, uploads, user)
+    move_project(project, "acceptance_submitted", user)
+
+
+def _check_members(project: Project, secretary_id: int | None, rows: list[tuple[int, str]]) -> None:
+    """5 to 9 active reviewers, each once, one chair, the secretary not among them, nobody with a detected
+    conflict with the host organization."""
+    user_ids = [user_id for user_id, _role in rows]
+    low, high = COUNCIL_SIZE
+    if not low <= len(user_ids) <= high:
+        raise DomainError(_("An acceptance council has %(low)d to %(high)d members.", low=low, high=high), "members")
+    if len(set(user_ids)) != len(user_ids):
+        raise DomainError(_("A person can hold only one seat on the council."), "members")
+    if sum(1 for _user, role in rows if role == "chair") != 1:
+        raise DomainError(_("The council needs exactly one chair."), "members")
+    if secretary_id in user_ids:
+        raise DomainError(_("The administrative secretary does not vote and cannot also be a member."), "members")
+    secretary = db.session.get(User, secretary_id) if secretary_id else None
+    if secretary is None or not secretary.has_role("staff"):
+        raise DomainError(_("Choose the administrative secretary among the department staff."), "admin_secretary_id")
+    users = db.session.execute(
+        select(User).where(User.id.in_(user_ids)).options(selectinload(User.membership))
+    ).scalars()  # fmt: skip
+    found = {u.id: u for u in users}
+    domains = organization_domains({project.organization_id})[project.organization_id]
+    for user_id in user_ids:
+        user = found.get(user_id)
+        if user is None or not user.active or not user.has_role("reviewer"):
+            raise DomainError(_("Council members must be active users with the reviewer role."), "members")
+        reason = detect_conflict(user, project.organization_id, domains)
+        if reason:
+            raise DomainError(_("%(name)s cannot sit on this council: %(reason)s", name=user.full_name,
+                                reason=reason), "members")  # fmt: skip
+
+
+def save_council(project: Project, council: AcceptanceCouncil | None, data: dict, user: User) -> AcceptanceCouncil:
+    """Form the acceptance council (the project moves into acceptance; a re-evaluation after a failed one forms
+    round 2 and needs a reason), or change it while it is being formed."""
+    if council is not None and council.status != "forming":
+        raise DomainError(_("The rating has opened: the council can no longer change."))
+    _check_members(project, data["admin_secretary_id"], data["members"])
+    if council is None:
+        if project.status not in ("acceptance_submitted", "not_accepted"):
+            raise DomainError(_("An acceptance council is formed once the final dossier is submitted."))
+        last = db.session.execute(
+            select(func.max(AcceptanceCouncil.round)).where(AcceptanceCouncil.project_id == project.id)
+        ).scalar()  # fmt: skip
+        council = AcceptanceCouncil(project_id=project.id, round=(last or 0) + 1, members=[],
+                                    rating_rule=project.regime.acceptance_rule)  # fmt: skip
+        db.session.add(council)
+        move_project(project, "in_acceptance", user, data["comment"])
+    for name in ("name", "meeting_at", "place", "admin_secretary_id"):
+        setattr(council, name, data[name])
+    existing = {m.user_id: m for m in council.members}
+    council.members = []
+    for position, (user_id, role) in enumerate(data["members"], start=1):
+        seat = existing.get(user_id) or AcceptanceMember(user_id=user_id)
+        seat.role, seat.position = role, position
+        council.members.append(seat)
+    db.session.flush()
+    record_event("save", "acceptance_council", council.id, actor=user)
+    return council
+
+
+def open_rating(council: AcceptanceCouncil, project: Project, user: User) -> None:
+    """Open the rating; every member is mailed the link to the rating page."""
+    perform_transition(council, ACCEPTANCE_TRANSITIONS, "rating", user, "acceptance_council")
+    link = url_for("projects.rating", council_id=council.id, _external=True)
+    for seat in council.members:
+        person = seat.user
+        with force_locale(person.locale):
+            subject = _("Acceptance council %(name)s: the rating is open", name=council.name)
+        queue_mail(person.email, subject, "projects/acceptance_rating_open", locale=person.locale, person=person,
+                   council=council, project=project, link=link)  # fmt: skip
+
+
+def save_rating(council: AcceptanceCouncil, seat: AcceptanceMember, data: dict, submitting: bool, user: User) -> None:
+    """A member's rating, saved as a draft or submitted (then locked); submitting needs every level."""
+    if council.status != "rating":
+        raise DomainError(_("The rating of this council is not open."))
+    if seat.submitted_at is not None:
+        raise DomainError(_("Your rating was submitted and can no longer change."))
+    if submitting:
+        for name, value in data["levels"].items():
+            if not value[0] or not value[1]:
+                raise DomainError(_("Rate every product on quantity and quality before submitting."),
+                                  f"quantity_{name}")  # fmt: skip
+        if not data["report_level"]:
+            raise DomainError(_("Rate the final report before submitting."), "report_level")
+        if council.rating_rule == "points" and data["points"] is None:
+            raise DomainError(_("Give your points before submitting."), "points")
+    current = {r.product_id: r for r in seat.ratings}
+    for product_id, (quantity, quality) in data["levels"].items():
+        row = current.get(product_id)
+        if row is None:
+            row = ProductRating(product_id=product_id)
+            seat.ratings.append(row)
+        row.quantity, row.quality = quantity or None, quality or None
+    seat.report_level, seat.points, seat.comment = data["report_level"] or None, data["points"], data["comment"]
+    if submitting:
+        seat.submitted_at = utcnow()
+    db.session.flush()
+    record_event("submit" if submitting else "save", "acceptance_member", seat.id, actor=user)
+
+
+def record_attendance(council: AcceptanceCouncil, present_ids: set[int], user: User) -> None:
+    """Who attended the meeting: the members ticked are present, the others absent."""
+    if council.status != "rating":
+        raise DomainError(_("Attendance is recorded while the council rates the project."))
+    for seat in council.members:
+        seat.present = seat.id in present_ids
+    record_event("attendance", "acceptance_council", council.id, actor=user,
+                 comment=", ".join(str(s.id) for s in council.members if s.present))  # fmt: skip
+
+
+def council_quorum(council: AcceptanceCouncil) -> Quorum:
+    """Two thirds of the members present, the chair or the vice-chair among them."""
+    return quorum([Attendee(s.id, s.role, s.present) for s in council.members], QUORUM_RULE)
+
+
+def council_rating(council: AcceptanceCouncil, project: Project) -> Rating:
+    """The grade the members' ratings give now (members with their ratings, project with regime and products)."""
+    members = [
+        MemberInput(s.id, s.present, {r.product_id: (r.quantity, r.quality) for r in s.ratings}, s.report_level,
+                    s.points)
+        for s in council.members
+    ]  # fmt: skip
+    regime = project.regime
+    return rate_project([p.id for p in project.products], members, council.rating_rule, regime.acceptance_share,
+                        regime.points_excellent, regime.points_pass, project.dossier_late)  # fmt: skip
+
+
+def conclude(council: AcceptanceCouncil, project: Project, conclusions: str, user: User) -> Rating:
+    """Record the council's conclusion: quorum met and every present member's rating submitted; the grade moves
+    the project to accepted (excellent, pass) or not accepted (fail)."""
+    if council.status != "rating":
+        raise DomainError(_("The rating of this council is not open."))
+    if not council_quorum(council).met:
+        raise DomainError(_("No quorum: at least two thirds of the members, with the chair or the vice-chair, must "
+                            "be recorded present."))  # fmt: skip
+    waiting = [s.user.full_name for s in council.members if s.present and s.submitted_at is None]
+    if waiting:
+        raise DomainError(_("Members present who have not submitted their rating: %(names)s.",
+                            names=", ".join(waiting)))  # fmt: skip
+    rating = council_rating(council, project)
+    council.grade, council.conclusions, project.grade = rating.grade, conclusions, rating.grade
+    perform_transition(council, ACCEPTANCE_TRANSITIONS, "concluded", user, "acceptance_council", conclusions)
+    move_project(project, "not_accepted" if rating.grade == "fail" else "accepted", user, conclusions)
+    return rating

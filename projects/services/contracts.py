@@ -1,0 +1,156 @@
+"""Turning an approved application into a project: the contract, its annex, the disbursement plan and the schedule
+of periodic reports."""
+
+from datetime import date, timedelta
+
+from flask_babel import gettext as _
+from sqlalchemy import func, select
+
+from accounts.models import User
+from core.audit import record_event
+from core.errors import DomainError
+from core.extensions import db
+from core.formatting import format_money
+from core.workflow import perform_transition
+from policies.models import Regime
+from projects.models import (
+    PROJECT_TRANSITIONS,
+    TRANCHE_CONDITIONS,
+    PeriodicReport,
+    Project,
+    ProjectProduct,
+    Tranche,
+)
+from projects.queries import is_fixed_award
+from projects.services.tranches import refresh_eligibility
+from projects.signals import project_changed
+from proposals.models import Proposal, ProposalVersion
+from review.models import Decision
+
+CONTRACT_FIELDS = ("contract_number", "signed_on", "start_on", "end_on", "agency_signer", "host_signer", "legacy_area")
+
+
+def approved_amount(proposal: Proposal) -> int:
+    """The support its approved decision grants (the request when the project predates the system's decisions)."""
+    amount = db.session.execute(
+        select(Decision.approved_vnd).where(Decision.proposal_id == proposal.id, Decision.status == "approved")
+    ).scalar()
+    return amount if amount is not None else proposal.support_total_vnd
+
+
+def plan_tranches(approved_vnd: int, percents: list[int]) -> list[dict]:
+    """The default plan: the regime's split of the approved support, the last tranche taking the rounding; the first
+    paid on signature, the middle ones after an accepted report, the last after liquidation."""
+    plan, given = [], 0
+    for index, percent in enumerate(percents):
+        last = index == len(percents) - 1
+        amount = approved_vnd - given if last else approved_vnd * percent // 100
+        given += amount
+        condition = "contract_signed" if index == 0 else ("liquidated" if last and index > 0 else "report_accepted")
+        plan.append({"percent": percent, "amount_vnd": amount, "condition": condition})
+    return plan
+
+
+def check_plan(plan: list[dict], approved_vnd: int) -> None:
+    """The tranches must add up to the approved support exactly, each positive, with a known condition."""
+    if not plan:
+        raise DomainError(_("The disbursement plan needs at least one tranche."), "tranches")
+    if any(row["amount_vnd"] <= 0 or row["condition"] not in TRANCHE_CONDITIONS for row in plan):
+        raise DomainError(_("Every tranche needs a positive amount and a condition."), "tranches")
+    total = sum(row["amount_vnd"] for row in plan)
+    if total != approved_vnd:
+        raise DomainError(_("The tranches add up to %(total)s; they must add up to the approved support %(approved)s.",
+                            total=format_money(total), approved=format_money(approved_vnd)), "tranches")  # fmt: skip
+
+
+def report_due_dates(regime: Regime, start_on: date, end_on: date) -> list[date]:
+    """The regime's yearly due dates that fall after the start and no later than the end (the final dossier covers
+    the last stretch)."""
+    dates = []
+    for year in range(start_on.year, end_on.year + 1):
+        for day, month in regime.report_dates:
+            due = date(year, month, day)
+            if start_on < due <= end_on:
+                dates.append(due)
+    return dates
+
+
+def schedule_reports(project: Project, regime: Regime) -> int:
+    """Add the periodic reports due up to the project's current end that are not scheduled yet; how many."""
+    existing = db.session.execute(
+        select(PeriodicReport.due_on, PeriodicReport.sequence).where(PeriodicReport.project_id == project.id)
+    ).all()
+    known = {due for due, _ in existing}
+    sequence = max((seq for _, seq in existing), default=0)
+    added = 0
+    for due in report_due_dates(regime, project.start_on, project.end_on):
+        if due not in known:
+            sequence += 1
+            db.session.add(PeriodicReport(project_id=project.id, sequence=sequence, due_on=due))
+            added += 1
+    return added
+
+
+def next_project_code(year: int) -> str:
+    """DA-<year>-<n>, numbered within the year."""
+    count = db.session.execute(select(func.count(Project.id)).where(Project.code.like(f"DA-{year}-%"))).scalar()
+    return f"DA-{year}-{count + 1:03d}"
+
+
+def check_contract(data: dict, exclude_id: int | None = None) -> None:
+    """Dates in order and a contract number no other project has."""
+    if data["end_on"] < data["start_on"]:
+        raise DomainError(_("The end date cannot be before the start date."), "end_on")
+    if data["start_on"] < data["signed_on"]:
+        raise DomainError(_("The work cannot start before the contract is signed."), "start_on")
+    taken = select(Project.id).where(
+        Project.contract_number == data["contract_number"], Project.id != (exclude_id or 0)
+    )
+    if db.session.execute(taken).first():
+        raise DomainError(_("Another project already has this contract number."), "contract_number")
+
+
+def create_project(proposal: Proposal, data: dict, plan: list[dict], user: User) -> Project:
+    """Sign the contract of an approved application: the project with the frozen application as annex, its products,
+    tranches and report schedule (proposal's call, products and versions must be loaded)."""
+    if proposal.status != "approved":
+        raise DomainError(_("Only an approved application becomes a project."))
+    if db.session.execute(select(Project.id).where(Project.proposal_id == proposal.id)).first():
+        raise DomainError(_("This application already has its project."))
+    if is_fixed_award(proposal.id):
+        raise DomainError(_("This application was approved for a fixed amount: it is paid without a contract."))
+    approved = approved_amount(proposal)
+    check_contract(data)
+    check_plan(plan, approved)
+    regime = db.session.get(Regime, proposal.call.regime_id)
+    version = db.session.execute(
+        select(ProposalVersion).where(ProposalVersion.proposal_id == proposal.id)
+        .order_by(ProposalVersion.number.desc()).limit(1)
+    ).scalar()  # fmt: skip
+    project = Project(
+        code=next_project_code(data["signed_on"].year), proposal_id=proposal.id, regime_id=regime.id,
+        call_id=proposal.call_id, sector_id=proposal.sector_id, organization_id=proposal.organization_id,
+        title=proposal.title, lead_name=proposal.lead_name, lead_email=proposal.lead_email, approved_vnd=approved,
+        original_end_on=data["end_on"], dossier_due_on=data["end_on"] + timedelta(days=regime.final_dossier_days),
+        annex=version.snapshot if version is not None else {},
+        **{name: data[name] for name in CONTRACT_FIELDS},
+    )  # fmt: skip
+    project.products = [
+        ProjectProduct(position=p.position, name=p.name, unit=p.unit, quantity=p.quantity,
+                       quality_target=p.quality_target)
+        for p in proposal.products
+    ]  # fmt: skip
+    project.tranches = [Tranche(position=i + 1, **row) for i, row in enumerate(plan)]
+    db.session.add(project)
+    db.session.flush()
+    schedule_reports(project, regime)
+    record_event("create", "project", project.id, actor=user, comment=project.contract_number)
+    refresh_eligibility(project)
+    return project
+
+
+def move_project(project: Project, to_state: str, user: User, comment: str = "") -> None:
+    """A project move from its table (suspend, resume, call for the dossier, terminate...), audited."""
+    perform_transition(project, PROJECT_TRANSITIONS, to_state, user, "project", comment, project_changed)
+    if to_state == "in_progress":
+        refresh_eligibility(project)

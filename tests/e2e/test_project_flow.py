@@ -1,0 +1,229 @@
+"""One funded project from approval to a closed file: staff record the contract, two tranches are requested,
+approved and paid, a periodic report is returned then accepted, an extension is approved, the host submits the final
+dossier, an acceptance council rates it Đạt, the result is registered and the contract liquidated."""
+
+from datetime import date, timedelta
+
+from playwright.sync_api import Page, expect
+from sqlalchemy import select
+
+from core.extensions import db
+from core.formatting import to_local, utcnow
+from projects.models import Project, Tranche
+from tests.e2e.conftest import shot
+from tests.e2e.test_review_flow import log_in
+from tests.factories import PDF_BYTES, make_call, make_organization, make_user, make_valid_proposal
+
+MEMBERS = (
+    ("chu.tich@dhct.edu.vn", "Trần Quốc Hùng", "chair"),
+    ("pho@vienccq.vn", "Lê Thị Mai", "vice_chair"),
+    ("phan.bien@hcmuaf.edu.vn", "Phạm Minh Khoa", "reviewer"),
+    ("thu.ky@sonnptnt.vn", "Võ Thanh Tâm", "scientific_secretary"),
+    ("uy.vien@vienkttl.vn", "Nguyễn Thị Lan", "member"),
+)
+
+
+def _d(day: date) -> str:
+    return day.strftime("%d/%m/%Y")
+
+
+def _as(page: Page, base: str, email: str) -> None:
+    page.context.clear_cookies()
+    log_in(page, base, email)
+
+
+def _flash_ok(page: Page) -> None:
+    """The action succeeded: its flash is shown (a page may also show a lasting success notice) and no error."""
+    expect(page.locator(".alert-success").first).to_be_visible()
+    expect(page.locator(".alert-danger")).to_have_count(0)
+
+
+def test_project_from_contract_to_closed_file(app, reference, smtp_server, live_server: str, page: Page, tmp_path):
+    today = to_local(utcnow()).date()
+    start = today - timedelta(days=400)
+    with app.test_request_context():
+        make_user("chuyenvien@skhcn.vn", full_name="Phạm Thu Hà", roles=("staff",))
+        make_user("ketoan@skhcn.vn", full_name="Lê Thị Thu", roles=("finance",))
+        make_user("giamdoc@skhcn.vn", full_name="Lê Minh Tuấn", roles=("leader",))
+        host = make_user("an@congtyxanh.vn", full_name="Trần Văn An",
+                         organization=make_organization("Công ty TNHH Nông nghiệp Xanh"))  # fmt: skip
+        proposal = make_valid_proposal(
+            make_call(code="XC-2025-01"), host, title="Tưới nhỏ giọt thông minh cho thanh long"
+        )
+        proposal.status = "approved"
+        for email, name, _role in MEMBERS:
+            make_user(email, full_name=name, roles=("reviewer",))
+        db.session.commit()
+    proposal_id = proposal.id
+    pdf = tmp_path / "chung-tu.pdf"
+    pdf.write_bytes(PDF_BYTES)
+    base = live_server
+
+    # Staff record the contract; the regime's split 50/30/20 is pre-filled.
+    _as(page, base, "chuyenvien@skhcn.vn")
+    page.goto(base + "/staff/contracts")
+    page.locator(f"a[href='/staff/applications/{proposal_id}/contract']").click()
+    page.fill("#contract_number", "07/2025/HĐ-KHCN")
+    for field, day in (("#signed_on", start), ("#start_on", start), ("#end_on", today + timedelta(days=20))):
+        page.fill(field, _d(day))
+    page.fill("#agency_signer", "Giám đốc Sở KH&CN")
+    expect(page.locator("#tranches-0-percent")).to_have_value("50")
+    shot(page, "50-contract-form")
+    page.locator("form button.btn-primary").click()
+    _flash_ok(page)
+    project = db.session.execute(select(Project)).scalar_one()
+    project_url = f"{base}/projects/{project.id}"
+    shot(page, "51-project-contracted")
+    page.locator("form.action-in_progress button").click()
+    _flash_ok(page)
+
+    def request_tranche(position: int, note: str) -> None:
+        _as(page, base, "an@congtyxanh.vn")
+        page.goto(project_url)
+        row = page.locator(f"tr.tranche-{position}")
+        row.locator("textarea[name=note]").fill(note)
+        row.locator("input[type=file]").set_input_files(str(pdf))
+        row.locator("button.btn-primary").click()
+        _flash_ok(page)
+        _as(page, base, "chuyenvien@skhcn.vn")
+        page.goto(project_url)
+        page.locator(f"tr.tranche-{position} button.btn-success").click()
+        _flash_ok(page)
+        _as(page, base, "ketoan@skhcn.vn")
+        page.goto(project_url)
+        page.locator(f"tr.tranche-{position} a.btn-primary").click()
+        page.fill("#paid_on", _d(today))
+        page.fill("#payment_reference", f"UNC-{position}")
+        page.locator("form button.btn-primary").click()
+        _flash_ok(page)
+
+    request_tranche(1, "Tạm ứng đợt 1 theo hợp đồng")
+    expect(page.locator("tr.tranche-1 .badge")).to_have_class("badge state-paid")
+
+    # The host writes the first periodic report; staff return it with comments, then accept the corrected one.
+    _as(page, base, "an@congtyxanh.vn")
+    page.goto(project_url)
+    page.locator("#reports a").first.click()
+    page.fill("#progress", "Đã lắp đặt hệ thống tưới tại 2 ha")
+    page.fill("#spent_vnd", "120.000.000")
+    page.locator("button[value=submit]").click()
+    _flash_ok(page)
+    report_url = page.url
+    _as(page, base, "chuyenvien@skhcn.vn")
+    page.goto(report_url)
+    page.locator("form.action-returned textarea[name=comment]").fill("Bổ sung số liệu tiêu thụ nước")
+    page.locator("form.action-returned button").click()
+    _flash_ok(page)
+    _as(page, base, "an@congtyxanh.vn")
+    page.goto(report_url)
+    page.fill("#progress", "Đã lắp đặt hệ thống tưới tại 2 ha; tiết kiệm 30% nước")
+    page.locator("button[value=submit]").click()
+    _flash_ok(page)
+    _as(page, base, "chuyenvien@skhcn.vn")
+    page.goto(report_url)
+    page.locator("form.action-accepted button").click()
+    _flash_ok(page)
+    shot(page, "52-report-accepted")
+
+    request_tranche(2, "Đợt 2 sau báo cáo định kỳ được chấp nhận")
+    shot(page, "53-two-tranches-paid")
+
+    # The host asks for an extension; staff approve it as amendment no. 1.
+    new_end = today + timedelta(days=35)
+    _as(page, base, "an@congtyxanh.vn")
+    page.goto(project_url + "/adjustments/new")
+    page.select_option("#kind", "extension")
+    page.fill("#reason", "Mưa kéo dài làm chậm lắp đặt")
+    page.fill("#new_end_on", _d(new_end))
+    page.locator("form button.btn-primary").click()
+    _flash_ok(page)
+    _as(page, base, "chuyenvien@skhcn.vn")
+    page.goto(project_url)
+    page.locator("#adjustments a[href*='/adjustments/']").first.click()
+    page.locator("form.action-approved button").click()
+    _flash_ok(page)
+    db.session.expire_all()
+    assert db.session.get(Project, project.id).end_on == new_end
+
+    # Staff call for the final dossier; the host submits it.
+    page.goto(project_url)
+    page.locator("form.action-acceptance_due button").click()
+    _flash_ok(page)
+    _as(page, base, "an@congtyxanh.vn")
+    page.goto(project_url + "/dossier")
+    for field, text in (("#final_report", "Báo cáo tổng hợp kết quả"), ("#product_report", "02 sản phẩm đạt"),
+                        ("#financial_report", "Đã chi 350 triệu"), ("#self_assessment", "Tự đánh giá: Đạt")):  # fmt: skip
+        page.fill(field, text)
+    page.locator("input[type=file]").set_input_files(str(pdf))
+    shot(page, "54-final-dossier")
+    page.locator("form button.btn-primary").click()
+    _flash_ok(page)
+
+    # Staff form the acceptance council of five and open the rating.
+    _as(page, base, "chuyenvien@skhcn.vn")
+    page.goto(f"{base}/staff/projects/{project.id}/acceptance-council")
+    page.fill("#name", "Hội đồng nghiệm thu dự án tưới thanh long")
+    page.select_option("#admin_secretary_id", label="Phạm Thu Hà")
+    for index, (email, name, role) in enumerate(MEMBERS):
+        page.select_option(f"#members-{index}-user_id", label=f"{name} · {email}")
+        page.select_option(f"#members-{index}-role", role)
+    page.locator("form button.btn-primary").click()
+    _flash_ok(page)
+    council_url = page.url
+    page.get_by_role("button", name="Mở đánh giá").click()
+    _flash_ok(page)
+
+    # Each member rates every product and the final report "Đạt" and submits.
+    for email, _name, _role in MEMBERS:
+        _as(page, base, email)
+        page.goto(base + "/acceptance")
+        page.locator("a[href$='/rating']").first.click()
+        for radio in page.locator("input[type=radio][value=pass]").all():
+            radio.check()
+        if email == MEMBERS[0][0]:
+            shot(page, "55-member-rating")
+        page.locator("button[value=submit]").click()
+        _flash_ok(page)
+
+    # Staff record attendance and the conclusion: Đạt; the minutes print.
+    _as(page, base, "chuyenvien@skhcn.vn")
+    page.goto(council_url)
+    for box in page.locator("input[name=present]").all():
+        box.check()
+    page.get_by_role("button", name="Ghi nhận thành viên có mặt").click()
+    _flash_ok(page)
+    page.fill("#conclusions", "Dự án hoàn thành các sản phẩm theo hợp đồng; đề nghị công nhận kết quả.")
+    page.get_by_role("button", name="Ghi nhận kết luận").click()
+    _flash_ok(page)
+    shot(page, "56-acceptance-concluded")
+    page.goto(council_url + "/minutes")
+    expect(page.locator("body")).to_contain_text("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM")
+    shot(page, "57-acceptance-minutes")
+    db.session.expire_all()
+    assert db.session.get(Project, project.id).grade == "pass"
+
+    # Closing: result registered, settlement and assets, then liquidation: the file is closed.
+    page.goto(f"{base}/staff/projects/{project.id}/closing")
+    steps = (
+        ("registration", {"certificate_number": "15/2026/GCN-KQ", "certificate_on": _d(today)}),
+        ("settlement", {"settlement_on": _d(today), "settlement_note": "Quyết toán 350 triệu"}),
+        ("assets", {"assets_on": _d(today), "assets_note": "Bàn giao hệ thống tưới"}),
+        ("liquidation", {"liquidation_number": "09/TL-SKHCN", "liquidated_on": _d(today)}),
+    )
+    for step, fields in steps:
+        form = page.locator(f"form[action$='/closing/{step}']")
+        for name, value in fields.items():
+            form.locator(f"[name={name}]").fill(value)
+        form.locator("button").click()
+        _flash_ok(page)
+    shot(page, "58-closing")
+    page.goto(project_url)
+    expect(page.locator(".badge.state-liquidated")).to_have_count(1)
+    shot(page, "59-project-closed")
+    db.session.expire_all()
+    closed = db.session.get(Project, project.id)
+    assert closed.status == "liquidated" and closed.end_on == new_end
+    tranches = db.session.execute(select(Tranche).where(Tranche.project_id == project.id).order_by(Tranche.position))
+    tranches = tranches.scalars().all()
+    assert [t.status for t in tranches] == ["paid", "paid", "eligible"]  # the last one once liquidated
+    assert closed.paid_vnd == tranches[0].amount_vnd + tranches[1].amount_vnd
