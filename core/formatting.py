@@ -53,6 +53,11 @@ def utcnow() -> datetime:
     return datetime.now(UTC).replace(tzinfo=None)
 
 
+def local_today() -> date:
+    """Today in Asia/Ho_Chi_Minh, the day deadlines are counted in."""
+    return to_local(utcnow()).date()
+
+
 def format_date(value: date | datetime | None) -> str:
     """dd/mm/yyyy; datetimes are converted to local time first."""
     if value is None:

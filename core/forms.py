@@ -116,14 +116,20 @@ def field_values(form: BaseForm, names: tuple[str, ...]) -> dict:
     return values
 
 
-def field_errors_from(form: BaseForm, error: Exception) -> None:
-    """Attach a DomainError's message to the named field (or the form) so the page shows it in place."""
+def field_errors_from(form: BaseForm, error: Exception, record: object | None = None) -> None:
+    """Attach a DomainError's message to the named field (or the form) so the page shows it in place. When the save
+    was refused as stale and the fresh record is given, the form takes its current version: once the user has read
+    what changed, saving again goes through instead of being refused for ever."""
+    from core.errors import StaleObjectError
+
     field: Field | None = getattr(form, getattr(error, "field", None) or "", None)
     message = getattr(error, "message", str(error))
     if field is not None:
         field.errors = [*field.errors, message]
     else:
         form.form_errors.append(message)
+    if record is not None and isinstance(error, StaleObjectError) and isinstance(form, VersionedForm):
+        form.version.data = str(record.version)
 
 
 def check_version(record: object, form: VersionedForm, message: str | None = None) -> None:

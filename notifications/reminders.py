@@ -12,13 +12,15 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from accounts.models import Membership, User, UserRole
+from accounts.models import Membership, User
+from accounts.services import users_with_role
 from core.extensions import db
+from core.formatting import local_today
 from core.outbox import queue_mail
 from notifications.models import SentReminder
 from policies.models import Regime
-from projects.models import FollowUpAction, Inspection, PeriodicReport, Project
-from projects.portfolio import DOSSIER_STATES, FOLLOWED_STATES, OPEN_REPORTS, REPORTING_STATES, local_today
+from projects.models import DOSSIER_STATES, FollowUpAction, Inspection, PeriodicReport, Project
+from projects.portfolio import OPEN_REPORTS, REPORTING_STATES, UNFINISHED_STATES
 
 LOOKAHEAD_DAYS = 60  # the most a regime may ask to be reminded in advance (its check constraint)
 STAFF_LIST_LIMIT = 50  # items written in the staff's mail; the rest are counted and on the monitoring page
@@ -88,7 +90,7 @@ def _overdue_actions(today: date) -> list[DueItem]:
                *PROJECT_COLUMNS)
         .join(Inspection, FollowUpAction.inspection_id == Inspection.id)
         .join(Project, Inspection.project_id == Project.id)
-        .where(FollowUpAction.done_on.is_(None), FollowUpAction.due_on < today, Project.status.in_(FOLLOWED_STATES))
+        .where(FollowUpAction.done_on.is_(None), FollowUpAction.due_on < today, Project.status.in_(UNFINISHED_STATES))
     )  # fmt: skip
     return [
         DueItem("action", f"action:{r.action_id}", r.due_on, 0, r.id, r.code, r.title, r.organization_id,
@@ -109,11 +111,6 @@ def _hosts(organization_ids: set[int]) -> dict[int, list[User]]:
     for user, organization_id in db.session.execute(query):
         people.setdefault(organization_id, []).append(user)
     return people
-
-
-def _staff() -> list[User]:
-    query = select(User).join(UserRole, UserRole.user_id == User.id).where(UserRole.role == "staff", User.active)
-    return list(db.session.execute(query.order_by(User.id)).scalars())
 
 
 def _phase(item: DueItem, today: date) -> str | None:
@@ -162,7 +159,7 @@ def _tell_staff(items: list[DueItem], today: date, counts: dict[str, int]) -> li
     overdue = [item for item in items if today > item.on]
     sent = _already_sent([f"staff:{item.key}" for item in overdue])
     new = sorted((item for item in overdue if f"staff:{item.key}" not in sent), key=lambda item: item.on)
-    staff = _staff()
+    staff = users_with_role("staff")
     if not new or not staff:
         return []
     link = url_for("projects.monitoring", _external=True)

@@ -130,6 +130,16 @@ class ExtendForm(BaseForm):
         return local_to_utc(self.closes_at.data)
 
 
+def _check_share(field: StringField) -> None:
+    """A share typed as a fraction between 0 and 1 (3/4, 2/3)."""
+    try:
+        share = Fraction(field.data.strip())
+    except (ValueError, ZeroDivisionError):
+        share = None
+    if share is None or not 0 < share <= 1:
+        raise ValidationError(_l("A fraction between 0 and 1, e.g. 3/4."))
+
+
 class RegimeForm(VersionedForm):
     """A policy regime."""
 
@@ -174,12 +184,23 @@ class RegimeForm(VersionedForm):
     points_excellent = IntegerField(_l("Points rule: excellent from"), [input_required(), NumberRange(0, 100)],
                                     default=85)  # fmt: skip
     points_pass = IntegerField(_l("Points rule: pass from"), [input_required(), NumberRange(0, 100)], default=50)
+    acceptance_council_min = IntegerField(_l("Acceptance council: fewest members"),
+                                          [input_required(), NumberRange(1, 30)], default=5)  # fmt: skip
+    acceptance_council_max = IntegerField(_l("Acceptance council: most members"),
+                                          [input_required(), NumberRange(1, 30)], default=9)  # fmt: skip
+    acceptance_quorum = StringField(_l("Acceptance council: share of members present for a valid session (e.g. 2/3)"),
+                                    [required(), max_length(8)], default="2/3")  # fmt: skip
+    spending_lag_percent = IntegerField(
+        _l("A project is at risk when its share of time elapsed passes its share of support paid by (points)"),
+        [input_required(), NumberRange(1, 100)], default=40,
+    )  # fmt: skip
 
     FIELDS = ("code", "title", "title_en", "legal_basis", "legal_basis_en", "issued_on", "effective_from",
               "start_year", "end_year", "is_current", "figures_illustrative", "description", "description_en",
               "supplement_working_days", "tranche_percents", "report_due_dates", "final_dossier_days",
               "reminder_days_before", "inspection_month", "acceptance_rule", "acceptance_share", "points_excellent",
-              "points_pass")  # fmt: skip
+              "points_pass", "acceptance_council_min", "acceptance_council_max", "acceptance_quorum",
+              "spending_lag_percent")  # fmt: skip
 
     def validate_tranche_percents(self, field: StringField) -> None:
         try:
@@ -198,12 +219,15 @@ class RegimeForm(VersionedForm):
             raise ValidationError(_l("Day/month pairs separated by commas, e.g. 15/3, 15/9.")) from None
 
     def validate_acceptance_share(self, field: StringField) -> None:
-        try:
-            share = Fraction(field.data.strip())
-        except (ValueError, ZeroDivisionError):
-            share = None
-        if share is None or not 0 < share <= 1:
-            raise ValidationError(_l("A fraction between 0 and 1, e.g. 3/4."))
+        _check_share(field)
+
+    def validate_acceptance_quorum(self, field: StringField) -> None:
+        _check_share(field)
+
+    def validate_acceptance_council_max(self, field: IntegerField) -> None:
+        low = self.acceptance_council_min.data
+        if low is not None and field.data is not None and field.data < low:
+            raise ValidationError(_l("The most members cannot be fewer than the fewest."))
 
     def validate_points_pass(self, field: IntegerField) -> None:
         if (

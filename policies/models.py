@@ -62,6 +62,10 @@ class Regime(db.Model):
     acceptance_share: Mapped[str] = mapped_column(String(8), default="3/4")
     points_excellent: Mapped[int] = mapped_column(default=85)
     points_pass: Mapped[int] = mapped_column(default=50)
+    acceptance_council_min: Mapped[int] = mapped_column(default=5)
+    acceptance_council_max: Mapped[int] = mapped_column(default=9)
+    acceptance_quorum: Mapped[str] = mapped_column(String(8), default="2/3")
+    spending_lag_percent: Mapped[int] = mapped_column(default=40)
     version: Mapped[int] = mapped_column(default=1)
 
     categories: Mapped[list["SupportCategory"]] = relationship(
@@ -80,6 +84,8 @@ class Regime(db.Model):
         CheckConstraint("inspection_month BETWEEN 1 AND 12", name="inspection_month"),
         CheckConstraint("acceptance_rule IN ('tt11_2014', 'points')", name="acceptance_rule"),
         CheckConstraint("points_pass BETWEEN 0 AND points_excellent AND points_excellent <= 100", name="points"),
+        CheckConstraint("acceptance_council_min BETWEEN 1 AND acceptance_council_max", name="acceptance_council"),
+        CheckConstraint("spending_lag_percent BETWEEN 1 AND 100", name="spending_lag"),
     )
 
     @property

@@ -1,7 +1,7 @@
 """Pages of the final acceptance and the closing: the host's final dossier; the acceptance council formed, opened,
 attended and concluded by staff, with its minutes; the members' ratings; the closing steps of the project."""
 
-from flask import abort, current_app, flash, redirect, render_template, request, send_file, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
@@ -10,16 +10,15 @@ from accounts.decorators import role_required
 from accounts.services import users_with_role
 from core.errors import DomainError, StaleObjectError
 from core.extensions import db
-from core.formatting import to_local, utcnow
+from core.formatting import local_today, to_local, utcnow
 from core.forms import check_version, field_errors_from
 from core.paging import page_number
 from projects import acceptance_forms as forms
 from projects.acceptance_queries import dossier_files, load_council, member_councils, project_councils, seated_council
-from projects.models import GRADES, AcceptanceCouncil, Project, ProjectFile
+from projects.models import DOSSIER_STATES, GRADES, AcceptanceCouncil, Project, ProjectFile
 from projects.queries import load_project
 from projects.services import acceptance, closing
-from projects.views import bp, project_files, project_for
-from proposals import files
+from projects.views import bp, project_files, project_for, send_project_file
 from review.forms import AttendanceForm, CommentForm
 from review.views import run_small_form
 
@@ -41,13 +40,13 @@ def dossier(project_id: int):
             db.session.commit()
             flash(_("The final dossier was submitted."), "success")
             return redirect(url_for("projects.detail", project_id=project_id))
-    open_ = project.can_act_as_host(current_user) and project.status in acceptance.DOSSIER_STATES
+    open_ = project.can_act_as_host(current_user) and project.status in DOSSIER_STATES
     return render_template(
         "projects/dossier.html",
         project=project,
         form=form,
         open=open_,
-        today=to_local(utcnow()).date(),
+        today=local_today(),
         documents=dossier_files(project_files(project.id)),
     ), (400 if form.errors else 200)
 
@@ -82,9 +81,9 @@ def acceptance_council_form(project_id: int):
             council = acceptance.save_council(project, council, form.to_data(), current_user)
         except (DomainError, StaleObjectError) as error:
             db.session.rollback()  # the page is shown again from fresh records, with what was typed
-            field_errors_from(form, error)
             project = project_for(project_id, "can_manage")
             council = _forming_council(project)
+            field_errors_from(form, error, council)
         else:
             db.session.commit()
             flash(_("The acceptance council was saved."), "success")
@@ -103,7 +102,7 @@ def _council_page(council: AcceptanceCouncil, project: Project, conclusion_form:
     """The council's page: composition, ratings received, attendance and quorum, the grade they give now."""
     return render_template(
         "projects/acceptance_council.html", council=council, project=project,
-        quorum=acceptance.council_quorum(council), rating=acceptance.council_rating(council, project),
+        quorum=acceptance.council_quorum(council, project.regime), rating=acceptance.council_rating(council, project),
         action_form=CommentForm(), conclusion_form=conclusion_form or forms.ConclusionForm(),
     ), 400 if conclusion_form is not None and conclusion_form.errors else 200  # fmt: skip
 
@@ -162,7 +161,7 @@ def acceptance_minutes(council_id: int):
     """The minutes of the acceptance council's meeting (biên bản họp hội đồng nghiệm thu), in the official layout."""
     council, project = _staff_council(council_id, "can_decide")
     return render_template("projects/acceptance_minutes.html", council=council, project=project,
-                           rating=acceptance.council_rating(council, project), quorum=acceptance.council_quorum(council),
+                           rating=acceptance.council_rating(council, project), quorum=acceptance.council_quorum(council, project.regime),
                            dated=to_local(council.meeting_at or utcnow()).date())  # fmt: skip
 
 
@@ -189,9 +188,9 @@ def rating(council_id: int):
             acceptance.save_rating(council, seat, forms.rating_data(form), submitting, current_user)
         except (DomainError, StaleObjectError) as error:
             db.session.rollback()  # the page is shown again from fresh records, with what was typed
-            field_errors_from(form, error)
             council, seat = seated_council(council_id, current_user)
             project = load_project(council.project_id)
+            field_errors_from(form, error, seat)
         else:
             db.session.commit()
             flash(_("Your rating was submitted.") if submitting else _("Draft saved."), "success")
@@ -208,8 +207,7 @@ def rating_download(council_id: int, file_id: int):
     record = db.get_or_404(ProjectFile, file_id)
     if record.project_id != council.project_id or record.purpose != "dossier":
         abort(404)
-    return send_file(files.stored_path(record.stored_name), mimetype=record.content_type, as_attachment=True,
-                     download_name=record.original_name)  # fmt: skip
+    return send_project_file(record)
 
 
 # step → (form, the project's predicate, service, message)

@@ -1,8 +1,6 @@
 """The contract of an approved application, its annex, and the tranches: the host's request, staff's approval,
 finance's payment and settlement."""
 
-from datetime import timedelta
-
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
@@ -18,13 +16,11 @@ from projects import queries
 from projects.contract_forms import ContractForm, PaymentForm, SettlementForm, TrancheRequestForm
 from projects.services import contracts, tranches
 from projects.services.files import attach_files
-from projects.views import bp, project_for
+from projects.views import MANAGERS, bp, project_for
 from proposals.queries import load_proposal
 from proposals.versions import SECTIONS
 from review.forms import CommentForm
 from review.views import run_small_form
-
-MANAGERS = ("staff", "admin")
 
 
 @bp.route("/staff/contracts")
@@ -60,9 +56,10 @@ def contract_form(proposal_id: int):
             db.session.commit()
             flash(_("The contract was recorded: project %(code)s.", code=project.code), "success")
             return redirect(url_for("projects.detail", project_id=project.id))
-    suggested_end = (proposal.duration_months or 12) * 30
-    return render_template("projects/contract_form.html", proposal=proposal, form=form, approved=approved,
-                           regime=regime, suggested_end=timedelta(days=suggested_end)), 400 if form.errors else 200  # fmt: skip
+    page = render_template(
+        "projects/contract_form.html", proposal=proposal, form=form, approved=approved, regime=regime
+    )
+    return page, 400 if form.errors else 200
 
 
 @bp.route("/projects/<int:project_id>/annex")
@@ -83,7 +80,7 @@ def request_tranche(project_id: int, tranche_id: int):
     uploads = request.files.getlist("files")
 
     def act() -> None:
-        tranches.request_tranche(tranche, form.note.data or "", current_user)
+        tranches.request_tranche(tranche, project, form.note.data or "", current_user)
         attach_files(project, "tranche", tranche.id, uploads, current_user)
 
     run_small_form(form, act, _("The payment request was sent."))
@@ -97,7 +94,8 @@ def review_tranche(project_id: int, tranche_id: int, to_state: str):
     project = project_for(project_id, "can_manage")
     tranche = queries.load_tranche(project, tranche_id)
     form = CommentForm()
-    run_small_form(form, lambda: tranches.review_request(tranche, to_state, current_user, form.comment.data or ""),
+    comment = form.comment.data or ""
+    run_small_form(form, lambda: tranches.review_request(tranche, project, to_state, current_user, comment),
                    _("The tranche was updated."))  # fmt: skip
     return redirect(url_for("projects.detail", project_id=project_id, _anchor="tranches"))
 
@@ -126,9 +124,9 @@ def payment(project_id: int, tranche_id: int):
                 tranches.settle_tranche(tranche, project, form.settled_on.data, form.invoices_note.data, current_user)
         except (DomainError, StaleObjectError) as error:
             db.session.rollback()
-            field_errors_from(form, error)
             project = project_for(project_id, "can_pay")
             tranche = queries.load_tranche(project, tranche_id)
+            field_errors_from(form, error, tranche)
         else:
             db.session.commit()
             flash(_("The payment was recorded.") if paying else _("The settlement was recorded."), "success")

@@ -1,7 +1,7 @@
 """The department's pages of fixed-amount support (DOMAIN §6): batch decisions of a call, drafted by staff, approved
 by a leader, each award paid by finance; no council, no contract."""
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -9,43 +9,49 @@ from accounts.decorators import role_required
 from accounts.models import DEPARTMENT_ROLES
 from core.errors import DomainError
 from core.extensions import db
-from core.formatting import to_local, utcnow
+from core.formatting import local_today
 from core.forms import check_version, field_errors_from
 from core.workflow import allowed_targets
 from policies.models import Call
 from projects.fixed_forms import AwardPaymentForm, BatchForm
 from projects.models import BATCH_STATES, BATCH_TRANSITIONS, FixedAward
 from projects.services import fixed
-from projects.views import bp
+from projects.views import MANAGERS, bp
 from review.forms import CommentForm
 from review.views import run_small_form
 
-MANAGERS = ("staff", "admin")
 
-
-@bp.route("/staff/calls/<int:call_id>/batch-decisions", methods=["GET", "POST"])
+@bp.route("/staff/calls/<int:call_id>/batch-decisions")
 @role_required(*DEPARTMENT_ROLES)
 def batches(call_id: int):
-    """The call's batch decisions and its checked fixed-amount applications; staff draft a decision from them."""
-    call = db.get_or_404(Call, call_id)
-    form = BatchForm()
-    if request.method == "POST":
-        if not current_user.has_role(*MANAGERS):
-            abort(403)
-        if form.validate_on_submit():
-            try:
-                batch = fixed.draft_batch(call, form.to_data(), current_user)
-            except DomainError as error:
-                db.session.rollback()  # the page is shown again from fresh records, with what was typed
-                field_errors_from(form, error)
-                call = db.get_or_404(Call, call_id)
-            else:
-                db.session.commit()
-                flash(_("The decision was drafted; a leader approves it."), "success")
-                return redirect(url_for("projects.batch", batch_id=batch.id))
+    """The call's batch decisions and its checked fixed-amount applications, with the form staff draft one from."""
+    return _batches_page(db.get_or_404(Call, call_id), BatchForm())
+
+
+@bp.route("/staff/calls/<int:call_id>/batch-decisions", methods=["POST"])
+@role_required(*MANAGERS)
+def draft_batch(call_id: int):
+    """Staff draft a batch decision from the checked applications they ticked."""
+    call, form = db.get_or_404(Call, call_id), BatchForm()
+    if form.validate_on_submit():
+        try:
+            batch = fixed.draft_batch(call, form.to_data(), current_user)
+        except DomainError as error:
+            db.session.rollback()  # the page is shown again from fresh records, with what was typed
+            field_errors_from(form, error)
+            call = db.get_or_404(Call, call_id)
+        else:
+            db.session.commit()
+            flash(_("The decision was drafted; a leader approves it."), "success")
+            return redirect(url_for("projects.batch", batch_id=batch.id))
+    return _batches_page(call, form)
+
+
+def _batches_page(call: Call, form: BatchForm) -> tuple[str, int]:
+    """The call's batches page; a refused draft keeps what was typed (400)."""
     return render_template(
-        "projects/batches.html", call=call, form=form, batches=fixed.call_batches(call_id),
-        candidates=fixed.candidate_applications(call_id), max_awards=fixed.MAX_AWARDS,
+        "projects/batches.html", call=call, form=form, batches=fixed.call_batches(call.id),
+        candidates=fixed.candidate_applications(call.id), max_awards=fixed.MAX_AWARDS,
         can_draft=current_user.has_role(*MANAGERS),
     ), 400 if form.errors else 200  # fmt: skip
 
@@ -53,7 +59,7 @@ def batches(call_id: int):
 def _batch_page(batch_id: int, failed: tuple[int, AwardPaymentForm] | None = None) -> tuple[str, int]:
     """The batch page, with a payment form per approved award for finance (the one that failed keeps its values)."""
     batch = fixed.load_batch(batch_id)
-    today = to_local(utcnow()).date()
+    today = local_today()
     pay_forms = {
         a.id: AwardPaymentForm(formdata=None, prefix=f"award{a.id}", version=a.version, paid_on=today)
         for a in batch.awards

@@ -2,21 +2,22 @@
 and the files attached to them."""
 
 from collections import Counter
-from datetime import date
 
 from flask import abort
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from core.extensions import db
-from core.formatting import to_local, utcnow
-from projects.models import ADJUSTMENT_TRANSITIONS, Adjustment, Inspection, PeriodicReport, Project, ProjectFile
-from projects.services.inspections import FOLLOWED_STATES
-
-
-def local_today() -> date:
-    """Today's date in Asia/Ho_Chi_Minh, the day against which lateness is judged."""
-    return to_local(utcnow()).date()
+from core.formatting import local_today
+from projects.models import (
+    ACTIVE_STATES,
+    ADJUSTMENT_TRANSITIONS,
+    Adjustment,
+    Inspection,
+    PeriodicReport,
+    Project,
+    ProjectFile,
+)
 
 
 def follow_section(project: Project, documents: list[ProjectFile]) -> dict:
@@ -34,7 +35,7 @@ def follow_section(project: Project, documents: list[ProjectFile]) -> dict:
     ).scalars()
     return {
         "reports": list(reports), "inspections": list(inspections), "adjustments": list(adjustments),
-        "today": local_today(), "may_adjust": project.status in FOLLOWED_STATES,
+        "today": local_today(), "may_adjust": project.status in ACTIVE_STATES,
         "adjustment_files": Counter(f.record_id for f in documents if f.purpose == "adjustment"),
     }  # fmt: skip
 

@@ -7,6 +7,7 @@ from flask_login import current_user, login_required
 
 from core.errors import DomainError
 from core.extensions import db
+from core.formatting import local_today
 from core.forms import check_version, field_errors_from
 from core.workflow import allowed_targets
 from projects.follow_forms import ActionDoneForm, AdjustmentForm, InspectionForm, ReportForm
@@ -15,7 +16,6 @@ from projects.follow_queries import (
     load_adjustment,
     load_inspection,
     load_report,
-    local_today,
     record_files,
 )
 from projects.models import REPORT_TRANSITIONS, Inspection, PeriodicReport, Project
@@ -43,9 +43,9 @@ def report(project_id: int, report_id: int):
             attach_files(project, "report", record.id, form.file.data or [], current_user)
         except DomainError as error:
             db.session.rollback()  # the page is shown again from fresh records, with what was typed
-            field_errors_from(form, error)
             project = project_for(project_id)
             record = load_report(project, report_id)
+            field_errors_from(form, error, record)
         else:
             db.session.commit()
             flash(_("The report was submitted.") if submitting else _("Draft saved."), "success")
@@ -57,8 +57,11 @@ def _report_page(project: Project, record: PeriodicReport, form: ReportForm) -> 
     moves = allowed_targets(REPORT_TRANSITIONS, record.status, current_user) if project.can_manage(current_user) else []
     editable = project.can_act_as_host(current_user) and record.status in reports.EDITABLE and project.is_running
     shown = form if editable or form.errors else None  # a refused save is shown with its message and values
-    return render_template("projects/report.html", project=project, report=record, form=shown,
-                           files=record_files(project.id, "report", record.id), moves=moves,
+    # The host's draft stays its own until it is submitted, as an application's does.
+    private = not project.is_host(current_user) and record.submitted_at is None
+    files = [] if private else record_files(project.id, "report", record.id)
+    return render_template("projects/report.html", project=project, report=record, form=shown, files=files,
+                           private=private, moves=moves,
                            action_form=CommentForm(), today=local_today())  # fmt: skip
 
 
@@ -132,6 +135,8 @@ def inspection(project_id: int, inspection_id: int | None = None):
     form = InspectionForm()
     if request.method == "GET" and record.id:
         form.fill(record)
+    elif request.method == "GET":  # a new one is proposed as the year's periodic inspection
+        form.kind.data, form.planned_on.data = "periodic", inspections.next_periodic_on(project.regime, local_today())
     elif form.validate_on_submit():
         try:
             if record.id:
@@ -139,9 +144,9 @@ def inspection(project_id: int, inspection_id: int | None = None):
             record = inspections.save_inspection(record, project, form.to_data(), current_user)
         except DomainError as error:
             db.session.rollback()
-            field_errors_from(form, error)
             project = project_for(project_id, "can_manage")
             record = load_inspection(project, inspection_id) if inspection_id else Inspection(actions=[])
+            field_errors_from(form, error, record)
         else:
             db.session.commit()
             flash(_("The inspection was saved."), "success")

@@ -5,9 +5,9 @@ Rules (DOMAIN §7, "health shown to staff"):
 - at risk: a periodic report late (its due date passed and it is not submitted or accepted), an inspection's
   follow-up action past its due date and not done, or spending behind plan;
 - spending behind plan: the share of the contract's duration already elapsed exceeds the share of the approved
-  support already paid by more than SPENDING_LAG. With the default split (50/30/20, the first paid on signature)
-  a project whose first tranche was never paid turns at risk once 40 % of its time has passed, and one that
-  received only the first half once 90 % has passed;
+  support already paid by more than the regime's lag (spending_lag_percent, 40 points by default). With the default
+  split (50/30/20, the first paid on signature) a project whose first tranche was never paid turns at risk once 40 %
+  of its time has passed, and one that received only the first half once 90 % has passed;
 - on track otherwise.
 Projects past the execution (accepted, failed, terminated, closed...) get the level "closed" and no reasons.
 """
@@ -18,8 +18,6 @@ from datetime import date
 from flask_babel import lazy_gettext as _l
 
 from core.i18n import register_status_labels
-
-SPENDING_LAG = 0.4
 
 HEALTH_LEVELS = {
     "on_track": _l("On track"),
@@ -53,6 +51,7 @@ class ProjectFacts:
     paid_vnd: int
     late_reports: int = 0
     overdue_actions: int = 0
+    spending_lag: float = 0.4  # the regime's spending_lag_percent / 100 (its default, for tests of other rules)
 
 
 @dataclass(frozen=True)
@@ -73,9 +72,9 @@ def elapsed_share(start_on: date, end_on: date, today: date) -> float:
 
 
 def is_spending_behind(facts: ProjectFacts, today: date) -> bool:
-    """More time elapsed than money paid, by more than SPENDING_LAG."""
+    """More time elapsed than money paid, by more than the regime's lag."""
     paid_share = facts.paid_vnd / facts.approved_vnd if facts.approved_vnd else 1.0
-    return elapsed_share(facts.start_on, facts.end_on, today) - paid_share > SPENDING_LAG
+    return elapsed_share(facts.start_on, facts.end_on, today) - paid_share > facts.spending_lag
 
 
 def project_health(facts: ProjectFacts, today: date) -> Health:

@@ -12,13 +12,14 @@ from sqlalchemy.orm import selectinload
 from werkzeug.datastructures import MultiDict
 
 from core.extensions import db
-from core.formatting import to_local, utcnow
+from core.formatting import local_today, to_local
 from core.i18n import localized
 from core.paging import ListPagination
 from core.text import like_pattern
 from policies.models import Call, Regime, Sector
 from projects.health import FINISHED_STATES, HEALTH_LEVELS, Health, ProjectFacts, project_health
 from projects.models import (
+    DOSSIER_STATES,
     LEGACY_AREAS,
     PROJECT_STATES,
     RUNNING_STATES,
@@ -34,14 +35,8 @@ HORIZON_DAYS = 30  # "upcoming": due within this many days
 PANEL_LIMIT = 10  # rows of each side panel of the monitoring page
 TODO_LIMIT = 20  # rows of each kind in the host's to-do list
 OPEN_REPORTS = ("due", "returned")
-FOLLOWED_STATES = tuple(sorted(set(PROJECT_STATES) - FINISHED_STATES))
+UNFINISHED_STATES = tuple(sorted(set(PROJECT_STATES) - FINISHED_STATES))
 REPORTING_STATES = tuple(sorted(RUNNING_STATES))  # where periodic reports are expected from the host
-DOSSIER_STATES = ("in_progress", "acceptance_due")  # where the final dossier is awaited
-
-
-def local_today() -> date:
-    """Today in Asia/Ho_Chi_Minh, the day deadlines are counted in."""
-    return to_local(utcnow()).date()
 
 
 @dataclass(frozen=True)
@@ -79,8 +74,9 @@ def assess(ids: Select | list[int], today: date) -> dict[int, Assessment]:
         select(
             Project.id, Project.status, Project.start_on, Project.end_on, Project.dossier_submitted_at,
             Project.dossier_due_on, Project.approved_vnd, Project.paid_vnd, reports.c.late, reports.c.next_due,
-            actions.c.overdue, actions.c.next_due.label("action_due"),
+            actions.c.overdue, actions.c.next_due.label("action_due"), Regime.spending_lag_percent,
         )
+        .join(Regime, Regime.id == Project.regime_id)
         .outerjoin(reports, reports.c.project_id == Project.id)
         .outerjoin(actions, actions.c.project_id == Project.id)
         .where(Project.id.in_(ids))
@@ -90,7 +86,7 @@ def assess(ids: Select | list[int], today: date) -> dict[int, Assessment]:
     for row in db.session.execute(query):
         submitted = row.dossier_submitted_at is not None
         facts = ProjectFacts(row.status, row.start_on, row.end_on, submitted, row.approved_vnd, row.paid_vnd,
-                             row.late or 0, row.overdue or 0)  # fmt: skip
+                             row.late or 0, row.overdue or 0, row.spending_lag_percent / 100)  # fmt: skip
         health = project_health(facts, today)
         pending = [row.next_due, row.action_due, None if submitted else row.dossier_due_on]
         upcoming = [day for day in pending if day is not None]
@@ -222,7 +218,7 @@ def _action_deadlines(*conditions: object) -> Select:
                FollowUpAction.description.label("detail"))
         .join(Inspection, FollowUpAction.inspection_id == Inspection.id)
         .join(Project, Inspection.project_id == Project.id)
-        .where(FollowUpAction.done_on.is_(None), Project.status.in_(FOLLOWED_STATES), *conditions)
+        .where(FollowUpAction.done_on.is_(None), Project.status.in_(UNFINISHED_STATES), *conditions)
     )  # fmt: skip
 
 

@@ -5,6 +5,7 @@ from flask_login import current_user
 
 from accounts.decorators import role_required
 from accounts.models import DEPARTMENT_ROLES
+from core.formatting import local_today
 from core.paging import page_number
 from projects import portfolio
 from projects.views import bp
@@ -14,7 +15,7 @@ from projects.views import bp
 @role_required(*DEPARTMENT_ROLES)
 def monitoring():
     """Every project with its health, money and next deadline; filters, overdue reports and upcoming deadlines."""
-    today = portfolio.local_today()
+    today = local_today()
     filters = portfolio.MonitoringFilter.from_args(request.args)
     page, rows = portfolio.monitoring_page(filters, page_number(), current_app.config["PAGE_SIZE"], today)
     return render_template(
@@ -32,7 +33,7 @@ def mine():
     membership = current_user.membership
     if membership is None:
         return render_template("projects/mine.html", page=None, rows=[], todo=[])
-    today = portfolio.local_today()
+    today = local_today()
     page, rows = portfolio.organization_projects(
         membership.organization_id, page_number(), current_app.config["PAGE_SIZE"], today
     )

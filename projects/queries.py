@@ -6,7 +6,7 @@ from sqlalchemy.orm import selectinload
 
 from core.extensions import db
 from policies.models import Call, SupportCategory, call_categories
-from projects.models import FixedAward, Project, Tranche
+from projects.models import FixedAward, PeriodicReport, Project, ProjectFile, Tranche
 from proposals.models import Proposal
 
 
@@ -63,3 +63,11 @@ def fixed_amount_calls() -> list[Call]:
     )
     query = select(Call).where(Call.status != "draft", Call.id.in_(fixed)).order_by(Call.year.desc(), Call.code)
     return list(db.session.execute(query).scalars())
+
+
+def is_draft_report_file(record: ProjectFile) -> bool:
+    """True for a file of a periodic report the host has not submitted yet."""
+    if record.purpose != "report":
+        return False
+    submitted = select(PeriodicReport.submitted_at).where(PeriodicReport.id == record.record_id)
+    return db.session.execute(submitted).scalar() is None

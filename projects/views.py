@@ -11,13 +11,20 @@ from projects.acceptance_queries import acceptance_section
 from projects.follow_queries import follow_section
 from projects.models import Project, ProjectFile
 from projects.portfolio import health_section
-from projects.queries import load_project
+from projects.queries import is_draft_report_file, load_project
 from projects.services import contracts
 from proposals import files
 from review.forms import CommentForm
 from review.views import run_small_form
 
 bp = Blueprint("projects", __name__)
+MANAGERS = ("staff", "admin")  # who record contracts and draft batch decisions
+
+
+def send_project_file(record: ProjectFile) -> object:
+    """A stored document of a project, always as an attachment under its original name."""
+    return send_file(files.stored_path(record.stored_name), mimetype=record.content_type, as_attachment=True,
+                     download_name=record.original_name)  # fmt: skip
 
 
 def project_for(project_id: int, predicate: str = "can_view") -> Project:
@@ -56,7 +63,7 @@ def transition(project_id: int, to_state: str):
     """A project move from its table (start, suspend, resume, call for the dossier, terminate, declare failed)."""
     project = project_for(project_id, "can_decide")
     form = CommentForm()
-    run_small_form(form, lambda: contracts.move_project(project, to_state, current_user, form.comment.data or ""),
+    run_small_form(form, lambda: contracts.move_by_hand(project, to_state, current_user, form.comment.data or ""),
                    _("The project was updated."))  # fmt: skip
     return redirect(url_for("projects.detail", project_id=project_id))
 
@@ -64,10 +71,10 @@ def transition(project_id: int, to_state: str):
 @bp.route("/projects/<int:project_id>/documents/<int:file_id>")
 @login_required
 def download(project_id: int, file_id: int):
-    """A document of the project, always as an attachment, for those who may see the project."""
+    """A document of the project, always as an attachment, for those who may see the project (the files of a report
+    the host has not submitted yet only for the host)."""
     project = project_for(project_id)
     record = db.get_or_404(ProjectFile, file_id)
-    if record.project_id != project.id:
+    if record.project_id != project.id or (not project.is_host(current_user) and is_draft_report_file(record)):
         abort(404)
-    return send_file(files.stored_path(record.stored_name), mimetype=record.content_type, as_attachment=True,
-                     download_name=record.original_name)  # fmt: skip
+    return send_project_file(record)

@@ -52,9 +52,13 @@ class CouncilCompositionForm(VersionedForm):
     def offer_people(self, staff: list, reviewers: list) -> None:
         """The choices: staff users for the secretary, users with the reviewer role for the seats."""
         self.admin_secretary_id.choices = [(0, _l("— choose —"))] + [(u.id, u.full_name) for u in staff]
-        seats = [(0, _l("— nobody —"))] + [(u.id, f"{u.full_name} · {u.email}") for u in reviewers]
+        self.seat_choices = [(0, _l("— nobody —"))] + [(u.id, f"{u.full_name} · {u.email}") for u in reviewers]
+        self._offer_seats()
+
+    def _offer_seats(self) -> None:
+        """Every member row offers the reviewers (rows added later by fill() too)."""
         for row in self.members:
-            row.user_id.choices = seats
+            row.user_id.choices = getattr(self, "seat_choices", [])
 
     def fill(self, council: object) -> None:
         """Show a saved council."""
@@ -67,6 +71,7 @@ class CouncilCompositionForm(VersionedForm):
             self.members.append_entry({"user_id": seat.user_id, "role": seat.role})
         while len(self.members) < max(MEMBER_ROWS, len(council.members) + 2):
             self.members.append_entry()
+        self._offer_seats()
 
     def to_data(self) -> dict:
         """The composition's values."""

@@ -275,6 +275,7 @@ MATRIX: dict[str, tuple[str, str, dict]] = {
         project_route(403, 403, staff=400, admin=400),
     ),
     "projects.batches": ("GET", "/staff/calls/{call_id}/batch-decisions", only(200, *DEPARTMENT)),
+    "projects.draft_batch": ("POST", "/staff/calls/{call_id}/batch-decisions", only(400, "staff", "admin")),
     "projects.batch": ("GET", "/staff/batch-decisions/{batch_id}", only(200, *DEPARTMENT)),
     "projects.transition_batch": ("POST", "/staff/batch-decisions/{batch_id}/transition/refused", only(302, "leader")),
     "projects.pay_award": ("POST", "/staff/awards/{award_id}/payment", only(400, "finance")),

@@ -364,6 +364,12 @@ def upgrade():
         batch_op.add_column(sa.Column('acceptance_share', sa.String(length=8), nullable=False, server_default=sa.text("'3/4'")))
         batch_op.add_column(sa.Column('points_excellent', sa.Integer(), nullable=False, server_default=sa.text("'85'")))
         batch_op.add_column(sa.Column('points_pass', sa.Integer(), nullable=False, server_default=sa.text("'50'")))
+        batch_op.add_column(sa.Column('acceptance_council_min', sa.Integer(), nullable=False, server_default=sa.text("'5'")))
+        batch_op.add_column(sa.Column('acceptance_council_max', sa.Integer(), nullable=False, server_default=sa.text("'9'")))
+        batch_op.add_column(sa.Column('acceptance_quorum', sa.String(length=8), nullable=False, server_default=sa.text("'2/3'")))
+        batch_op.add_column(sa.Column('spending_lag_percent', sa.Integer(), nullable=False, server_default=sa.text("'40'")))
+        batch_op.create_check_constraint(op.f('ck_regimes_acceptance_council'), 'acceptance_council_min BETWEEN 1 AND acceptance_council_max')
+        batch_op.create_check_constraint(op.f('ck_regimes_spending_lag'), 'spending_lag_percent BETWEEN 1 AND 100')
         batch_op.create_check_constraint(op.f('ck_regimes_dossier_days'), 'final_dossier_days BETWEEN 1 AND 365')
         batch_op.create_check_constraint(op.f('ck_regimes_reminder_days'), 'reminder_days_before BETWEEN 1 AND 60')
         batch_op.create_check_constraint(op.f('ck_regimes_inspection_month'), 'inspection_month BETWEEN 1 AND 12')
@@ -387,8 +393,11 @@ def downgrade():
     op.drop_table('batch_decisions')
 
     with op.batch_alter_table('regimes', schema=None) as batch_op:
-        for name in ('dossier_days', 'reminder_days', 'inspection_month', 'acceptance_rule', 'points'):
+        for name in ('dossier_days', 'reminder_days', 'inspection_month', 'acceptance_rule', 'points',
+                     'acceptance_council', 'spending_lag'):
             batch_op.drop_constraint(op.f(f'ck_regimes_{name}'), type_='check')
+        for column in ('spending_lag_percent', 'acceptance_quorum', 'acceptance_council_max', 'acceptance_council_min'):
+            batch_op.drop_column(column)
         batch_op.drop_column('points_pass')
         batch_op.drop_column('points_excellent')
         batch_op.drop_column('acceptance_share')

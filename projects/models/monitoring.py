@@ -9,7 +9,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from accounts.models import User
 from core.extensions import db, in_list
-from core.formatting import utcnow
+from core.formatting import to_local, utcnow
 from core.i18n import register_status_labels
 from core.workflow import Transition, TransitionTable
 from projects.models.project import HOST, LEADERS, STAFF, Project
@@ -63,7 +63,7 @@ class PeriodicReport(db.Model):
     def is_late(self, today: date) -> bool:
         """Submitted after its due date, or still not submitted once the date has passed."""
         if self.submitted_at is not None:
-            return self.submitted_at.date() > self.due_on
+            return to_local(self.submitted_at).date() > self.due_on
         return self.status in ("due", "returned") and today > self.due_on
 
 

@@ -39,6 +39,12 @@ register_status_labels("project", PROJECT_STATES)
 # Where the work is still being done: reports are due and tranches may be paid.
 RUNNING_STATES = frozenset({"contracted", "in_progress", "acceptance_due"})
 CLOSED_STATES = frozenset({"liquidated", "recovery"})
+# Where the host may still report, request adjustments and be inspected (running, or suspended for a while).
+ACTIVE_STATES = RUNNING_STATES | {"suspended"}
+# Where the final dossier is awaited from the host.
+DOSSIER_STATES = frozenset({"in_progress", "acceptance_due"})
+# Where no tranche may be requested, approved or paid: the work is halted or has failed.
+FROZEN_STATES = frozenset({"suspended", "not_accepted", "failed", "terminated", "recovery"})
 PROJECT_TRANSITIONS: TransitionTable = {
     ("contracted", "in_progress"): Transition(STAFF, _l("Start the work")),
     ("in_progress", "suspended"): Transition(STAFF | LEADERS, _l("Suspend"), comment_required=True),
@@ -223,7 +229,7 @@ TRANCHE_STATES = {
 register_status_labels("tranche", TRANCHE_STATES)
 TRANCHE_CONDITIONS = {
     "contract_signed": _l("Contract signed"),
-    "report_accepted": _l("A periodic report accepted since the previous tranche"),
+    "report_accepted": _l("One more periodic report accepted"),
     "advance_settled": _l("Previous tranche settled"),
     "liquidated": _l("Acceptance passed and contract liquidated"),
 }

@@ -2,6 +2,7 @@
 ratings, attendance, and the conclusion that grades the project."""
 
 from decimal import Decimal
+from fractions import Fraction
 
 from flask import url_for
 from flask_babel import force_locale
@@ -17,8 +18,10 @@ from core.extensions import db
 from core.formatting import to_local, utcnow
 from core.outbox import queue_mail
 from core.workflow import perform_transition
+from policies.models import Regime
 from projects.models import (
     ACCEPTANCE_TRANSITIONS,
+    DOSSIER_STATES,
     AcceptanceCouncil,
     AcceptanceMember,
     ProductRating,
@@ -31,10 +34,6 @@ from review.scoring import Attendee, Quorum, RuleSpec, quorum
 from review.services import detect_conflict, organization_domains
 
 DOSSIER_TEXTS = ("final_report", "product_report", "financial_report", "self_assessment")
-DOSSIER_STATES = ("in_progress", "acceptance_due")
-COUNCIL_SIZE = (5, 9)
-# Only the quorum part of a review rule is used: two thirds of the members, the chair or the vice-chair among them.
-QUORUM_RULE = RuleSpec(pass_threshold=Decimal(0), quorum_needs_reviewers=False)
 
 
 def submit_dossier(project: Project, data: dict, uploads: list[FileStorage], user: User) -> None:
@@ -50,10 +49,10 @@ def submit_dossier(project: Project, data: dict, uploads: list[FileStorage], use
 
 
 def _check_members(project: Project, secretary_id: int | None, rows: list[tuple[int, str]]) -> None:
-    """5 to 9 active reviewers, each once, one chair, the secretary not among them, nobody with a detected
-    conflict with the host organization."""
+    """As many active reviewers as the regime asks (5 to 9 by default), each once, one chair, the secretary not among
+    them, nobody with a detected conflict with the host organization (project's regime loaded)."""
     user_ids = [user_id for user_id, _role in rows]
-    low, high = COUNCIL_SIZE
+    low, high = project.regime.acceptance_council_min, project.regime.acceptance_council_max
     if not low <= len(user_ids) <= high:
         raise DomainError(_("An acceptance council has %(low)d to %(high)d members.", low=low, high=high), "members")
     if len(set(user_ids)) != len(user_ids):
@@ -160,9 +159,12 @@ def record_attendance(council: AcceptanceCouncil, present_ids: set[int], user: U
                  comment=", ".join(str(s.id) for s in council.members if s.present))  # fmt: skip
 
 
-def council_quorum(council: AcceptanceCouncil) -> Quorum:
-    """Two thirds of the members present, the chair or the vice-chair among them."""
-    return quorum([Attendee(s.id, s.role, s.present) for s in council.members], QUORUM_RULE)
+def council_quorum(council: AcceptanceCouncil, regime: Regime) -> Quorum:
+    """The regime's share of the members present (two thirds by default), the chair or the vice-chair among them:
+    the quorum part of a review council's rule."""
+    rule = RuleSpec(pass_threshold=Decimal(0), quorum_share=Fraction(regime.acceptance_quorum),
+                    quorum_needs_reviewers=False)  # fmt: skip
+    return quorum([Attendee(s.id, s.role, s.present) for s in council.members], rule)
 
 
 def council_rating(council: AcceptanceCouncil, project: Project) -> Rating:
@@ -182,9 +184,9 @@ def conclude(council: AcceptanceCouncil, project: Project, conclusions: str, use
     the project to accepted (excellent, pass) or not accepted (fail)."""
     if council.status != "rating":
         raise DomainError(_("The rating of this council is not open."))
-    if not council_quorum(council).met:
-        raise DomainError(_("No quorum: at least two thirds of the members, with the chair or the vice-chair, must "
-                            "be recorded present."))  # fmt: skip
+    if not council_quorum(council, project.regime).met:
+        raise DomainError(_("No quorum: at least %(share)s of the members, with the chair or the vice-chair, must "
+                            "be recorded present.", share=project.regime.acceptance_quorum))  # fmt: skip
     waiting = [s.user.full_name for s in council.members if s.present and s.submitted_at is None]
     if waiting:
         raise DomainError(_("Members present who have not submitted their rating: %(names)s.",

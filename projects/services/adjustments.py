@@ -14,15 +14,14 @@ from core.errors import DomainError
 from core.extensions import db
 from core.formatting import format_date, utcnow
 from core.workflow import perform_transition
-from projects.models import ADJUSTMENT_KINDS, ADJUSTMENT_TRANSITIONS, Adjustment, Project
+from projects.models import ACTIVE_STATES, ADJUSTMENT_KINDS, ADJUSTMENT_TRANSITIONS, Adjustment, Project
 from projects.services.contracts import schedule_reports
-from projects.services.inspections import FOLLOWED_STATES
 from projects.services.reports import mail_host
 from projects.signals import adjustment_changed
 
 
 def _check_followed(project: Project) -> None:
-    if project.status not in FOLLOWED_STATES:
+    if project.status not in ACTIVE_STATES:
         raise DomainError(_("The contract can be adjusted only while the project runs or is suspended."))
 
 

@@ -1,10 +1,12 @@
 """Turning an approved application into a project: the contract, its annex, the disbursement plan and the schedule
 of periodic reports."""
 
+import calendar
 from datetime import date, timedelta
 
 from flask_babel import gettext as _
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 
 from accounts.models import User
 from core.audit import record_event
@@ -69,7 +71,7 @@ def report_due_dates(regime: Regime, start_on: date, end_on: date) -> list[date]
     dates = []
     for year in range(start_on.year, end_on.year + 1):
         for day, month in regime.report_dates:
-            due = date(year, month, day)
+            due = date(year, month, min(day, calendar.monthrange(year, month)[1]))  # 29/2 is 28/2 in other years
             if start_on < due <= end_on:
                 dates.append(due)
     return dates
@@ -142,11 +144,24 @@ def create_project(proposal: Proposal, data: dict, plan: list[dict], user: User)
     ]  # fmt: skip
     project.tranches = [Tranche(position=i + 1, **row) for i, row in enumerate(plan)]
     db.session.add(project)
-    db.session.flush()
+    try:
+        db.session.flush()
+    except IntegrityError:  # another contract took the number or the code between the check and this insert
+        raise DomainError(_("Another contract was recorded at the same moment with this number; please save again."),
+                          "contract_number") from None  # fmt: skip
     schedule_reports(project, regime)
     record_event("create", "project", project.id, actor=user, comment=project.contract_number)
     refresh_eligibility(project)
     return project
+
+
+def move_by_hand(project: Project, to_state: str, user: User, comment: str = "") -> None:
+    """A move a person makes from the project page (start, suspend, resume, call for the dossier, terminate, declare
+    failed); the moves that belong to a record's workflow (acceptance, registration, liquidation, recovery) are made
+    only by their services, with what they need."""
+    if to_state not in dict(project.actions_for(user)):
+        raise DomainError(_("This action is not possible in the current state."))
+    move_project(project, to_state, user, comment)
 
 
 def move_project(project: Project, to_state: str, user: User, comment: str = "") -> None:

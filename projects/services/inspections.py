@@ -9,17 +9,17 @@ from accounts.models import User
 from core.audit import record_event
 from core.errors import DomainError
 from core.extensions import db
-from projects.models import RUNNING_STATES, FollowUpAction, Inspection, Project
+from policies.models import Regime
+from projects.models import ACTIVE_STATES, FollowUpAction, Inspection, Project
 
 # Inspections are planned, and adjustments requested, while the work runs or is suspended.
-FOLLOWED_STATES = RUNNING_STATES | {"suspended"}
 INSPECTION_FIELDS = ("kind", "planned_on", "inspectors", "held_on", "findings")
 
 
 def save_inspection(inspection: Inspection, project: Project, data: dict, user: User) -> Inspection:
     """Plan an inspection (a new one) or record what it found, with its follow-up actions: rows with an id change
     that action (an emptied one is removed unless done), rows without an id add one (actions must be loaded)."""
-    if inspection.id is None and project.status not in FOLLOWED_STATES:
+    if inspection.id is None and project.status not in ACTIVE_STATES:
         raise DomainError(_("Inspections are planned only while the project runs or is suspended."))
     rows = [row for row in data["actions"] if row["id"] or row["description"]]
     if data["held_on"] is None and (data["findings"] or rows):
@@ -68,3 +68,11 @@ def complete_action(action: FollowUpAction, inspection: Inspection, done_on: dat
     action.done_on, action.done_note = done_on, note.strip()
     db.session.flush()
     record_event("done", "follow_up_action", action.id, comment=action.done_note, actor=user)
+
+
+def next_periodic_on(regime: Regime, today: date) -> date:
+    """When the next periodic inspection falls: the regime's month (October by default), this year or the next."""
+    if today.month == regime.inspection_month:
+        return today
+    this_year = date(today.year, regime.inspection_month, 1)
+    return this_year if this_year > today else date(today.year + 1, regime.inspection_month, 1)

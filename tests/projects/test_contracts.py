@@ -106,6 +106,12 @@ def test_a_tranche_is_requested_approved_paid_and_settled(app, people):
         app, "Paying %(amount)s would pass the approved support: %(left)s is left to pay.", amount="X", left="Y"
     ).split("X")[1].split("Y")[0] in over.get_data(as_text=True)
     assert "UNC 01" in over.get_data(as_text=True)
+    stale = finance.post(f"{base}/payment", data={"paid_on": "01/02/2026", "paid_vnd": "1.000",
+                                                   "payment_reference": "UNC 01", "version": version - 1})  # fmt: skip
+    # Refused as stale, the page carries the current version: saving again after reading it goes through.
+    assert stale.status_code == 400 and f'name="version" type="hidden" value="{version}"' in stale.get_data(
+        as_text=True
+    )
     paid = finance.post(f"{base}/payment", data={"paid_on": "01/02/2026", "paid_vnd": f"{first.amount_vnd:,}",
                                                   "payment_reference": "UNC 01", "version": version})  # fmt: skip
     assert paid.status_code == 302
@@ -130,3 +136,27 @@ def test_outsiders_do_not_learn_a_project_exists(app, people):
     assert outsider.get(f"/projects/{project.id}").status_code == 404
     assert outsider.get(f"/projects/{project.id}/annex").status_code == 404
     assert outsider.post(f"/projects/{project.id}/tranches/{tranche.id}/request", data={"note": "x"}).status_code == 404
+
+
+def test_workflow_moves_are_not_buttons_and_a_suspended_project_pays_nothing(app, people):
+    with app.test_request_context():
+        project = make_project(people["host"], staff=people["staff"])
+    first = project.tranches[0]
+    db.session.commit()
+    staff, host = _as(app, people["staff"]), _as(app, people["host"])
+    # Acceptance, registration and liquidation are made by their own pages, with what they need: not by a bare move.
+    for target in ("accepted", "result_registered", "liquidated"):
+        assert staff.post(f"/projects/{project.id}/transition/{target}").status_code == 302
+        db.session.expire_all()
+        assert db.session.get(Project, project.id).status == "in_progress"
+    assert (
+        staff.post(f"/projects/{project.id}/transition/suspended", data={"comment": "Chờ thanh tra"}).status_code == 302
+    )
+    db.session.expire_all()
+    assert db.session.get(Project, project.id).status == "suspended"
+    host.post(f"/projects/{project.id}/tranches/{first.id}/request", data={"note": "Tạm ứng"})
+    db.session.expire_all()
+    assert db.session.get(Tranche, first.id).status == "eligible"  # refused while suspended
+    page = host.get(f"/projects/{project.id}").get_data(as_text=True)
+    assert vi_text(app, "No payment can be requested, approved or made while the project is “%(state)s”.",
+                   state=vi_text(app, "Suspended")) in page  # fmt: skip

@@ -9,9 +9,10 @@ from sqlalchemy import select
 from core.extensions import db
 from core.formatting import utcnow
 from core.models import OutboxMessage
+from policies.models import Regime
 from projects.models import Adjustment, FollowUpAction, Inspection, PeriodicReport, ProjectFile, Tranche
 from projects.queries import load_project
-from projects.services import tranches
+from projects.services import inspections, tranches
 from tests.conftest import login, vi_text
 from tests.factories import PDF_BYTES, make_organization, make_project, make_user
 
@@ -54,8 +55,8 @@ def _pay_first_tranche(world):
     """The host's first tranche requested, approved and paid today, as finance would."""
     project = load_project(world["project"].id)
     first = project.tranches[0]
-    tranches.request_tranche(first, "Tạm ứng đợt 1", world["host"])
-    tranches.review_request(first, "approved", world["staff"])
+    tranches.request_tranche(first, project, "Tạm ứng đợt 1", world["host"])
+    tranches.review_request(first, project, "approved", world["staff"])
     tranches.pay_tranche(first, project, utcnow().date(), first.amount_vnd, "UNC 01", world["finance"])
     db.session.commit()
 
@@ -119,6 +120,20 @@ def test_a_draft_is_saved_and_a_refused_form_keeps_what_was_typed(world, client)
     stale = client.post(_report_url(world), data={"version": "1", "progress": "Cũ", "action": "submit"})
     assert stale.status_code == 400 and "Cũ" in stale.get_data(as_text=True)
     assert _fresh(PeriodicReport, report.id).status == "due"
+
+
+def test_a_draft_report_stays_the_hosts_until_submitted(app, world, client):
+    login(client, "host@congty.vn")
+    client.post(_report_url(world), data={"version": "1", "progress": "Nháp riêng", "action": "draft",
+                                          "file": (io.BytesIO(PDF_BYTES), "nhap.pdf")},
+                content_type="multipart/form-data")  # fmt: skip
+    file_id = db.session.execute(select(ProjectFile.id)).scalar()
+    staff = app.test_client()
+    login(staff, "staff@skhcn.gov.vn")
+    page = staff.get(_report_url(world)).get_data(as_text=True)
+    assert "Nháp riêng" not in page and vi_text(app, "The host has not submitted this report yet.") in page
+    assert staff.get(f"/projects/{world['project'].id}/documents/{file_id}").status_code == 404
+    assert client.get(f"/projects/{world['project'].id}/documents/{file_id}").status_code == 200
 
 
 def test_late_reports_are_flagged(world, client):
@@ -357,3 +372,10 @@ def test_follow_up_pages_have_a_constant_query_budget(world, client, count_queri
             per_page.append(counter.count)
         counts.append(per_page)
     assert counts[0] == counts[1] and max(counts[0]) <= 20
+
+
+def test_a_new_inspection_is_proposed_in_the_regimes_month():
+    regime = Regime(inspection_month=10)
+    assert inspections.next_periodic_on(regime, date(2026, 3, 5)) == date(2026, 10, 1)
+    assert inspections.next_periodic_on(regime, date(2026, 10, 20)) == date(2026, 10, 20)
+    assert inspections.next_periodic_on(regime, date(2026, 11, 23)) == date(2027, 10, 1)

@@ -6,10 +6,9 @@ import pytest
 from sqlalchemy import select
 
 from core.extensions import db
-from core.formatting import format_money
+from core.formatting import format_money, local_today
 from projects.health import ProjectFacts, project_health
 from projects.models import Adjustment, FollowUpAction, Inspection, PeriodicReport
-from projects.portfolio import local_today
 from tests.conftest import login, vi_text
 from tests.factories import make_organization, make_project, make_user
 
@@ -21,6 +20,13 @@ def facts(**changes: object) -> ProjectFacts:
     values = {"status": "in_progress", "start_on": date(2026, 1, 1), "end_on": date(2026, 12, 31),
               "dossier_submitted": False, "approved_vnd": 100, "paid_vnd": 50}  # fmt: skip
     return ProjectFacts(**{**values, **changes})
+
+
+def test_the_spending_lag_is_the_regimes():
+    # On 1/10/2026, 75 % of the time has gone and 50 % was paid: behind by 25 points.
+    autumn = date(2026, 10, 1)
+    assert project_health(facts(), autumn).level == "on_track"  # the default lag is 40 points
+    assert project_health(facts(spending_lag=0.2), autumn).reasons == ("spending_behind",)
 
 
 @pytest.mark.parametrize(

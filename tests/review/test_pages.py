@@ -47,6 +47,10 @@ def test_staff_form_council_through_the_page(app, world):
     council = db.session.execute(select(Council)).scalar_one()
     page = client.get(f"/staff/councils/{council.id}")
     assert page.status_code == 200 and "Thành viên 6" in page.text
+    # Editing the council while it is formed shows every member chosen in its row.
+    edit = client.get(f"/staff/calls/{world['call'].id}/council").text
+    for member in world["members"]:
+        assert f'<option selected value="{member.id}">' in edit
 
 
 def test_member_declares_scores_and_staff_see_results(app, world):
