@@ -2,7 +2,7 @@
 
 Generates N running projects of one host (three tranches and two periodic reports each, a third of them with a
 late report), then times the staff's monitoring page (unfiltered, filtered by legacy area, searched), the host's
-projects and to-do list, and a project page. Results are written to bench/results/projects.txt as plain text.
+projects and to-do list, and a project page. Filtering by health assesses the whole filtered set, so it is timed too. Results are written to bench/results/projects.txt as plain text.
 Uses a throwaway SQLite database unless BENCH_DATABASE_URL is set.
 """
 
@@ -35,6 +35,7 @@ def run(sizes: list[int]) -> str:
                 ("staff@bench.vn", (("monitoring", "/staff/projects"),
                                     ("monitoring, legacy area", "/staff/projects?legacy_area=long_an"),
                                     ("monitoring, search", "/staff/projects?q=dong+loat+so+17"),
+                                    ("monitoring, at risk", "/staff/projects?health=at_risk"),
                                     ("project page (staff)", f"/projects/{project.id}"))),
                 ("host@bench.vn", (("host's projects, to-do", "/projects"),
                                    ("project page (host)", f"/projects/{project.id}"))),
