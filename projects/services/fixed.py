@@ -6,6 +6,7 @@ from datetime import date
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy import exists, func, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload, selectinload
 
 from accounts.models import User
@@ -121,7 +122,11 @@ def draft_batch(call: Call, data: dict, user: User) -> BatchDecision:
         total_vnd=sum(a.amount_vnd for a in awards), created_by_id=user.id, awards=awards,
     )  # fmt: skip
     db.session.add(batch)
-    db.session.flush()
+    try:
+        db.session.flush()
+    except IntegrityError:  # another decision took the number between the check and this insert
+        raise DomainError(_("Another decision was recorded at the same moment with this number; please save again."),
+                          "number") from None  # fmt: skip
     record_event("create", "batch_decision", batch.id, to_state="draft", actor=user)
     return batch
 

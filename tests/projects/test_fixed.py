@@ -285,3 +285,26 @@ def test_two_payments_of_the_same_award_at_once_pay_it_once(app, people):
     assert len(paid) == 1
     db.session.expire_all()
     assert db.session.get(FixedAward, award_id).payment_reference == paid[0]
+
+
+def test_two_decisions_drafted_with_one_number_at_once_give_one_and_a_message(app, people):
+    with app.test_request_context():
+        call = make_call()
+    db.session.commit()
+    first, second = (_fixed_application(app, call, people["host"]).id for _ in range(2))
+    drafted, refused = [], []
+
+    def draft(proposal_id: int) -> None:
+        data = {"number": "45/QĐ-SKHCN", "signed_on": date(2026, 3, 1), "signer": "Giám đốc",
+                "proposal_ids": [proposal_id]}  # fmt: skip
+        try:
+            fixed.draft_batch(db.session.get(Call, call.id), data, db.session.get(User, people["staff"].id))
+            db.session.commit()
+            drafted.append(proposal_id)
+        except DomainError as error:  # the other one took the number first: a message, never a 500
+            db.session.rollback()
+            refused.append(error.field)
+
+    assert not run_at_once(app, draft, [(first,), (second,)])
+    assert len(drafted) == 1 and refused == ["number"]
+    assert db.session.execute(select(BatchDecision.number)).scalars().all() == ["45/QĐ-SKHCN"]
