@@ -309,14 +309,10 @@ class BudgetLine(db.Model):
     )
 
 
-class ProposalFile(db.Model):
-    """An uploaded document, stored outside static/ under a random name; never changed once stored."""
+class StoredFile:
+    """The columns of an uploaded document stored outside static/ under a random name (proposals.files stores it):
+    shared by an application's and a project's documents."""
 
-    __tablename__ = "proposal_files"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    proposal_id: Mapped[int] = mapped_column(ForeignKey("proposals.id", ondelete="CASCADE"), index=True)
-    call_document_id: Mapped[int | None] = mapped_column(ForeignKey("call_documents.id", ondelete="SET NULL"))
     original_name: Mapped[str] = mapped_column(String(255))
     stored_name: Mapped[str] = mapped_column(String(64), unique=True)
     content_type: Mapped[str] = mapped_column(String(128))
@@ -324,6 +320,16 @@ class ProposalFile(db.Model):
     sha256: Mapped[str] = mapped_column(String(64))
     uploaded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     uploaded_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class ProposalFile(StoredFile, db.Model):
+    """An uploaded document, stored outside static/ under a random name; never changed once stored."""
+
+    __tablename__ = "proposal_files"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    proposal_id: Mapped[int] = mapped_column(ForeignKey("proposals.id", ondelete="CASCADE"), index=True)
+    call_document_id: Mapped[int | None] = mapped_column(ForeignKey("call_documents.id", ondelete="SET NULL"))
     # Removing a document from the dossier only marks it: the versions that listed it keep their history.
     removed_at: Mapped[datetime | None]
 

@@ -13,6 +13,7 @@ from core.formatting import to_local, utcnow
 from core.i18n import register_status_labels
 from core.workflow import Transition, TransitionTable
 from projects.models.project import HOST, LEADERS, STAFF, Project
+from proposals.models import StoredFile
 
 REPORT_STATES = {
     "due": _l("Due"),
@@ -180,7 +181,7 @@ FILE_PURPOSES = {
 register_status_labels("file_purpose", FILE_PURPOSES)
 
 
-class ProjectFile(db.Model):
+class ProjectFile(StoredFile, db.Model):
     """A document attached to a project record (a payment request, a report, the final dossier...)."""
 
     __tablename__ = "project_files"
@@ -189,13 +190,6 @@ class ProjectFile(db.Model):
     project_id: Mapped[int] = mapped_column(ForeignKey("projects.id", ondelete="CASCADE"))
     purpose: Mapped[str] = mapped_column(String(16))
     record_id: Mapped[int | None]  # the tranche, report, adjustment or inspection it belongs to
-    original_name: Mapped[str] = mapped_column(String(255))
-    stored_name: Mapped[str] = mapped_column(String(64), unique=True)
-    content_type: Mapped[str] = mapped_column(String(128))
-    size_bytes: Mapped[int]
-    sha256: Mapped[str] = mapped_column(String(64))
-    uploaded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
-    uploaded_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     __table_args__ = (
         CheckConstraint(f"purpose IN {in_list(FILE_PURPOSES)}", name="purpose"),
