@@ -211,3 +211,48 @@ def test_project_query_budget(app, reference, count_queries, page, rows):
     with count_queries() as counter:
         assert client.get(url).status_code == 200
     assert counter.count <= budget, f"{page} with {rows} projects used {counter.count} queries (budget {budget})"
+
+
+# Acceptance pages → (path, who, budget), checked at 10 and 2,000 projects; the council has 5 members rating.
+ACCEPTANCE_PAGES = {
+    "acceptance council": ("/staff/acceptance/{council_id}", "staff@s.vn", 20),
+    "acceptance minutes": ("/staff/acceptance/{council_id}/minutes", "staff@s.vn", 20),
+    "my acceptance councils": ("/acceptance", "tv0@vien.vn", 6),
+    "rating page": ("/acceptance/{council_id}/rating", "tv0@vien.vn", 21),
+    "annex": ("/projects/{project_id}/annex", "an@org.vn", 11),
+    "acceptance council form": ("/staff/projects/{project_id}/acceptance-council", "staff@s.vn", 22),
+}
+
+
+@pytest.mark.parametrize("page", ACCEPTANCE_PAGES)
+@pytest.mark.parametrize("rows", [10, 2000])
+def test_acceptance_query_budget(app, reference, count_queries, page, rows):
+    from projects.acceptance_queries import load_council
+    from projects.services.acceptance import open_rating, save_council, submit_dossier
+    from tests.factories import bulk_projects, make_organization, make_project
+
+    path, who, budget = ACCEPTANCE_PAGES[page]
+    staff = make_user("staff@s.vn", roles=("staff",))
+    host = make_user("an@org.vn", organization=make_organization())
+    members = [make_user(f"tv{i}@vien.vn", roles=("reviewer",)) for i in range(5)]
+    with app.test_request_context():
+        project = make_project(host, staff=staff)
+        bulk_projects(project, rows - 1)
+        texts = dict.fromkeys(("final_report", "product_report", "financial_report", "self_assessment"), "Đạt")
+        submit_dossier(project, texts, [], host)
+        seats = [(m.id, role) for m, role in zip(members, ("chair", "vice_chair", "member", "member", "member"),
+                                                 strict=True)]  # fmt: skip
+        council = save_council(project, None, {"name": "Hội đồng nghiệm thu", "meeting_at": None, "place": "",
+                                               "admin_secretary_id": staff.id, "members": seats, "comment": ""},
+                               staff)  # fmt: skip
+        db.session.commit()
+        open_rating(load_council(council.id), project, staff)
+    db.session.commit()
+    client = app.test_client()
+    login(client, who)
+    url = path.format(council_id=council.id, project_id=project.id)
+    client.get(url)
+    db.session.expire_all()
+    with count_queries() as counter:
+        assert client.get(url).status_code == 200
+    assert counter.count <= budget, f"{page} with {rows} projects used {counter.count} queries (budget {budget})"
