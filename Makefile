@@ -47,6 +47,7 @@ bench: $(BIN)/activate
 lint: $(BIN)/activate
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 
 translations: $(BIN)/activate
 	$(BIN)/pybabel -q extract --ignore-dirs='.* __pycache__ instance build' -F babel.cfg -k _l -k lazy_gettext -o translations/messages.pot .

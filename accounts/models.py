@@ -20,8 +20,15 @@ ROLE_LABELS = {
     "finance": _l("Finance"),
     "admin": _l("Administrator"),
 }
+# The role sets every package's guards, transition tables and predicates are written with; defined here only.
 # Roles that work inside the department (see everything internal, use the staff area).
 DEPARTMENT_ROLES = frozenset({"staff", "leader", "finance", "admin"})
+# Who run the procedure: publish calls, screen applications, form councils, record contracts, follow projects.
+MANAGERS = frozenset({"staff", "admin"})
+LEADERS = frozenset({"leader"})  # who approve decisions, terminate projects
+FINANCE = frozenset({"finance"})  # who record payments
+APPLICANTS = frozenset({"applicant"})  # the people of an applicant or host organization
+REVIEWERS = frozenset({"reviewer"})  # who may sit on councils
 
 ORG_TYPES = {
     "enterprise": _l("Enterprise"),
@@ -91,9 +98,6 @@ class User(UserMixin, db.Model):
     @property
     def is_department(self) -> bool:
         return self.has_role(*DEPARTMENT_ROLES)
-
-    def can_manage_users(self) -> bool:
-        return self.has_role("admin")
 
 
 class UserRole(db.Model):

@@ -19,9 +19,18 @@ from core.formatting import utcnow
 from core.text import like_pattern
 
 ORGANIZATION_FIELDS = (
-    "name", "tax_code", "org_type", "address", "legacy_area", "legal_rep_name", "legal_rep_title",
-    "phone", "email", "website", "employees",
-)  # fmt: skip
+    "name",
+    "tax_code",
+    "org_type",
+    "address",
+    "legacy_area",
+    "legal_rep_name",
+    "legal_rep_title",
+    "phone",
+    "email",
+    "website",
+    "employees",
+)
 PROFILE_FIELDS = ("full_name", "phone", "position", "locale")
 
 
@@ -75,9 +84,12 @@ def _token_hash(raw: str) -> str:
 
 
 def issue_token(
-    purpose: str, email: str, user: User | None = None, organization: Organization | None = None,
+    purpose: str,
+    email: str,
+    user: User | None = None,
+    organization: Organization | None = None,
     created_by: User | None = None,
-) -> str:  # fmt: skip
+) -> str:
     """Create a one-time token and return its raw value (only the hash is stored)."""
     raw = secrets.token_urlsafe(32)
     hours = current_app.config["TOKEN_HOURS"][purpose]
@@ -279,14 +291,6 @@ def search_users(query: str, role: str | None, page: int, per_page: int) -> obje
         statement = statement.where(User.search_text.like(like_pattern(query), escape="\\"))
     if role in ROLES:
         statement = statement.where(User.id.in_(select(UserRole.user_id).where(UserRole.role == role)))
-    return db.paginate(statement, page=page, per_page=per_page, error_out=False)
-
-
-def search_organizations(query: str, page: int, per_page: int) -> object:
-    """Organizations matching the text (diacritics ignored), paginated."""
-    statement = select(Organization).order_by(Organization.name, Organization.id)
-    if query.strip():
-        statement = statement.where(Organization.search_text.like(like_pattern(query), escape="\\"))
     return db.paginate(statement, page=page, per_page=per_page, error_out=False)
 
 

@@ -105,8 +105,13 @@ def _user(email: str, name: str, roles: tuple[str, ...], password: str) -> User:
     existing = db.session.execute(select(User).where(User.email == email)).scalar_one_or_none()
     if existing:
         return existing
-    user = User(email=email, full_name=name, password_hash=password, email_verified_at=utcnow(),
-                role_rows=[UserRole(role=r) for r in roles])  # fmt: skip
+    user = User(
+        email=email,
+        full_name=name,
+        password_hash=password,
+        email_verified_at=utcnow(),
+        role_rows=[UserRole(role=r) for r in roles],
+    )
     db.session.add(user)
     db.session.flush()
     return user
@@ -128,8 +133,16 @@ def _call(code: str, regime_code: str, **fields: object) -> None:
     documents = [
         CallDocument(position=i, name=name, required=i <= 6) for i, name in enumerate(fields.pop("documents"), 1)
     ]
-    db.session.add(Call(code=code, regime_id=regime.id, categories=list(categories), sectors=list(sectors),
-                        documents=documents, **fields))  # fmt: skip
+    db.session.add(
+        Call(
+            code=code,
+            regime_id=regime.id,
+            categories=list(categories),
+            sectors=list(sectors),
+            documents=documents,
+            **fields,
+        )
+    )
 
 
 def seed_demo() -> None:
@@ -153,26 +166,66 @@ def seed_demo() -> None:
             if user.membership is None:
                 db.session.add(Membership(user_id=user.id, organization_id=org.id))
     now = utcnow().replace(minute=0, second=0, microsecond=0)
-    _call("TN-2026-02", "TN-25/2025", kinds=("rate_cap",), title="Tiếp nhận hồ sơ đề nghị hỗ trợ ứng dụng, đổi mới công nghệ năm 2026 – đợt 2",
-          title_en="Applications for support of technology application and innovation, 2026 – round 2", year=now.year,
-          status="open", opens_at=now - timedelta(days=20), closes_at=now + timedelta(days=40), budget_vnd=12_000_000_000,
-          documents=DOCUMENTS, guidance="Hồ sơ nộp trực tuyến trên cổng này. Mọi thắc mắc liên hệ Phòng Quản lý khoa học.",
-          guidance_en="Apply online on this portal. For questions, contact the Science Management Division.")  # fmt: skip
-    _call("TN-2026-SHTT", "TN-25/2025", kinds=("fixed",), title="Hỗ trợ sở hữu trí tuệ và tiêu chuẩn chất lượng (tiếp nhận thường xuyên)",
-          title_en="Support for intellectual property and quality standards (rolling)", year=now.year, status="open",
-          opens_at=now - timedelta(days=60), closes_at=None, budget_vnd=2_000_000_000,
-          documents=["Đơn đề nghị hỗ trợ", "Văn bằng / giấy chứng nhận được cấp", "Hóa đơn, chứng từ chi phí"],
-          guidance="Xét hỗ trợ theo đợt hằng quý.", guidance_en="Decided in quarterly batches.")  # fmt: skip
-    _call("LA-2025-01", "LA-03/2021", kinds=("rate_cap", "fixed"), title="Tiếp nhận hồ sơ đề nghị hỗ trợ nhân rộng kết quả nghiên cứu năm 2025",
-          title_en="Applications for support of replicating research results, 2025", year=2025, status="closed",
-          opens_at=now.replace(year=2025, month=3, day=1), closes_at=now.replace(year=2025, month=6, day=30),
-          budget_vnd=8_000_000_000, documents=DOCUMENTS, guidance="Đợt tiếp nhận theo Nghị quyết 03/2021/NQ-HĐND tỉnh Long An.",
-          guidance_en="Call under Long An Resolution 03/2021/NQ-HĐND.")  # fmt: skip
-    _call("TN-2026-01", "TN-25/2025", kinds=("rate_cap",), title="Tiếp nhận hồ sơ đề nghị hỗ trợ ứng dụng, đổi mới công nghệ năm 2026 – đợt 1",
-          title_en="Applications for support of technology application and innovation, 2026 – round 1", year=now.year,
-          status="open", opens_at=now - timedelta(days=90), closes_at=now + timedelta(days=1), budget_vnd=1_500_000_000,
-          documents=DOCUMENTS, guidance="Hội đồng tư vấn xét chọn đang chấm điểm các hồ sơ hợp lệ của đợt này.",
-          guidance_en="The review council is scoring the valid applications of this round.")  # fmt: skip
+    _call(
+        "TN-2026-02",
+        "TN-25/2025",
+        kinds=("rate_cap",),
+        title="Tiếp nhận hồ sơ đề nghị hỗ trợ ứng dụng, đổi mới công nghệ năm 2026 – đợt 2",
+        title_en="Applications for support of technology application and innovation, 2026 – round 2",
+        year=now.year,
+        status="open",
+        opens_at=now - timedelta(days=20),
+        closes_at=now + timedelta(days=40),
+        budget_vnd=12_000_000_000,
+        documents=DOCUMENTS,
+        guidance="Hồ sơ nộp trực tuyến trên cổng này. Mọi thắc mắc liên hệ Phòng Quản lý khoa học.",
+        guidance_en="Apply online on this portal. For questions, contact the Science Management Division.",
+    )
+    _call(
+        "TN-2026-SHTT",
+        "TN-25/2025",
+        kinds=("fixed",),
+        title="Hỗ trợ sở hữu trí tuệ và tiêu chuẩn chất lượng (tiếp nhận thường xuyên)",
+        title_en="Support for intellectual property and quality standards (rolling)",
+        year=now.year,
+        status="open",
+        opens_at=now - timedelta(days=60),
+        closes_at=None,
+        budget_vnd=2_000_000_000,
+        documents=["Đơn đề nghị hỗ trợ", "Văn bằng / giấy chứng nhận được cấp", "Hóa đơn, chứng từ chi phí"],
+        guidance="Xét hỗ trợ theo đợt hằng quý.",
+        guidance_en="Decided in quarterly batches.",
+    )
+    _call(
+        "LA-2025-01",
+        "LA-03/2021",
+        kinds=("rate_cap", "fixed"),
+        title="Tiếp nhận hồ sơ đề nghị hỗ trợ nhân rộng kết quả nghiên cứu năm 2025",
+        title_en="Applications for support of replicating research results, 2025",
+        year=2025,
+        status="closed",
+        opens_at=now.replace(year=2025, month=3, day=1),
+        closes_at=now.replace(year=2025, month=6, day=30),
+        budget_vnd=8_000_000_000,
+        documents=DOCUMENTS,
+        guidance="Đợt tiếp nhận theo Nghị quyết 03/2021/NQ-HĐND tỉnh Long An.",
+        guidance_en="Call under Long An Resolution 03/2021/NQ-HĐND.",
+    )
+    _call(
+        "TN-2026-01",
+        "TN-25/2025",
+        kinds=("rate_cap",),
+        title="Tiếp nhận hồ sơ đề nghị hỗ trợ ứng dụng, đổi mới công nghệ năm 2026 – đợt 1",
+        title_en="Applications for support of technology application and innovation, 2026 – round 1",
+        year=now.year,
+        status="open",
+        opens_at=now - timedelta(days=90),
+        closes_at=now + timedelta(days=1),
+        budget_vnd=1_500_000_000,
+        documents=DOCUMENTS,
+        guidance="Hội đồng tư vấn xét chọn đang chấm điểm các hồ sơ hợp lệ của đợt này.",
+        guidance_en="The review council is scoring the valid applications of this round.",
+    )
     db.session.flush()
     with current_app.test_request_context():  # mails written to the outbox carry links to the portal
         for spec in APPLICATIONS:
@@ -231,7 +284,7 @@ APPLICATIONS = [
                 ("training", "Đào tạo, chuyển giao", 30_000_000, 30_000_000),
             ],
             call_code="TN-2026-01",
-        )  # fmt: skip
+        )
         for email, sector, title, objectives, technology, support in (
             (
                 "kehoach@xanhlongan.demo",
@@ -275,25 +328,51 @@ def _council() -> None:
     people = {u.email: u for u in db.session.execute(select(User).where(User.email.in_(emails))).scalars()}
     template = db.session.execute(select(ScoreSheetTemplate).where(ScoreSheetTemplate.code == "default")).scalar_one()
     rule = db.session.execute(select(EvaluationRule).where(EvaluationRule.code == "default")).scalar_one()
-    council = review.save_council(Council(), call, {
-        "name": "Hội đồng tư vấn xét chọn đợt 1 năm 2026", "template_id": template.id, "rule_id": rule.id,
-        "meeting_at": utcnow().replace(hour=1, minute=30) + timedelta(days=7), "place": "Phòng họp Sở KH&CN",
-        "admin_secretary_id": staff.id, "members": [(people[e].id, role) for e, role in zip(emails, COUNCIL_SEATS, strict=True)],
-    }, staff)  # fmt: skip
+    council = review.save_council(
+        Council(),
+        call,
+        {
+            "name": "Hội đồng tư vấn xét chọn đợt 1 năm 2026",
+            "template_id": template.id,
+            "rule_id": rule.id,
+            "meeting_at": utcnow().replace(hour=1, minute=30) + timedelta(days=7),
+            "place": "Phòng họp Sở KH&CN",
+            "admin_secretary_id": staff.id,
+            "members": [(people[e].id, role) for e, role in zip(emails, COUNCIL_SEATS, strict=True)],
+        },
+        staff,
+    )
     review.move_council(load_council(council.id), "scoring", staff)
     council = load_council(council.id)
     first = db.session.execute(select(Proposal).where(Proposal.call_id == call.id).order_by(Proposal.sequence)).scalar()
     chair = people[emails[0]]
     assignment = seat_assignment(council.id, first.id, chair.id)
     review_sheets.declare(assignment, council, False, "", chair)
-    review_sheets.save_sheet(assignment, council, {
-        "values": {c.id: 3 for c in council.template.criteria}, "comments": {}, "recommendation": "support",
-        "comment": "Hồ sơ đầy đủ, mục tiêu rõ ràng.", "review_text": "Công nghệ phù hợp, cần làm rõ phương án nhân rộng.",
-    }, True, chair)  # fmt: skip
+    review_sheets.save_sheet(
+        assignment,
+        council,
+        {
+            "values": {c.id: 3 for c in council.template.criteria},
+            "comments": {},
+            "recommendation": "support",
+            "comment": "Hồ sơ đầy đủ, mục tiêu rõ ràng.",
+            "review_text": "Công nghệ phù hợp, cần làm rõ phương án nhân rộng.",
+        },
+        True,
+        chair,
+    )
 
 
-def _application(email: str, state: str, sector: int, title: str, objectives: str, technology: str,
-                 lines: list[tuple[str, str, int, int]], call_code: str = "TN-2026-02") -> None:  # fmt: skip
+def _application(
+    email: str,
+    state: str,
+    sector: int,
+    title: str,
+    objectives: str,
+    technology: str,
+    lines: list[tuple[str, str, int, int]],
+    call_code: str = "TN-2026-02",
+) -> None:
     """One demo application, taken to the given state through the real services."""
     user = db.session.execute(select(User).where(User.email == email)).scalar_one()
     call = db.session.execute(select(Call).where(Call.code == call_code)).scalar_one()
@@ -306,18 +385,42 @@ def _application(email: str, state: str, sector: int, title: str, objectives: st
     proposal = load_proposal(proposals.start_proposal(call, organization_id, user).id)
     chosen_sector = next(s for s in proposal.call.sectors if s.number == sector)
     items = db.session.execute(select(PriorityItem.id).where(PriorityItem.sector_id == chosen_sector.id).limit(2))
-    proposals.apply_draft(proposal, {
-        "title": title, "category_id": proposal.call.categories[0].id, "sector_id": chosen_sector.id,
-        "priority_item_ids": list(items.scalars()), "lead_name": user.full_name, "lead_title": "Kỹ sư",
-        "lead_phone": "", "lead_email": user.email, "objectives": objectives, "necessity": "Đáp ứng nhu cầu sản xuất của địa phương." if objectives else "",
-        "technology": technology, "technology_origin": "Kết quả nghiên cứu đã được nghiệm thu." if technology else "",
-        "place": "Tỉnh Tây Ninh", "duration_months": 12, "effects": "Tăng thu nhập, giảm phát thải." if objectives else "",
-        "replication_plan": "Chuyển giao cho các hộ, doanh nghiệp trong tỉnh." if objectives else "",
-        "work_packages": [{"name": "Mua sắm, lắp đặt thiết bị", "month_from": 1, "month_to": 4, "products": "Thiết bị vận hành"},
-                          {"name": "Vận hành thử, đào tạo, đánh giá", "month_from": 5, "month_to": 12, "products": "Báo cáo đánh giá"}],
-        "products": [{"name": "Mô hình ứng dụng", "unit": "mô hình", "quantity": 1, "quality_target": "Vận hành ổn định"}],
-        "budget_lines": [{"kind": k, "description": d, "support_vnd": s, "counterpart_vnd": c} for k, d, s, c in lines],
-    })  # fmt: skip
+    proposals.apply_draft(
+        proposal,
+        {
+            "title": title,
+            "category_id": proposal.call.categories[0].id,
+            "sector_id": chosen_sector.id,
+            "priority_item_ids": list(items.scalars()),
+            "lead_name": user.full_name,
+            "lead_title": "Kỹ sư",
+            "lead_phone": "",
+            "lead_email": user.email,
+            "objectives": objectives,
+            "necessity": "Đáp ứng nhu cầu sản xuất của địa phương." if objectives else "",
+            "technology": technology,
+            "technology_origin": "Kết quả nghiên cứu đã được nghiệm thu." if technology else "",
+            "place": "Tỉnh Tây Ninh",
+            "duration_months": 12,
+            "effects": "Tăng thu nhập, giảm phát thải." if objectives else "",
+            "replication_plan": "Chuyển giao cho các hộ, doanh nghiệp trong tỉnh." if objectives else "",
+            "work_packages": [
+                {"name": "Mua sắm, lắp đặt thiết bị", "month_from": 1, "month_to": 4, "products": "Thiết bị vận hành"},
+                {
+                    "name": "Vận hành thử, đào tạo, đánh giá",
+                    "month_from": 5,
+                    "month_to": 12,
+                    "products": "Báo cáo đánh giá",
+                },
+            ],
+            "products": [
+                {"name": "Mô hình ứng dụng", "unit": "mô hình", "quantity": 1, "quality_target": "Vận hành ổn định"}
+            ],
+            "budget_lines": [
+                {"kind": k, "description": d, "support_vnd": s, "counterpart_vnd": c} for k, d, s, c in lines
+            ],
+        },
+    )
     if state == "draft":
         return
     for document in proposal.call.documents:
@@ -331,8 +434,13 @@ def _application(email: str, state: str, sector: int, title: str, objectives: st
         proposals.set_checklist(proposal, [d.id for d in proposal.call.documents], staff)
         proposals.transition_proposal(proposal, "valid", staff)
     elif state == "needs_supplement":
-        proposals.transition_proposal(proposal, "needs_supplement", staff, "Bổ sung 03 báo giá thiết bị tưới.",
-                                      utcnow().date() + timedelta(days=14))  # fmt: skip
+        proposals.transition_proposal(
+            proposal,
+            "needs_supplement",
+            staff,
+            "Bổ sung 03 báo giá thiết bị tưới.",
+            utcnow().date() + timedelta(days=14),
+        )
 
 
 @click.command("seed-demo")

@@ -153,20 +153,43 @@ def seed_legacy_projects(today: date) -> None:
         start_on = date(*start)
         end_on = _months_later(start_on, months)
         project = Project(
-            code=code, regime_id=regime.id, call_id=call_id if start_on.year == 2025 else None,
+            code=code,
+            regime_id=regime.id,
+            call_id=call_id if start_on.year == 2025 else None,
             sector_id=db.session.execute(select(Sector.id).where(Sector.number == sector)).scalar(),
-            organization_id=org.id, status=status, legacy_area=area, title=title, lead_name=lead,
-            approved_vnd=approved, contract_number=f"{code[-3:]}/{start_on.year}/HĐ-KHCN", signed_on=start_on,
-            start_on=start_on, end_on=end_on, original_end_on=end_on,
-            dossier_due_on=end_on + timedelta(days=regime.final_dossier_days), agency_signer="Giám đốc Sở KH&CN",
-            host_signer=lead, grade=grade, annex={},
-        )  # fmt: skip
+            organization_id=org.id,
+            status=status,
+            legacy_area=area,
+            title=title,
+            lead_name=lead,
+            approved_vnd=approved,
+            contract_number=f"{code[-3:]}/{start_on.year}/HĐ-KHCN",
+            signed_on=start_on,
+            start_on=start_on,
+            end_on=end_on,
+            original_end_on=end_on,
+            dossier_due_on=end_on + timedelta(days=regime.final_dossier_days),
+            agency_signer="Giám đốc Sở KH&CN",
+            host_signer=lead,
+            grade=grade,
+            annex={},
+        )
         project.products = [
-            ProjectProduct(position=1, name="Mô hình ứng dụng hoàn chỉnh", unit="mô hình", quantity=1,
-                           quality_target="Vận hành ổn định, đạt các thông số kỹ thuật đăng ký"),
-            ProjectProduct(position=2, name="Quy trình công nghệ", unit="quy trình", quantity=1,
-                           quality_target="Được hội đồng nghiệm thu đánh giá đạt"),
-        ]  # fmt: skip
+            ProjectProduct(
+                position=1,
+                name="Mô hình ứng dụng hoàn chỉnh",
+                unit="mô hình",
+                quantity=1,
+                quality_target="Vận hành ổn định, đạt các thông số kỹ thuật đăng ký",
+            ),
+            ProjectProduct(
+                position=2,
+                name="Quy trình công nghệ",
+                unit="quy trình",
+                quantity=1,
+                quality_target="Được hội đồng nghiệm thu đánh giá đạt",
+            ),
+        ]
         _finish(project, today)
         db.session.add(project)
         db.session.flush()
@@ -177,14 +200,24 @@ def seed_legacy_projects(today: date) -> None:
 def _finish(project: Project, today: date) -> None:
     """The tranches and closing records as far as the project's stage has gone."""
     done = project.status in ("accepted", "result_registered", "liquidated")
-    paid = {"liquidated": 3, "result_registered": 2, "accepted": 2, "acceptance_submitted": 2, "suspended": 1,
-            "recovery": 1}.get(project.status, 1)  # fmt: skip
+    paid = {
+        "liquidated": 3,
+        "result_registered": 2,
+        "accepted": 2,
+        "acceptance_submitted": 2,
+        "suspended": 1,
+        "recovery": 1,
+    }.get(project.status, 1)
     project.tranches, given = [], 0
     for index, percent in enumerate(PERCENTS):
         amount = project.approved_vnd - given if index == 2 else project.approved_vnd * percent // 100
         given += amount
-        tranche = Tranche(position=index + 1, amount_vnd=amount, percent=percent,
-                          condition=("contract_signed", "report_accepted", "liquidated")[index])  # fmt: skip
+        tranche = Tranche(
+            position=index + 1,
+            amount_vnd=amount,
+            percent=percent,
+            condition=("contract_signed", "report_accepted", "liquidated")[index],
+        )
         if index < paid:
             tranche.status = "settled" if index < paid - 1 or done else "paid"
             tranche.paid_on = project.start_on + timedelta(days=20 + 240 * index)

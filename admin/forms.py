@@ -26,6 +26,18 @@ class SettingsForm(VersionedForm):
 
     def to_data(self) -> dict:
         """The settings' fields, trimmed."""
-        return {name: (self[name].data or "").strip() for name in (
-            "agency_name", "agency_name_en", "province_name", "province_name_en", "letterhead_authority",
-            "letterhead_agency", "document_suffix", "address", "phone", "email")}  # fmt: skip
+        return {
+            name: (self[name].data or "").strip()
+            for name in (
+                "agency_name",
+                "agency_name_en",
+                "province_name",
+                "province_name_en",
+                "letterhead_authority",
+                "letterhead_agency",
+                "document_suffix",
+                "address",
+                "phone",
+                "email",
+            )
+        }

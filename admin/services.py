@@ -71,8 +71,16 @@ def save_priority_item(item: PriorityItem, sector: Sector, data: dict) -> Priori
     return save_record(item, data, "number", "priority_item", sector_id=sector.id)
 
 
-CRITERION_FIELDS = ("code", "name", "name_en", "description", "description_en", "max_points", "min_points",
-                    "shows_priorities")  # fmt: skip
+CRITERION_FIELDS = (
+    "code",
+    "name",
+    "name_en",
+    "description",
+    "description_en",
+    "max_points",
+    "min_points",
+    "shows_priorities",
+)
 
 
 def score_sheets_with_criteria() -> list[ScoreSheetTemplate]:

@@ -50,13 +50,24 @@ def run(sizes: list[int]) -> str:
             organizations = [make_organization().id for _ in range(max(size // 20, 1))]
             now = utcnow()
             rows = [
-                {"call_id": call.id, "organization_id": rng.choice(organizations), "year": call.year,
-                 "status": "valid", "sequence": 10 + i, "reference_code": f"BENCH-01-{10 + i:05d}",
-                 "title": _text(rng, 10), "objectives": _text(rng, 60), "technology": _text(rng, 60),
-                 "search_text": f"bench-01-{10 + i:05d}", "submitted_at": now, "category_id": proposal.category_id,
-                 "sector_id": proposal.sector_id, "support_total_vnd": rng.randrange(10**8, 10**9)}
+                {
+                    "call_id": call.id,
+                    "organization_id": rng.choice(organizations),
+                    "year": call.year,
+                    "status": "valid",
+                    "sequence": 10 + i,
+                    "reference_code": f"BENCH-01-{10 + i:05d}",
+                    "title": _text(rng, 10),
+                    "objectives": _text(rng, 60),
+                    "technology": _text(rng, 60),
+                    "search_text": f"bench-01-{10 + i:05d}",
+                    "submitted_at": now,
+                    "category_id": proposal.category_id,
+                    "sector_id": proposal.sector_id,
+                    "support_total_vnd": rng.randrange(10**8, 10**9),
+                }
                 for i in range(size - 1)
-            ]  # fmt: skip
+            ]
             for row in rows:  # bulk inserts skip the model's listener that keeps this copy
                 row["match_text"] = (
                     normalize_search(row["title"]) + "\n" + normalize_search(row["objectives"], row["technology"])

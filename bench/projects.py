@@ -32,14 +32,21 @@ def run(sizes: list[int]) -> str:
             db.session.commit()
             # One person at a time: the test clients share this app context, where Flask-Login caches the user.
             for email, pages in (
-                ("staff@bench.vn", (("monitoring", "/staff/projects"),
-                                    ("monitoring, legacy area", "/staff/projects?legacy_area=long_an"),
-                                    ("monitoring, search", "/staff/projects?q=dong+loat+so+17"),
-                                    ("monitoring, at risk", "/staff/projects?health=at_risk"),
-                                    ("project page (staff)", f"/projects/{project.id}"))),
-                ("host@bench.vn", (("host's projects, to-do", "/projects"),
-                                   ("project page (host)", f"/projects/{project.id}"))),
-            ):  # fmt: skip
+                (
+                    "staff@bench.vn",
+                    (
+                        ("monitoring", "/staff/projects"),
+                        ("monitoring, legacy area", "/staff/projects?legacy_area=long_an"),
+                        ("monitoring, search", "/staff/projects?q=dong+loat+so+17"),
+                        ("monitoring, at risk", "/staff/projects?health=at_risk"),
+                        ("project page (staff)", f"/projects/{project.id}"),
+                    ),
+                ),
+                (
+                    "host@bench.vn",
+                    (("host's projects, to-do", "/projects"), ("project page (host)", f"/projects/{project.id}")),
+                ),
+            ):
                 client = app.test_client()
                 login(client, email)
                 for name, path in pages:

@@ -39,37 +39,65 @@ def run(sizes: list[int]) -> str:
             with app.test_request_context():
                 proposal = make_valid_proposal(call, make_user("an@bench.vn", organization=make_organization()))
                 organizations = [make_organization().id for _ in range(max(size // 20, 1))]
-                db.session.execute(insert(Proposal), [
-                    {"call_id": call.id, "organization_id": rng.choice(organizations), "year": call.year,
-                     "status": "valid", "sequence": 10 + i, "reference_code": f"BENCH-02-{10 + i:05d}",
-                     "title": f"Dự án thử nghiệm số {i}", "submitted_at": utcnow(), "category_id": proposal.category_id,
-                     "sector_id": proposal.sector_id, "support_total_vnd": rng.randrange(10**8, 5 * 10**8)}
-                    for i in range(size - 1)
-                ])  # fmt: skip
+                db.session.execute(
+                    insert(Proposal),
+                    [
+                        {
+                            "call_id": call.id,
+                            "organization_id": rng.choice(organizations),
+                            "year": call.year,
+                            "status": "valid",
+                            "sequence": 10 + i,
+                            "reference_code": f"BENCH-02-{10 + i:05d}",
+                            "title": f"Dự án thử nghiệm số {i}",
+                            "submitted_at": utcnow(),
+                            "category_id": proposal.category_id,
+                            "sector_id": proposal.sector_id,
+                            "support_total_vnd": rng.randrange(10**8, 5 * 10**8),
+                        }
+                        for i in range(size - 1)
+                    ],
+                )
                 council = make_council(call, staff, members, SEATS, open_scoring=True)
             criteria = load_council(council.id).template.criteria
             db.session.execute(Assignment.__table__.update().values(conflict="none"))
             assignments = db.session.execute(select(Assignment.id)).scalars().all()
-            db.session.execute(insert(ScoreSheet), [
-                {"assignment_id": a, "status": "submitted", "recommendation": "support", "updated_at": utcnow()}
-                for a in assignments
-            ])  # fmt: skip
+            db.session.execute(
+                insert(ScoreSheet),
+                [
+                    {"assignment_id": a, "status": "submitted", "recommendation": "support", "updated_at": utcnow()}
+                    for a in assignments
+                ],
+            )
             sheets = db.session.execute(select(ScoreSheet.id)).scalars().all()
             for start in range(0, len(sheets), 500):
-                db.session.execute(insert(SheetScore), [
-                    {"sheet_id": s, "criterion_id": c.id, "value": rng.randint(1, 4), "comment": ""}
-                    for s in sheets[start : start + 500] for c in criteria
-                ])  # fmt: skip
+                db.session.execute(
+                    insert(SheetScore),
+                    [
+                        {"sheet_id": s, "criterion_id": c.id, "value": rng.randint(1, 4), "comment": ""}
+                        for s in sheets[start : start + 500]
+                        for c in criteria
+                    ],
+                )
             db.session.commit()
             # One person at a time: the test clients share this app context, where Flask-Login caches the user.
             for email, pages in (
-                ("staff@bench.vn", (("results and ranking", f"/councils/{council.id}/results"),
-                                    ("Excel export", f"/councils/{council.id}/results.xlsx"),
-                                    ("minutes", f"/councils/{council.id}/minutes"))),
-                (members[1].email, (("member's score sheet",
-                                     f"/review/councils/{council.id}/applications/{proposal.id}"),
-                                    ("member's list", "/review"))),
-            ):  # fmt: skip
+                (
+                    "staff@bench.vn",
+                    (
+                        ("results and ranking", f"/councils/{council.id}/results"),
+                        ("Excel export", f"/councils/{council.id}/results.xlsx"),
+                        ("minutes", f"/councils/{council.id}/minutes"),
+                    ),
+                ),
+                (
+                    members[1].email,
+                    (
+                        ("member's score sheet", f"/review/councils/{council.id}/applications/{proposal.id}"),
+                        ("member's list", "/review"),
+                    ),
+                ),
+            ):
                 client = app.test_client()
                 login(client, email)
                 for name, path in pages:

@@ -34,9 +34,22 @@ class Defaults:
     SIMILARITY_THRESHOLD = 0.6  # how alike two applications must be to be listed as possible duplicates
     # Mail providers anyone can use: sharing one of these domains says nothing about a conflict of interest.
     PUBLIC_MAIL_DOMAINS = (
-        "gmail.com", "yahoo.com", "yahoo.com.vn", "outlook.com", "hotmail.com", "live.com", "icloud.com",
-        "zoho.com", "proton.me", "protonmail.com", "gmx.com", "mail.com", "vnn.vn", "fpt.vn", "viettel.vn",
-    )  # fmt: skip
+        "gmail.com",
+        "yahoo.com",
+        "yahoo.com.vn",
+        "outlook.com",
+        "hotmail.com",
+        "live.com",
+        "icloud.com",
+        "zoho.com",
+        "proton.me",
+        "protonmail.com",
+        "gmx.com",
+        "mail.com",
+        "vnn.vn",
+        "fpt.vn",
+        "viettel.vn",
+    )
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     SESSION_COOKIE_SECURE = True

@@ -17,7 +17,12 @@ class DomainError(Exception):
 
 
 class StaleObjectError(DomainError):
-    """Somebody else saved the record after this form was loaded."""
+    """Somebody else saved the record after this form was loaded; `record` is that record, whose version re-arms the
+    form once the user has seen what changed."""
+
+    def __init__(self, message: str, field: str | None = None, record: object | None = None) -> None:
+        super().__init__(message, field)
+        self.record = record
 
 
 ERROR_TEXTS = {

@@ -3,7 +3,7 @@
 from flask_babel import gettext, ngettext
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DateField, Field, HiddenField, StringField
+from wtforms import DateField, Field, HiddenField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Email, InputRequired, Length, NumberRange, Optional
 from wtforms.widgets import TextInput
 
@@ -75,6 +75,12 @@ def at_least(n: int) -> NumberRange:
 optional = Optional
 
 
+class CommentForm(BaseForm):
+    """A move that may need a reason."""
+
+    comment = TextAreaField(_l("Reason"), [optional(), max_length(5000)], render_kw={"rows": 2})
+
+
 class LocalDateField(DateField):
     """A date typed as dd/mm/yyyy whatever the browser's language (a date picker would show its own order); ISO
     yyyy-mm-dd is accepted too."""
@@ -116,10 +122,10 @@ def field_values(form: BaseForm, names: tuple[str, ...]) -> dict:
     return values
 
 
-def field_errors_from(form: BaseForm, error: Exception, record: object | None = None) -> None:
-    """Attach a DomainError's message to the named field (or the form) so the page shows it in place. When the save
-    was refused as stale and the fresh record is given, the form takes its current version: once the user has read
-    what changed, saving again goes through instead of being refused for ever."""
+def field_errors_from(form: BaseForm, error: Exception) -> None:
+    """Attach a DomainError's message to the named field (or the form) so the page shows it in place. A save refused
+    as stale re-arms the form with the record's current version (call this after the rollback, which refreshes it):
+    once the user has read what changed, saving again goes through instead of being refused for ever."""
     from core.errors import StaleObjectError
 
     field: Field | None = getattr(form, getattr(error, "field", None) or "", None)
@@ -128,7 +134,8 @@ def field_errors_from(form: BaseForm, error: Exception, record: object | None = 
         field.errors = [*field.errors, message]
     else:
         form.form_errors.append(message)
-    if record is not None and isinstance(error, StaleObjectError) and isinstance(form, VersionedForm):
+    record = getattr(error, "record", None)
+    if isinstance(error, StaleObjectError) and record is not None and isinstance(form, VersionedForm):
         form.version.data = str(record.version)
 
 
@@ -140,7 +147,10 @@ def check_version(record: object, form: VersionedForm, message: str | None = Non
     if str(record.version) != (form.version.data or "").strip():
         raise StaleObjectError(
             message
-            or gettext("Someone else saved this record after you opened it. Compare the values below, then save again.")
+            or gettext(
+                "Someone else saved this record after you opened it. Compare the values below, then save again."
+            ),
+            record=record,
         )
 
 

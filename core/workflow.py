@@ -35,9 +35,14 @@ def allowed_targets(table: TransitionTable, state: str, user: object) -> list[tu
 
 
 def perform_transition(
-    record: object, table: TransitionTable, to_state: str, user: object, object_type: str,
-    comment: str = "", signal: Signal | None = None,
-) -> None:  # fmt: skip
+    record: object,
+    table: TransitionTable,
+    to_state: str,
+    user: object,
+    object_type: str,
+    comment: str = "",
+    signal: Signal | None = None,
+) -> None:
     """Move record.status to to_state if the table allows it for this user; audit it and emit the signal."""
     from_state = record.status
     rule = table.get((from_state, to_state))

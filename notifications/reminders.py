@@ -53,18 +53,35 @@ PROJECT_COLUMNS = (Project.id, Project.code, Project.title, Project.organization
 def _open_reports(today: date) -> list[DueItem]:
     """Reports not yet submitted (or returned) of running projects, due within the look-ahead or already past."""
     query = (
-        select(PeriodicReport.id.label("report_id"), PeriodicReport.sequence, PeriodicReport.due_on,
-               Regime.reminder_days_before, *PROJECT_COLUMNS)
+        select(
+            PeriodicReport.id.label("report_id"),
+            PeriodicReport.sequence,
+            PeriodicReport.due_on,
+            Regime.reminder_days_before,
+            *PROJECT_COLUMNS,
+        )
         .join(Project, PeriodicReport.project_id == Project.id)
         .join(Regime, Project.regime_id == Regime.id)
-        .where(PeriodicReport.status.in_(OPEN_REPORTS), Project.status.in_(REPORTING_STATES),
-               PeriodicReport.due_on <= today + timedelta(days=LOOKAHEAD_DAYS))
-    )  # fmt: skip
+        .where(
+            PeriodicReport.status.in_(OPEN_REPORTS),
+            Project.status.in_(REPORTING_STATES),
+            PeriodicReport.due_on <= today + timedelta(days=LOOKAHEAD_DAYS),
+        )
+    )
     return [
-        DueItem("report", f"report:{r.report_id}", r.due_on, r.reminder_days_before, r.id, r.code, r.title,
-                r.organization_id, r.sequence)
+        DueItem(
+            "report",
+            f"report:{r.report_id}",
+            r.due_on,
+            r.reminder_days_before,
+            r.id,
+            r.code,
+            r.title,
+            r.organization_id,
+            r.sequence,
+        )
         for r in db.session.execute(query)
-    ]  # fmt: skip
+    ]
 
 
 def _open_dossiers(today: date) -> list[DueItem]:
@@ -73,30 +90,41 @@ def _open_dossiers(today: date) -> list[DueItem]:
     query = (
         select(Project.dossier_due_on, Regime.reminder_days_before, *PROJECT_COLUMNS)
         .join(Regime, Project.regime_id == Regime.id)
-        .where(Project.status.in_(DOSSIER_STATES), Project.dossier_submitted_at.is_(None),
-               Project.dossier_due_on <= today + timedelta(days=LOOKAHEAD_DAYS))
-    )  # fmt: skip
+        .where(
+            Project.status.in_(DOSSIER_STATES),
+            Project.dossier_submitted_at.is_(None),
+            Project.dossier_due_on <= today + timedelta(days=LOOKAHEAD_DAYS),
+        )
+    )
     return [
-        DueItem("dossier", f"dossier:{r.id}:{r.dossier_due_on.isoformat()}", r.dossier_due_on, r.reminder_days_before,
-                r.id, r.code, r.title, r.organization_id)
+        DueItem(
+            "dossier",
+            f"dossier:{r.id}:{r.dossier_due_on.isoformat()}",
+            r.dossier_due_on,
+            r.reminder_days_before,
+            r.id,
+            r.code,
+            r.title,
+            r.organization_id,
+        )
         for r in db.session.execute(query)
-    ]  # fmt: skip
+    ]
 
 
 def _overdue_actions(today: date) -> list[DueItem]:
     """Follow-up actions of inspections past their due date and not done, on projects still followed."""
     query = (
-        select(FollowUpAction.id.label("action_id"), FollowUpAction.due_on, FollowUpAction.description,
-               *PROJECT_COLUMNS)
+        select(
+            FollowUpAction.id.label("action_id"), FollowUpAction.due_on, FollowUpAction.description, *PROJECT_COLUMNS
+        )
         .join(Inspection, FollowUpAction.inspection_id == Inspection.id)
         .join(Project, Inspection.project_id == Project.id)
         .where(FollowUpAction.done_on.is_(None), FollowUpAction.due_on < today, Project.status.in_(UNFINISHED_STATES))
-    )  # fmt: skip
+    )
     return [
-        DueItem("action", f"action:{r.action_id}", r.due_on, 0, r.id, r.code, r.title, r.organization_id,
-                r.description)
+        DueItem("action", f"action:{r.action_id}", r.due_on, 0, r.id, r.code, r.title, r.organization_id, r.description)
         for r in db.session.execute(query)
-    ]  # fmt: skip
+    ]
 
 
 def _hosts(organization_ids: set[int]) -> dict[int, list[User]]:
@@ -147,9 +175,15 @@ def _remind_hosts(items: list[DueItem], today: date, counts: dict[str, int]) -> 
     for person, reminders in per_person.values():
         with force_locale(person.locale):
             subject = _("Reminder: reports or final dossiers of your projects are due")
-        queue_mail(person.email, subject, "notifications/host_reminder", locale=person.locale, person=person,
-                   before=[item for phase, item in reminders if phase == "before"],
-                   overdue=[item for phase, item in reminders if phase == "overdue"])  # fmt: skip
+        queue_mail(
+            person.email,
+            subject,
+            "notifications/host_reminder",
+            locale=person.locale,
+            person=person,
+            before=[item for phase, item in reminders if phase == "before"],
+            overdue=[item for phase, item in reminders if phase == "overdue"],
+        )
         counts["mails"] += 1
     return keys
 
@@ -166,8 +200,16 @@ def _tell_staff(items: list[DueItem], today: date, counts: dict[str, int]) -> li
     for person in staff:
         with force_locale(person.locale):
             subject = _("Newly overdue in funded projects: %(num)d", num=len(new))
-        queue_mail(person.email, subject, "notifications/staff_overdue", locale=person.locale, person=person,
-                   items=new[:STAFF_LIST_LIMIT], more=max(len(new) - STAFF_LIST_LIMIT, 0), link=link)  # fmt: skip
+        queue_mail(
+            person.email,
+            subject,
+            "notifications/staff_overdue",
+            locale=person.locale,
+            person=person,
+            items=new[:STAFF_LIST_LIMIT],
+            more=max(len(new) - STAFF_LIST_LIMIT, 0),
+            link=link,
+        )
         counts["mails"] += 1
     counts["staff_items"] = len(new)
     return [f"staff:{item.key}" for item in new]

@@ -98,8 +98,16 @@ class CriterionRow(_SubForm):
         }
 
 
-CRITERION_KEYS = ("code", "name", "name_en", "description", "description_en", "max_points", "min_points",
-                  "shows_priorities")  # fmt: skip
+CRITERION_KEYS = (
+    "code",
+    "name",
+    "name_en",
+    "description",
+    "description_en",
+    "max_points",
+    "min_points",
+    "shows_priorities",
+)
 SUMMARY_KEYS = ["code", "name", "max_points"]
 
 
@@ -146,9 +154,12 @@ class ScoreSheetForm(VersionedForm):
                 valid = False
         if all(row.max_points.data is not None for row in rows) and self.total_points() != SHEET_TOTAL:
             self.form_errors.append(
-                _("The maxima add up to %(total)d; they must add up to %(expected)d.",
-                  total=self.total_points(), expected=SHEET_TOTAL)
-            )  # fmt: skip
+                _(
+                    "The maxima add up to %(total)d; they must add up to %(expected)d.",
+                    total=self.total_points(),
+                    expected=SHEET_TOTAL,
+                )
+            )
             valid = False
         if sum(1 for row in rows if row.shows_priorities.data) > 1:
             self.form_errors.append(_("Only one criterion can show the sector priorities."))
@@ -286,22 +297,51 @@ class EvaluationRuleForm(VersionedForm):
         description=_l("A member is flagged whose totals sit on average at least this far from the others'."),
     )
 
-    FIELDS = ("code", "name", "name_en", "pass_threshold", "zero_rule", "zero_share", "use_criterion_minimum",
-              "tiebreak_criterion_code", "tiebreak_chair", "council_min_size", "council_max_size",
-              "reviewers_per_application", "documents_days_before", "quorum_share", "quorum_needs_chair_or_vice",
-              "quorum_needs_reviewers", "agreement_share", "show_scores_before_submit", "disagreement_points",
-              "outlier_points")  # fmt: skip
+    FIELDS = (
+        "code",
+        "name",
+        "name_en",
+        "pass_threshold",
+        "zero_rule",
+        "zero_share",
+        "use_criterion_minimum",
+        "tiebreak_criterion_code",
+        "tiebreak_chair",
+        "council_min_size",
+        "council_max_size",
+        "reviewers_per_application",
+        "documents_days_before",
+        "quorum_share",
+        "quorum_needs_chair_or_vice",
+        "quorum_needs_reviewers",
+        "agreement_share",
+        "show_scores_before_submit",
+        "disagreement_points",
+        "outlier_points",
+    )
     GROUPS = (
         (_l("Code and names"), ("code", "name", "name_en")),
         (_l("Pass rule"), ("pass_threshold", "zero_rule", "zero_share", "use_criterion_minimum")),
         (_l("Ranking of equal averages"), ("tiebreak_criterion_code", "tiebreak_chair")),
-        (_l("Council"), ("council_min_size", "council_max_size", "reviewers_per_application", "required_roles",
-                         "documents_days_before")),
-        (_l("Quorum and conclusions"), ("quorum_share", "agreement_share", "quorum_needs_chair_or_vice",
-                                        "quorum_needs_reviewers")),
-        (_l("What members see, and flags for the department"), ("show_scores_before_submit", "disagreement_points",
-                                                                 "outlier_points")),
-    )  # fmt: skip
+        (
+            _l("Council"),
+            (
+                "council_min_size",
+                "council_max_size",
+                "reviewers_per_application",
+                "required_roles",
+                "documents_days_before",
+            ),
+        ),
+        (
+            _l("Quorum and conclusions"),
+            ("quorum_share", "agreement_share", "quorum_needs_chair_or_vice", "quorum_needs_reviewers"),
+        ),
+        (
+            _l("What members see, and flags for the department"),
+            ("show_scores_before_submit", "disagreement_points", "outlier_points"),
+        ),
+    )
 
     def validate_council_max_size(self, field: IntegerField) -> None:
         if field.data is None:

@@ -162,16 +162,29 @@ class RegimeForm(VersionedForm):
         default=10,
     )
 
-    tranche_percents = StringField(_l("Default tranche split of funded projects, in percent (e.g. 50, 30, 20)"),
-                                   [required(), max_length(64)], default="50, 30, 20")  # fmt: skip
-    report_due_dates = StringField(_l("Periodic reports fall due each year on (day/month, e.g. 15/3, 15/9)"),
-                                   [required(), max_length(64)], default="15/3, 15/9")  # fmt: skip
-    final_dossier_days = IntegerField(_l("Days after the end to submit the final dossier"),
-                                      [input_required(), NumberRange(min=1, max=365)], default=30)  # fmt: skip
-    reminder_days_before = IntegerField(_l("Days before a due date that the host is reminded"),
-                                        [input_required(), NumberRange(min=1, max=60)], default=7)  # fmt: skip
-    inspection_month = IntegerField(_l("Month of the periodic inspection (1–12)"),
-                                    [input_required(), NumberRange(min=1, max=12)], default=10)  # fmt: skip
+    tranche_percents = StringField(
+        _l("Default tranche split of funded projects, in percent (e.g. 50, 30, 20)"),
+        [required(), max_length(64)],
+        default="50, 30, 20",
+    )
+    report_due_dates = StringField(
+        _l("Periodic reports fall due each year on (day/month, e.g. 15/3, 15/9)"),
+        [required(), max_length(64)],
+        default="15/3, 15/9",
+    )
+    final_dossier_days = IntegerField(
+        _l("Days after the end to submit the final dossier"),
+        [input_required(), NumberRange(min=1, max=365)],
+        default=30,
+    )
+    reminder_days_before = IntegerField(
+        _l("Days before a due date that the host is reminded"),
+        [input_required(), NumberRange(min=1, max=60)],
+        default=7,
+    )
+    inspection_month = IntegerField(
+        _l("Month of the periodic inspection (1–12)"), [input_required(), NumberRange(min=1, max=12)], default=10
+    )
     acceptance_rule = SelectField(
         _l("Acceptance rating rule"),
         choices=[
@@ -179,28 +192,59 @@ class RegimeForm(VersionedForm):
             ("points", _l("Points (mean of the members present)")),
         ],
     )
-    acceptance_share = StringField(_l("Share of the members present needed for a rating (e.g. 3/4)"),
-                                   [required(), max_length(8)], default="3/4")  # fmt: skip
-    points_excellent = IntegerField(_l("Points rule: excellent from"), [input_required(), NumberRange(0, 100)],
-                                    default=85)  # fmt: skip
+    acceptance_share = StringField(
+        _l("Share of the members present needed for a rating (e.g. 3/4)"), [required(), max_length(8)], default="3/4"
+    )
+    points_excellent = IntegerField(
+        _l("Points rule: excellent from"), [input_required(), NumberRange(0, 100)], default=85
+    )
     points_pass = IntegerField(_l("Points rule: pass from"), [input_required(), NumberRange(0, 100)], default=50)
-    acceptance_council_min = IntegerField(_l("Acceptance council: fewest members"),
-                                          [input_required(), NumberRange(1, 30)], default=5)  # fmt: skip
-    acceptance_council_max = IntegerField(_l("Acceptance council: most members"),
-                                          [input_required(), NumberRange(1, 30)], default=9)  # fmt: skip
-    acceptance_quorum = StringField(_l("Acceptance council: share of members present for a valid session (e.g. 2/3)"),
-                                    [required(), max_length(8)], default="2/3")  # fmt: skip
+    acceptance_council_min = IntegerField(
+        _l("Acceptance council: fewest members"), [input_required(), NumberRange(1, 30)], default=5
+    )
+    acceptance_council_max = IntegerField(
+        _l("Acceptance council: most members"), [input_required(), NumberRange(1, 30)], default=9
+    )
+    acceptance_quorum = StringField(
+        _l("Acceptance council: share of members present for a valid session (e.g. 2/3)"),
+        [required(), max_length(8)],
+        default="2/3",
+    )
     spending_lag_percent = IntegerField(
         _l("A project is at risk when its share of time elapsed passes its share of support paid by (points)"),
-        [input_required(), NumberRange(1, 100)], default=40,
-    )  # fmt: skip
+        [input_required(), NumberRange(1, 100)],
+        default=40,
+    )
 
-    FIELDS = ("code", "title", "title_en", "legal_basis", "legal_basis_en", "issued_on", "effective_from",
-              "start_year", "end_year", "is_current", "figures_illustrative", "description", "description_en",
-              "supplement_working_days", "tranche_percents", "report_due_dates", "final_dossier_days",
-              "reminder_days_before", "inspection_month", "acceptance_rule", "acceptance_share", "points_excellent",
-              "points_pass", "acceptance_council_min", "acceptance_council_max", "acceptance_quorum",
-              "spending_lag_percent")  # fmt: skip
+    FIELDS = (
+        "code",
+        "title",
+        "title_en",
+        "legal_basis",
+        "legal_basis_en",
+        "issued_on",
+        "effective_from",
+        "start_year",
+        "end_year",
+        "is_current",
+        "figures_illustrative",
+        "description",
+        "description_en",
+        "supplement_working_days",
+        "tranche_percents",
+        "report_due_dates",
+        "final_dossier_days",
+        "reminder_days_before",
+        "inspection_month",
+        "acceptance_rule",
+        "acceptance_share",
+        "points_excellent",
+        "points_pass",
+        "acceptance_council_min",
+        "acceptance_council_max",
+        "acceptance_quorum",
+        "spending_lag_percent",
+    )
 
     def validate_tranche_percents(self, field: StringField) -> None:
         try:
@@ -261,14 +305,28 @@ class CategoryForm(VersionedForm):
     cap_vnd = MoneyField(_l("Cap (VND)"), [optional()])
     fixed_amount_vnd = MoneyField(_l("Fixed amount (VND)"), [optional()])
     eligible_types = SelectMultipleField(
-        _l("Eligible applicant types"), choices=list(ORG_TYPES.items()),
-        option_widget=CheckboxInput(), widget=ListWidget(prefix_label=False),
-    )  # fmt: skip
+        _l("Eligible applicant types"),
+        choices=list(ORG_TYPES.items()),
+        option_widget=CheckboxInput(),
+        widget=ListWidget(prefix_label=False),
+    )
     illustrative = BooleanField(_l("Figures are illustrative"))
     sort_order = IntegerField(_l("Order"), [optional()], default=0)
 
-    FIELDS = ("code", "name", "name_en", "description", "description_en", "rule_kind", "rate_percent", "cap_vnd",
-              "fixed_amount_vnd", "eligible_types", "illustrative", "sort_order")  # fmt: skip
+    FIELDS = (
+        "code",
+        "name",
+        "name_en",
+        "description",
+        "description_en",
+        "rule_kind",
+        "rate_percent",
+        "cap_vnd",
+        "fixed_amount_vnd",
+        "eligible_types",
+        "illustrative",
+        "sort_order",
+    )
 
     def validate_rule_kind(self, field: SelectField) -> None:
         if field.data == "rate_cap" and not (self.rate_percent.data and self.cap_vnd.data):

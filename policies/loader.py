@@ -11,12 +11,33 @@ from policies.models import PriorityItem, Regime, RegimeCondition, Sector, Suppo
 
 DATA = Path(__file__).resolve().parent / "data"
 REGIME_FIELDS = (
-    "title", "title_en", "legal_basis", "legal_basis_en", "issued_on", "effective_from", "start_year", "end_year",
-    "is_current", "figures_illustrative", "description", "description_en", "supplement_working_days",
-    "tranche_percents", "report_due_dates", "final_dossier_days", "reminder_days_before", "inspection_month",
-    "acceptance_rule", "acceptance_share", "points_excellent", "points_pass", "acceptance_council_min",
-    "acceptance_council_max", "acceptance_quorum", "spending_lag_percent",
-)  # fmt: skip
+    "title",
+    "title_en",
+    "legal_basis",
+    "legal_basis_en",
+    "issued_on",
+    "effective_from",
+    "start_year",
+    "end_year",
+    "is_current",
+    "figures_illustrative",
+    "description",
+    "description_en",
+    "supplement_working_days",
+    "tranche_percents",
+    "report_due_dates",
+    "final_dossier_days",
+    "reminder_days_before",
+    "inspection_month",
+    "acceptance_rule",
+    "acceptance_share",
+    "points_excellent",
+    "points_pass",
+    "acceptance_council_min",
+    "acceptance_council_max",
+    "acceptance_quorum",
+    "spending_lag_percent",
+)
 
 
 def _read(name: str) -> dict:

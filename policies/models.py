@@ -18,6 +18,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from accounts.models import MANAGERS
 from core.extensions import db
 from core.formatting import utcnow
 from core.i18n import register_status_labels
@@ -225,11 +226,10 @@ CALL_PHASES = {
     "closed": _l("Closed"),
 }
 register_status_labels("call_phase", CALL_PHASES)
-CALL_MANAGERS = frozenset({"staff", "admin"})
 CALL_TRANSITIONS: TransitionTable = {
-    ("draft", "open"): Transition(CALL_MANAGERS, _l("Publish")),
-    ("open", "closed"): Transition(CALL_MANAGERS, _l("Close now"), comment_required=True),
-    ("closed", "open"): Transition(CALL_MANAGERS, _l("Reopen"), comment_required=True),
+    ("draft", "open"): Transition(MANAGERS, _l("Publish")),
+    ("open", "closed"): Transition(MANAGERS, _l("Close now"), comment_required=True),
+    ("closed", "open"): Transition(MANAGERS, _l("Reopen"), comment_required=True),
 }
 
 
@@ -298,7 +298,7 @@ class Call(db.Model):
         return self.status != "draft" or bool(getattr(user, "is_authenticated", False) and user.is_department)
 
     def can_edit(self, user: object) -> bool:
-        return bool(getattr(user, "is_authenticated", False) and user.has_role(*CALL_MANAGERS))
+        return bool(getattr(user, "is_authenticated", False) and user.has_role(*MANAGERS))
 
 
 class CallDocument(db.Model):

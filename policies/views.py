@@ -6,7 +6,7 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from accounts.decorators import role_required
-from accounts.models import ORG_TYPES
+from accounts.models import DEPARTMENT_ROLES, MANAGERS, ORG_TYPES
 from core.errors import DomainError, StaleObjectError
 from core.extensions import db
 from core.forms import check_version, field_errors_from, stale_differences
@@ -14,7 +14,7 @@ from core.paging import page_number
 from core.workflow import allowed_targets
 from policies import services
 from policies.forms import CallForm, ExtendForm, TransitionForm
-from policies.models import CALL_MANAGERS, CALL_STATES, CALL_TRANSITIONS, Call, Regime, Sector, SupportCategory
+from policies.models import CALL_STATES, CALL_TRANSITIONS, Call, Regime, Sector, SupportCategory
 
 bp = Blueprint("policies", __name__)
 
@@ -82,18 +82,24 @@ def _call_form(formdata: object = None, **kwargs: object) -> CallForm:
 
 
 @bp.route("/staff/calls")
-@role_required("staff", "leader", "finance", "admin")
+@role_required(*DEPARTMENT_ROLES)
 def manage_calls():
     """All calls for the department, filtered by state."""
     status = request.args.get("status") or None
     query = request.args.get("q", "")
     page = services.staff_calls(status, query, page_number(), current_app.config["PAGE_SIZE"])
-    return render_template("policies/manage_calls.html", page=page, status=status, query=query, states=CALL_STATES,
-                           can_create=current_user.has_role(*CALL_MANAGERS))  # fmt: skip
+    return render_template(
+        "policies/manage_calls.html",
+        page=page,
+        status=status,
+        query=query,
+        states=CALL_STATES,
+        can_create=current_user.has_role(*MANAGERS),
+    )
 
 
 @bp.route("/staff/calls/new", methods=["GET", "POST"])
-@role_required(*CALL_MANAGERS)
+@role_required(*MANAGERS)
 def new_call():
     """Create a draft call."""
     form = _call_form()
@@ -114,7 +120,7 @@ def new_call():
 
 
 @bp.route("/staff/calls/<int:call_id>/edit", methods=["GET", "POST"])
-@role_required(*CALL_MANAGERS)
+@role_required(*MANAGERS)
 def edit_call(call_id: int):
     """Edit a call; a stale save shows what changed and keeps the user's input."""
     call = services.load_call(call_id)
@@ -141,7 +147,7 @@ def edit_call(call_id: int):
 
 
 @bp.route("/staff/calls/<int:call_id>/transition/<to_state>", methods=["POST"])
-@role_required(*CALL_MANAGERS)
+@role_required(*MANAGERS)
 def transition_call(call_id: int, to_state: str):
     """Publish, close or reopen a call."""
     call = db.get_or_404(Call, call_id)
@@ -159,7 +165,7 @@ def transition_call(call_id: int, to_state: str):
 
 
 @bp.route("/staff/calls/<int:call_id>/extend", methods=["GET", "POST"])
-@role_required(*CALL_MANAGERS)
+@role_required(*MANAGERS)
 def extend_call(call_id: int):
     """Give a call a later closing time (reopening it if closed)."""
     call = db.get_or_404(Call, call_id)

@@ -33,13 +33,16 @@ class DossierForm(BaseForm):
     """The final dossier (hồ sơ đánh giá nghiệm thu): the reports and the self-assessment, with files."""
 
     TEXTS = ("final_report", "product_report", "financial_report", "self_assessment")
-    final_report = TextAreaField(_l("Final report (báo cáo tổng hợp)"), [required(), max_length(TEXT)],
-                                 render_kw={"rows": 8})  # fmt: skip
-    product_report = TextAreaField(_l("Report on the products (báo cáo sản phẩm)"), [required(), max_length(TEXT)],
-                                   render_kw={"rows": 6})  # fmt: skip
+    final_report = TextAreaField(
+        _l("Final report (báo cáo tổng hợp)"), [required(), max_length(TEXT)], render_kw={"rows": 8}
+    )
+    product_report = TextAreaField(
+        _l("Report on the products (báo cáo sản phẩm)"), [required(), max_length(TEXT)], render_kw={"rows": 6}
+    )
     financial_report = TextAreaField(_l("Financial report"), [required(), max_length(TEXT)], render_kw={"rows": 6})
-    self_assessment = TextAreaField(_l("Self-assessment (tự đánh giá)"), [required(), max_length(TEXT)],
-                                    render_kw={"rows": 6})  # fmt: skip
+    self_assessment = TextAreaField(
+        _l("Self-assessment (tự đánh giá)"), [required(), max_length(TEXT)], render_kw={"rows": 6}
+    )
     files = MultipleFileField(_l("Files (PDF, DOCX, XLSX, JPG or PNG)"))
 
     def to_data(self) -> dict:
@@ -67,8 +70,9 @@ def rating_form(products: list, rule: str, formdata: object = None) -> BaseForm:
         comment = TextAreaField(_l("Comment"), [optional(), max_length(10000)], render_kw={"rows": 4})
 
     if rule == "points":
-        RatingForm.points = IntegerField(_l("Points (0–100)"), [Optional(), NumberRange(0, 100)],
-                                         render_kw={"min": 0, "max": 100})  # fmt: skip
+        RatingForm.points = IntegerField(
+            _l("Points (0–100)"), [Optional(), NumberRange(0, 100)], render_kw={"min": 0, "max": 100}
+        )
     for product in products:
         setattr(
             RatingForm, f"quantity_{product.id}", RadioField(_l("Quantity"), choices=levels, validators=[Optional()])
@@ -81,8 +85,12 @@ def rating_form(products: list, rule: str, formdata: object = None) -> BaseForm:
 
 def rating_values(seat: AcceptanceMember) -> MultiDict:
     """A saved rating as form data, so the form shows it."""
-    values = {"report_level": seat.report_level or "", "comment": seat.comment, "version": str(seat.version),
-              "points": "" if seat.points is None else str(seat.points)}  # fmt: skip
+    values = {
+        "report_level": seat.report_level or "",
+        "comment": seat.comment,
+        "version": str(seat.version),
+        "points": "" if seat.points is None else str(seat.points),
+    }
     for row in seat.ratings:
         values[f"quantity_{row.product_id}"] = row.quantity or ""
         values[f"quality_{row.product_id}"] = row.quality or ""
@@ -104,8 +112,9 @@ def rating_data(form: BaseForm) -> dict:
 class ConclusionForm(BaseForm):
     """The council's conclusions, typed by staff when recording the conclusion."""
 
-    conclusions = TextAreaField(_l("Conclusions of the council"), [required(), max_length(20000)],
-                                render_kw={"rows": 5})  # fmt: skip
+    conclusions = TextAreaField(
+        _l("Conclusions of the council"), [required(), max_length(20000)], render_kw={"rows": 5}
+    )
 
 
 class ClosingForm(BaseForm):

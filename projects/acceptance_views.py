@@ -11,7 +11,7 @@ from accounts.services import users_with_role
 from core.errors import DomainError, StaleObjectError
 from core.extensions import db
 from core.formatting import local_today, to_local, utcnow
-from core.forms import check_version, field_errors_from
+from core.forms import CommentForm, check_version, field_errors_from
 from core.paging import page_number
 from projects import acceptance_forms as forms
 from projects.acceptance_queries import dossier_files, load_council, member_councils, project_councils, seated_council
@@ -19,7 +19,7 @@ from projects.models import DOSSIER_STATES, GRADES, AcceptanceCouncil, Project, 
 from projects.queries import load_project
 from projects.services import acceptance, closing
 from projects.views import bp, project_files, project_for, send_project_file
-from review.forms import AttendanceForm, CommentForm
+from review.forms import AttendanceForm
 from review.views import run_small_form
 
 
@@ -83,13 +83,14 @@ def acceptance_council_form(project_id: int):
             db.session.rollback()  # the page is shown again from fresh records, with what was typed
             project = project_for(project_id, "can_manage")
             council = _forming_council(project)
-            field_errors_from(form, error, council)
+            field_errors_from(form, error)
         else:
             db.session.commit()
             flash(_("The acceptance council was saved."), "success")
             return redirect(url_for("projects.acceptance_council", council_id=council.id))
-    return render_template("projects/acceptance_council_form.html", project=project, council=council,
-                           form=form), 400 if form.errors else 200  # fmt: skip
+    return render_template(
+        "projects/acceptance_council_form.html", project=project, council=council, form=form
+    ), 400 if form.errors else 200
 
 
 def _staff_council(council_id: int, predicate: str) -> tuple[AcceptanceCouncil, Project]:
@@ -101,10 +102,14 @@ def _staff_council(council_id: int, predicate: str) -> tuple[AcceptanceCouncil, 
 def _council_page(council: AcceptanceCouncil, project: Project, conclusion_form: forms.ConclusionForm | None = None):
     """The council's page: composition, ratings received, attendance and quorum, the grade they give now."""
     return render_template(
-        "projects/acceptance_council.html", council=council, project=project,
-        quorum=acceptance.council_quorum(council, project.regime), rating=acceptance.council_rating(council, project),
-        action_form=CommentForm(), conclusion_form=conclusion_form or forms.ConclusionForm(),
-    ), 400 if conclusion_form is not None and conclusion_form.errors else 200  # fmt: skip
+        "projects/acceptance_council.html",
+        council=council,
+        project=project,
+        quorum=acceptance.council_quorum(council, project.regime),
+        rating=acceptance.council_rating(council, project),
+        action_form=CommentForm(),
+        conclusion_form=conclusion_form or forms.ConclusionForm(),
+    ), 400 if conclusion_form is not None and conclusion_form.errors else 200
 
 
 @bp.route("/staff/acceptance/<int:council_id>")
@@ -160,9 +165,14 @@ def acceptance_conclude(council_id: int):
 def acceptance_minutes(council_id: int):
     """The minutes of the acceptance council's meeting (biên bản họp hội đồng nghiệm thu), in the official layout."""
     council, project = _staff_council(council_id, "can_decide")
-    return render_template("projects/acceptance_minutes.html", council=council, project=project,
-                           rating=acceptance.council_rating(council, project), quorum=acceptance.council_quorum(council, project.regime),
-                           dated=to_local(council.meeting_at or utcnow()).date())  # fmt: skip
+    return render_template(
+        "projects/acceptance_minutes.html",
+        council=council,
+        project=project,
+        rating=acceptance.council_rating(council, project),
+        quorum=acceptance.council_quorum(council, project.regime),
+        dated=to_local(council.meeting_at or utcnow()).date(),
+    )
 
 
 @bp.route("/acceptance")
@@ -190,13 +200,19 @@ def rating(council_id: int):
             db.session.rollback()  # the page is shown again from fresh records, with what was typed
             council, seat = seated_council(council_id, current_user)
             project = load_project(council.project_id)
-            field_errors_from(form, error, seat)
+            field_errors_from(form, error)
         else:
             db.session.commit()
             flash(_("Your rating was submitted.") if submitting else _("Draft saved."), "success")
             return redirect(url_for("projects.rating", council_id=council_id))
-    return render_template("projects/rating.html", council=council, seat=seat, project=project, form=form,
-                           documents=dossier_files(project_files(project.id))), 400 if form.errors else 200  # fmt: skip
+    return render_template(
+        "projects/rating.html",
+        council=council,
+        seat=seat,
+        project=project,
+        form=form,
+        documents=dossier_files(project_files(project.id)),
+    ), 400 if form.errors else 200
 
 
 @bp.route("/acceptance/<int:council_id>/documents/<int:file_id>")
@@ -225,8 +241,9 @@ def _closing_page(project: Project, step: str = "", form: forms.ClosingForm | No
     step_forms = {
         name: (form if name == step else spec[0](formdata=None, obj=project)) for name, spec in CLOSING_STEPS.items()
     }
-    return render_template("projects/closing.html", project=project, forms=step_forms,
-                           missing=closing.liquidation_blockers(project)), 400 if form and form.errors else 200  # fmt: skip
+    return render_template(
+        "projects/closing.html", project=project, forms=step_forms, missing=closing.liquidation_blockers(project)
+    ), 400 if form and form.errors else 200
 
 
 @bp.route("/staff/projects/<int:project_id>/closing")

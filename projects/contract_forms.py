@@ -63,18 +63,22 @@ class ContractForm(BaseForm):
     def to_data(self) -> dict:
         """The contract's fields for projects.services.contracts.create_project."""
         return {
-            "contract_number": self.contract_number.data.strip(), "signed_on": self.signed_on.data,
-            "start_on": self.start_on.data, "end_on": self.end_on.data,
-            "agency_signer": self.agency_signer.data.strip(), "host_signer": self.host_signer.data.strip(),
+            "contract_number": self.contract_number.data.strip(),
+            "signed_on": self.signed_on.data,
+            "start_on": self.start_on.data,
+            "end_on": self.end_on.data,
+            "agency_signer": self.agency_signer.data.strip(),
+            "host_signer": self.host_signer.data.strip(),
             "legacy_area": self.legacy_area.data,
-        }  # fmt: skip
+        }
 
 
 class TrancheRequestForm(BaseForm):
     """The host asks for a tranche's payment, with its documents."""
 
-    note = TextAreaField(_l("What the payment is for, what was done"), [optional(), max_length(5000)],
-                         render_kw={"rows": 3})  # fmt: skip
+    note = TextAreaField(
+        _l("What the payment is for, what was done"), [optional(), max_length(5000)], render_kw={"rows": 3}
+    )
 
 
 class PaymentForm(VersionedForm):
@@ -89,5 +93,6 @@ class SettlementForm(VersionedForm):
     """Finance or staff record that a paid tranche is settled by invoices."""
 
     settled_on = LocalDateField(_l("Settled on (dd/mm/yyyy)"), [input_required()])
-    invoices_note = TextAreaField(_l("Invoices and vouchers received"), [required(), max_length(5000)],
-                                  render_kw={"rows": 3})  # fmt: skip
+    invoices_note = TextAreaField(
+        _l("Invoices and vouchers received"), [required(), max_length(5000)], render_kw={"rows": 3}
+    )

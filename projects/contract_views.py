@@ -6,20 +6,19 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from accounts.decorators import role_required
-from accounts.models import DEPARTMENT_ROLES
+from accounts.models import DEPARTMENT_ROLES, MANAGERS
 from core.errors import DomainError, StaleObjectError
 from core.extensions import db
-from core.forms import check_version, field_errors_from
+from core.forms import CommentForm, check_version, field_errors_from
 from core.paging import page_number
 from policies.models import Regime
 from projects import queries
 from projects.contract_forms import ContractForm, PaymentForm, SettlementForm, TrancheRequestForm
 from projects.services import contracts, tranches
 from projects.services.files import attach_files
-from projects.views import MANAGERS, bp, project_for
+from projects.views import bp, project_for
 from proposals.queries import load_proposal
 from proposals.versions import SECTIONS
-from review.forms import CommentForm
 from review.views import run_small_form
 
 
@@ -95,8 +94,11 @@ def review_tranche(project_id: int, tranche_id: int, to_state: str):
     tranche = queries.load_tranche(project, tranche_id)
     form = CommentForm()
     comment = form.comment.data or ""
-    run_small_form(form, lambda: tranches.review_request(tranche, project, to_state, current_user, comment),
-                   _("The tranche was updated."))  # fmt: skip
+    run_small_form(
+        form,
+        lambda: tranches.review_request(tranche, project, to_state, current_user, comment),
+        _("The tranche was updated."),
+    )
     return redirect(url_for("projects.detail", project_id=project_id, _anchor="tranches"))
 
 
@@ -118,18 +120,20 @@ def payment(project_id: int, tranche_id: int):
         try:
             check_version(tranche, form)
             if paying:
-                tranches.pay_tranche(tranche, project, form.paid_on.data, form.paid_vnd.data,
-                                     form.payment_reference.data, current_user)  # fmt: skip
+                tranches.pay_tranche(
+                    tranche, project, form.paid_on.data, form.paid_vnd.data, form.payment_reference.data, current_user
+                )
             else:
                 tranches.settle_tranche(tranche, project, form.settled_on.data, form.invoices_note.data, current_user)
         except (DomainError, StaleObjectError) as error:
             db.session.rollback()
             project = project_for(project_id, "can_pay")
             tranche = queries.load_tranche(project, tranche_id)
-            field_errors_from(form, error, tranche)
+            field_errors_from(form, error)
         else:
             db.session.commit()
             flash(_("The payment was recorded.") if paying else _("The settlement was recorded."), "success")
             return redirect(url_for("projects.detail", project_id=project_id, _anchor="tranches"))
-    return render_template("projects/payment.html", project=project, tranche=tranche, form=form,
-                           paying=paying), 400 if form.errors else 200  # fmt: skip
+    return render_template(
+        "projects/payment.html", project=project, tranche=tranche, form=form, paying=paying
+    ), 400 if form.errors else 200

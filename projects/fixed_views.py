@@ -6,18 +6,17 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from accounts.decorators import role_required
-from accounts.models import DEPARTMENT_ROLES
+from accounts.models import DEPARTMENT_ROLES, MANAGERS
 from core.errors import DomainError
 from core.extensions import db
 from core.formatting import local_today
-from core.forms import check_version, field_errors_from
+from core.forms import CommentForm, check_version, field_errors_from
 from core.workflow import allowed_targets
 from policies.models import Call
 from projects.fixed_forms import AwardPaymentForm, BatchForm
 from projects.models import BATCH_STATES, BATCH_TRANSITIONS, FixedAward
 from projects.services import fixed
-from projects.views import MANAGERS, bp
-from review.forms import CommentForm
+from projects.views import bp
 from review.views import run_small_form
 
 
@@ -50,10 +49,14 @@ def draft_batch(call_id: int):
 def _batches_page(call: Call, form: BatchForm) -> tuple[str, int]:
     """The call's batches page; a refused draft keeps what was typed (400)."""
     return render_template(
-        "projects/batches.html", call=call, form=form, batches=fixed.call_batches(call.id),
-        candidates=fixed.candidate_applications(call.id), max_awards=fixed.MAX_AWARDS,
+        "projects/batches.html",
+        call=call,
+        form=form,
+        batches=fixed.call_batches(call.id),
+        candidates=fixed.candidate_applications(call.id),
+        max_awards=fixed.MAX_AWARDS,
         can_draft=current_user.has_role(*MANAGERS),
-    ), 400 if form.errors else 200  # fmt: skip
+    ), 400 if form.errors else 200
 
 
 def _batch_page(batch_id: int, failed: tuple[int, AwardPaymentForm] | None = None) -> tuple[str, int]:
@@ -68,9 +71,13 @@ def _batch_page(batch_id: int, failed: tuple[int, AwardPaymentForm] | None = Non
     if failed is not None:
         pay_forms[failed[0]] = failed[1]
     return render_template(
-        "projects/batch.html", batch=batch, totals=fixed.batch_totals(batch), pay_forms=pay_forms,
-        actions=allowed_targets(BATCH_TRANSITIONS, batch.status, current_user), action_form=CommentForm(),
-    ), 400 if failed else 200  # fmt: skip
+        "projects/batch.html",
+        batch=batch,
+        totals=fixed.batch_totals(batch),
+        pay_forms=pay_forms,
+        actions=allowed_targets(BATCH_TRANSITIONS, batch.status, current_user),
+        action_form=CommentForm(),
+    ), 400 if failed else 200
 
 
 @bp.route("/staff/batch-decisions/<int:batch_id>")

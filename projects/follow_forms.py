@@ -21,8 +21,9 @@ class ReportForm(VersionedForm):
     """The host's periodic report: progress, money spent, problems and proposals."""
 
     progress = TextAreaField(_l("Progress per work package"), [optional(), max_length(20000)], render_kw={"rows": 6})
-    products_progress = TextAreaField(_l("Progress per product"), [optional(), max_length(20000)],
-                                      render_kw={"rows": 4})  # fmt: skip
+    products_progress = TextAreaField(
+        _l("Progress per product"), [optional(), max_length(20000)], render_kw={"rows": 4}
+    )
     spent_vnd = MoneyField(_l("Money spent so far (VND)"), [optional(), at_least(0)])
     problems = TextAreaField(_l("Problems met"), [optional(), max_length(10000)], render_kw={"rows": 3})
     proposals = TextAreaField(_l("Proposals to the department"), [optional(), max_length(10000)], render_kw={"rows": 3})
@@ -65,20 +66,30 @@ class InspectionForm(VersionedForm):
         while len(self.actions):
             self.actions.pop_entry()
         for action in inspection.actions:
-            self.actions.append_entry({"action_id": action.id, "description": action.description,
-                                       "due_on": action.due_on})  # fmt: skip
+            self.actions.append_entry(
+                {"action_id": action.id, "description": action.description, "due_on": action.due_on}
+            )
         for _ in range(ACTION_ROWS):
             self.actions.append_entry()
 
     def to_data(self) -> dict:
         """The values for projects.services.inspections.save_inspection."""
         rows = [
-            {"id": int(row.action_id.data) if (row.action_id.data or "").isdigit() else None,
-             "description": _text(row.description), "due_on": row.due_on.data}
+            {
+                "id": int(row.action_id.data) if (row.action_id.data or "").isdigit() else None,
+                "description": _text(row.description),
+                "due_on": row.due_on.data,
+            }
             for row in (entry.form for entry in self.actions)
-        ]  # fmt: skip
-        return {"kind": self.kind.data, "planned_on": self.planned_on.data, "held_on": self.held_on.data,
-                "inspectors": _text(self.inspectors), "findings": _text(self.findings), "actions": rows}  # fmt: skip
+        ]
+        return {
+            "kind": self.kind.data,
+            "planned_on": self.planned_on.data,
+            "held_on": self.held_on.data,
+            "inspectors": _text(self.inspectors),
+            "findings": _text(self.findings),
+            "actions": rows,
+        }
 
 
 class ActionDoneForm(BaseForm):
@@ -93,13 +104,21 @@ class AdjustmentForm(BaseForm):
 
     kind = SelectField(_l("What should change"), choices=list(ADJUSTMENT_KINDS.items()))
     reason = TextAreaField(_l("Reason"), [required(), max_length(10000)], render_kw={"rows": 4})
-    details = TextAreaField(_l("Details of the change (for a budget or content change: the new allocation or "
-                               "content)"), [optional(), max_length(20000)], render_kw={"rows": 5})  # fmt: skip
+    details = TextAreaField(
+        _l("Details of the change (for a budget or content change: the new allocation or content)"),
+        [optional(), max_length(20000)],
+        render_kw={"rows": 5},
+    )
     new_end_on = LocalDateField(_l("New end date (extension)"), [optional()])
     new_lead_name = StringField(_l("Name of the new project lead (change of lead)"), [optional(), max_length(255)])
     file = MultipleFileField(FILES_LABEL)  # named as the upload checks name their errors
 
     def to_data(self) -> dict:
         """The values for projects.services.adjustments.request_adjustment."""
-        return {"kind": self.kind.data, "reason": _text(self.reason), "details": _text(self.details),
-                "new_end_on": self.new_end_on.data, "new_lead_name": _text(self.new_lead_name)}  # fmt: skip
+        return {
+            "kind": self.kind.data,
+            "reason": _text(self.reason),
+            "details": _text(self.details),
+            "new_end_on": self.new_end_on.data,
+            "new_lead_name": _text(self.new_lead_name),
+        }

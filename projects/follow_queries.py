@@ -27,17 +27,22 @@ def follow_section(project: Project, documents: list[ProjectFile]) -> dict:
         select(PeriodicReport).where(PeriodicReport.project_id == project.id).order_by(PeriodicReport.sequence)
     ).scalars()
     inspections = db.session.execute(
-        select(Inspection).where(Inspection.project_id == project.id)
-        .options(selectinload(Inspection.actions)).order_by(Inspection.planned_on.desc(), Inspection.id.desc())
-    ).scalars()  # fmt: skip
+        select(Inspection)
+        .where(Inspection.project_id == project.id)
+        .options(selectinload(Inspection.actions))
+        .order_by(Inspection.planned_on.desc(), Inspection.id.desc())
+    ).scalars()
     adjustments = db.session.execute(
         select(Adjustment).where(Adjustment.project_id == project.id).order_by(Adjustment.id.desc())
     ).scalars()
     return {
-        "reports": list(reports), "inspections": list(inspections), "adjustments": list(adjustments),
-        "today": local_today(), "may_adjust": project.status in ACTIVE_STATES,
+        "reports": list(reports),
+        "inspections": list(inspections),
+        "adjustments": list(adjustments),
+        "today": local_today(),
+        "may_adjust": project.status in ACTIVE_STATES,
         "adjustment_files": Counter(f.record_id for f in documents if f.purpose == "adjustment"),
-    }  # fmt: skip
+    }
 
 
 def _owned(record: object, project: Project) -> object:

@@ -8,7 +8,7 @@ from flask_login import current_user, login_required
 from core.errors import DomainError
 from core.extensions import db
 from core.formatting import local_today
-from core.forms import check_version, field_errors_from
+from core.forms import CommentForm, check_version, field_errors_from
 from core.workflow import allowed_targets
 from projects.follow_forms import ActionDoneForm, AdjustmentForm, InspectionForm, ReportForm
 from projects.follow_queries import (
@@ -22,7 +22,6 @@ from projects.models import REPORT_TRANSITIONS, Inspection, PeriodicReport, Proj
 from projects.services import adjustments, inspections, reports
 from projects.services.files import attach_files
 from projects.views import bp, project_for
-from review.forms import CommentForm
 from review.views import run_small_form
 
 
@@ -45,7 +44,7 @@ def report(project_id: int, report_id: int):
             db.session.rollback()  # the page is shown again from fresh records, with what was typed
             project = project_for(project_id)
             record = load_report(project, report_id)
-            field_errors_from(form, error, record)
+            field_errors_from(form, error)
         else:
             db.session.commit()
             flash(_("The report was submitted.") if submitting else _("Draft saved."), "success")
@@ -60,9 +59,17 @@ def _report_page(project: Project, record: PeriodicReport, form: ReportForm) -> 
     # The host's draft stays its own until it is submitted, as an application's does.
     private = not project.is_host(current_user) and record.submitted_at is None
     files = [] if private else record_files(project.id, "report", record.id)
-    return render_template("projects/report.html", project=project, report=record, form=shown, files=files,
-                           private=private, moves=moves,
-                           action_form=CommentForm(), today=local_today())  # fmt: skip
+    return render_template(
+        "projects/report.html",
+        project=project,
+        report=record,
+        form=shown,
+        files=files,
+        private=private,
+        moves=moves,
+        action_form=CommentForm(),
+        today=local_today(),
+    )
 
 
 @bp.route("/projects/<int:project_id>/reports/<int:report_id>/transition/<to_state>", methods=["POST"])
@@ -72,8 +79,11 @@ def report_transition(project_id: int, report_id: int, to_state: str):
     project = project_for(project_id, "can_manage")
     record = load_report(project, report_id)
     form = CommentForm()
-    run_small_form(form, lambda: reports.review_report(record, project, to_state, form.comment.data or "",
-                                                       current_user), _("The report was reviewed."))  # fmt: skip
+    run_small_form(
+        form,
+        lambda: reports.review_report(record, project, to_state, form.comment.data or "", current_user),
+        _("The report was reviewed."),
+    )
     return redirect(url_for("projects.report", project_id=project_id, report_id=report_id))
 
 
@@ -104,9 +114,14 @@ def adjustment(project_id: int, adjustment_id: int):
     """An adjustment request and its decision; the host may withdraw it, staff or a leader approve or refuse it."""
     project = project_for(project_id)
     record = load_adjustment(project, adjustment_id)
-    return render_template("projects/adjustment.html", project=project, adjustment=record,
-                           files=record_files(project.id, "adjustment", record.id), action_form=CommentForm(),
-                           moves=adjustment_moves(project, record, current_user))  # fmt: skip
+    return render_template(
+        "projects/adjustment.html",
+        project=project,
+        adjustment=record,
+        files=record_files(project.id, "adjustment", record.id),
+        action_form=CommentForm(),
+        moves=adjustment_moves(project, record, current_user),
+    )
 
 
 @bp.route("/projects/<int:project_id>/adjustments/<int:adjustment_id>/transition/<to_state>", methods=["POST"])
@@ -119,8 +134,7 @@ def adjustment_transition(project_id: int, adjustment_id: int, to_state: str):
     if to_state == "withdrawn":
         action = lambda: adjustments.withdraw_adjustment(record, current_user)  # noqa: E731
     else:
-        action = lambda: adjustments.decide_adjustment(record, project, to_state, form.comment.data or "",  # noqa: E731
-                                                       current_user)  # fmt: skip
+        action = lambda: adjustments.decide_adjustment(record, project, to_state, form.comment.data or "", current_user)  # noqa: E731, E501
     run_small_form(form, action, _("The request was updated."))
     return redirect(url_for("projects.adjustment", project_id=project_id, adjustment_id=adjustment_id))
 
@@ -146,7 +160,7 @@ def inspection(project_id: int, inspection_id: int | None = None):
             db.session.rollback()
             project = project_for(project_id, "can_manage")
             record = load_inspection(project, inspection_id) if inspection_id else Inspection(actions=[])
-            field_errors_from(form, error, record)
+            field_errors_from(form, error)
         else:
             db.session.commit()
             flash(_("The inspection was saved."), "success")
@@ -154,11 +168,23 @@ def inspection(project_id: int, inspection_id: int | None = None):
     return _inspection_page(project, record, form), 400 if form.errors else 200
 
 
-def _inspection_page(project: Project, record: Inspection, form: InspectionForm, done: ActionDoneForm | None = None,
-                     done_id: int | None = None) -> str:  # fmt: skip
+def _inspection_page(
+    project: Project,
+    record: Inspection,
+    form: InspectionForm,
+    done: ActionDoneForm | None = None,
+    done_id: int | None = None,
+) -> str:
     blank = ActionDoneForm(formdata=None)
-    return render_template("projects/inspection.html", project=project, inspection=record, form=form,
-                           done_form=done or blank, blank_done=blank, done_id=done_id)  # fmt: skip
+    return render_template(
+        "projects/inspection.html",
+        project=project,
+        inspection=record,
+        form=form,
+        done_form=done or blank,
+        blank_done=blank,
+        done_id=done_id,
+    )
 
 
 @bp.route("/projects/<int:project_id>/inspections/<int:inspection_id>/actions/<int:action_id>/done", methods=["POST"])

@@ -72,21 +72,40 @@ def assess(ids: Select | list[int], today: date) -> dict[int, Assessment]:
     )
     query = (
         select(
-            Project.id, Project.status, Project.start_on, Project.end_on, Project.dossier_submitted_at,
-            Project.dossier_due_on, Project.approved_vnd, Project.paid_vnd, reports.c.late, reports.c.next_due,
-            actions.c.overdue, actions.c.next_due.label("action_due"), Regime.spending_lag_percent,
+            Project.id,
+            Project.status,
+            Project.start_on,
+            Project.end_on,
+            Project.dossier_submitted_at,
+            Project.dossier_due_on,
+            Project.approved_vnd,
+            Project.paid_vnd,
+            reports.c.late,
+            reports.c.next_due,
+            actions.c.overdue,
+            actions.c.next_due.label("action_due"),
+            Regime.spending_lag_percent,
         )
         .join(Regime, Regime.id == Project.regime_id)
         .outerjoin(reports, reports.c.project_id == Project.id)
         .outerjoin(actions, actions.c.project_id == Project.id)
         .where(Project.id.in_(ids))
         .order_by(Project.end_on, Project.id)
-    )  # fmt: skip
+    )
     found = {}
     for row in db.session.execute(query):
         submitted = row.dossier_submitted_at is not None
-        facts = ProjectFacts(row.status, row.start_on, row.end_on, submitted, row.approved_vnd, row.paid_vnd,
-                             row.late or 0, row.overdue or 0, row.spending_lag_percent / 100)  # fmt: skip
+        facts = ProjectFacts(
+            row.status,
+            row.start_on,
+            row.end_on,
+            submitted,
+            row.approved_vnd,
+            row.paid_vnd,
+            row.late or 0,
+            row.overdue or 0,
+            row.spending_lag_percent / 100,
+        )
         health = project_health(facts, today)
         pending = [row.next_due, row.action_due, None if submitted else row.dossier_due_on]
         upcoming = [day for day in pending if day is not None]
@@ -120,22 +139,37 @@ class MonitoringFilter:
             return value if value in choices else ""
 
         return cls(
-            regime_id=args.get("regime", type=int), call_id=args.get("call", type=int),
-            sector_id=args.get("sector", type=int), state=known("state", PROJECT_STATES),
-            area=known("area", LEGACY_AREAS), health=known("health", HEALTH_LEVELS), query=args.get("q", "").strip(),
-        )  # fmt: skip
+            regime_id=args.get("regime", type=int),
+            call_id=args.get("call", type=int),
+            sector_id=args.get("sector", type=int),
+            state=known("state", PROJECT_STATES),
+            area=known("area", LEGACY_AREAS),
+            health=known("health", HEALTH_LEVELS),
+            query=args.get("q", "").strip(),
+        )
 
     def args(self) -> dict:
         """The filters as query-string arguments, for the pager's links."""
-        values = {"regime": self.regime_id, "call": self.call_id, "sector": self.sector_id, "state": self.state,
-                  "area": self.area, "health": self.health, "q": self.query}  # fmt: skip
+        values = {
+            "regime": self.regime_id,
+            "call": self.call_id,
+            "sector": self.sector_id,
+            "state": self.state,
+            "area": self.area,
+            "health": self.health,
+            "q": self.query,
+        }
         return {name: value for name, value in values.items() if value}
 
     def apply(self, statement: Select) -> Select:
         """The statement (over Project) restricted by every filter except health, which is not a column."""
-        columns = ((Project.regime_id, self.regime_id), (Project.call_id, self.call_id),
-                   (Project.sector_id, self.sector_id), (Project.status, self.state),
-                   (Project.legacy_area, self.area))  # fmt: skip
+        columns = (
+            (Project.regime_id, self.regime_id),
+            (Project.call_id, self.call_id),
+            (Project.sector_id, self.sector_id),
+            (Project.status, self.state),
+            (Project.legacy_area, self.area),
+        )
         for column, value in columns:
             if value:
                 statement = statement.where(column == value)
@@ -173,8 +207,9 @@ def monitoring_page(filters: MonitoringFilter, page: int, per_page: int, today: 
         pagination = ListPagination(matching, page, per_page)
         return pagination, _rows(_projects(pagination.items), assessments)
     statement = filters.apply(select(Project)).options(selectinload(Project.organization))
-    pagination = db.paginate(statement.order_by(Project.end_on, Project.id), page=page, per_page=per_page,
-                             error_out=False)  # fmt: skip
+    pagination = db.paginate(
+        statement.order_by(Project.end_on, Project.id), page=page, per_page=per_page, error_out=False
+    )
     return pagination, _rows(pagination.items, assess([p.id for p in pagination.items], today))
 
 
@@ -200,26 +235,37 @@ def _deadlines(kind: str, query: Select, limit: int) -> tuple[list[Deadline], in
 
 def _report_deadlines(*conditions: object) -> Select:
     return (
-        select(PeriodicReport.due_on.label("due"), Project.id, Project.code, Project.title,
-               PeriodicReport.sequence.label("detail"))
+        select(
+            PeriodicReport.due_on.label("due"),
+            Project.id,
+            Project.code,
+            Project.title,
+            PeriodicReport.sequence.label("detail"),
+        )
         .join(Project, PeriodicReport.project_id == Project.id)
         .where(PeriodicReport.status.in_(OPEN_REPORTS), *conditions)
-    )  # fmt: skip
+    )
 
 
 def _dossier_deadlines(*conditions: object) -> Select:
-    return select(Project.dossier_due_on.label("due"), Project.id, Project.code, Project.title,
-                  null().label("detail")).where(Project.dossier_submitted_at.is_(None), *conditions)  # fmt: skip
+    return select(
+        Project.dossier_due_on.label("due"), Project.id, Project.code, Project.title, null().label("detail")
+    ).where(Project.dossier_submitted_at.is_(None), *conditions)
 
 
 def _action_deadlines(*conditions: object) -> Select:
     return (
-        select(FollowUpAction.due_on.label("due"), Project.id, Project.code, Project.title,
-               FollowUpAction.description.label("detail"))
+        select(
+            FollowUpAction.due_on.label("due"),
+            Project.id,
+            Project.code,
+            Project.title,
+            FollowUpAction.description.label("detail"),
+        )
         .join(Inspection, FollowUpAction.inspection_id == Inspection.id)
         .join(Project, Inspection.project_id == Project.id)
         .where(FollowUpAction.done_on.is_(None), Project.status.in_(UNFINISHED_STATES), *conditions)
-    )  # fmt: skip
+    )
 
 
 def overdue_reports(today: date) -> tuple[list[Deadline], int]:
@@ -232,12 +278,18 @@ def upcoming_deadlines(today: date) -> tuple[list[Deadline], int]:
     """Reports, final dossiers and follow-up actions due within HORIZON_DAYS, soonest first, and how many."""
     until = today + timedelta(days=HORIZON_DAYS)
     sources = [
-        _deadlines("report", _report_deadlines(PeriodicReport.due_on.between(today, until),
-                                               Project.status.in_(REPORTING_STATES)), PANEL_LIMIT),
-        _deadlines("dossier", _dossier_deadlines(Project.dossier_due_on.between(today, until),
-                                                 Project.status.in_(DOSSIER_STATES)), PANEL_LIMIT),
+        _deadlines(
+            "report",
+            _report_deadlines(PeriodicReport.due_on.between(today, until), Project.status.in_(REPORTING_STATES)),
+            PANEL_LIMIT,
+        ),
+        _deadlines(
+            "dossier",
+            _dossier_deadlines(Project.dossier_due_on.between(today, until), Project.status.in_(DOSSIER_STATES)),
+            PANEL_LIMIT,
+        ),
         _deadlines("action", _action_deadlines(FollowUpAction.due_on.between(today, until)), PANEL_LIMIT),
-    ]  # fmt: skip
+    ]
     items = sorted((item for found, _count in sources for item in found), key=lambda item: item.on)
     return items[:PANEL_LIMIT], sum(count for _found, count in sources)
 
@@ -258,10 +310,14 @@ def money_totals(filters: MonitoringFilter, by: str) -> list[MoneyTotal]:
     group = Call if by == "call" else Sector
     column = Project.call_id if by == "call" else Project.sector_id
     sums = filters.apply(
-        select(column.label("group_id"), func.count(Project.id).label("projects"),
-               func.sum(Project.approved_vnd).label("approved"), func.sum(Project.paid_vnd).label("paid"),
-               func.sum(Project.settled_vnd).label("settled")).group_by(column)
-    ).subquery()  # fmt: skip
+        select(
+            column.label("group_id"),
+            func.count(Project.id).label("projects"),
+            func.sum(Project.approved_vnd).label("approved"),
+            func.sum(Project.paid_vnd).label("paid"),
+            func.sum(Project.settled_vnd).label("settled"),
+        ).group_by(column)
+    ).subquery()
     query = select(group, *list(sums.c)[1:]).select_from(sums).outerjoin(group, group.id == sums.c.group_id)
     order = Call.code if by == "call" else Sector.number
     rows = db.session.execute(query.order_by(order))
@@ -313,9 +369,10 @@ def host_todo(organization_id: int, today: date) -> list[TodoItem]:
     mine = Project.organization_id == organization_id
     until = today + timedelta(days=HORIZON_DAYS)
     reports = _report_deadlines(
-        mine, Project.status.in_(REPORTING_STATES),
+        mine,
+        Project.status.in_(REPORTING_STATES),
         (PeriodicReport.status == "returned") | (PeriodicReport.due_on <= until),
-    ).add_columns(PeriodicReport.status)  # fmt: skip
+    ).add_columns(PeriodicReport.status)
     dossiers = _dossier_deadlines(
         mine, (Project.status == "acceptance_due") | ((Project.status == "in_progress") & (Project.end_on <= until))
     )

@@ -19,11 +19,17 @@ def monitoring():
     filters = portfolio.MonitoringFilter.from_args(request.args)
     page, rows = portfolio.monitoring_page(filters, page_number(), current_app.config["PAGE_SIZE"], today)
     return render_template(
-        "projects/monitoring.html", page=page, rows=rows, filters=filters, today=today,
-        selects=portfolio.filter_selects(), overdue=portfolio.overdue_reports(today),
-        upcoming=portfolio.upcoming_deadlines(today), by_call=portfolio.money_totals(filters, "call"),
+        "projects/monitoring.html",
+        page=page,
+        rows=rows,
+        filters=filters,
+        today=today,
+        selects=portfolio.filter_selects(),
+        overdue=portfolio.overdue_reports(today),
+        upcoming=portfolio.upcoming_deadlines(today),
+        by_call=portfolio.money_totals(filters, "call"),
         by_sector=portfolio.money_totals(filters, "sector"),
-    )  # fmt: skip
+    )
 
 
 @bp.route("/projects")

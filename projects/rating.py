@@ -75,9 +75,14 @@ def _tallies(product_ids: list[int], present: list[MemberInput]) -> dict[int, Ta
 
 
 def rate_project(
-    product_ids: list[int], members: list[MemberInput], rule: str, share: str, points_excellent: int,
-    points_pass: int, late: bool,
-) -> Rating:  # fmt: skip
+    product_ids: list[int],
+    members: list[MemberInput],
+    rule: str,
+    share: str,
+    points_excellent: int,
+    points_pass: int,
+    late: bool,
+) -> Rating:
     """The council's grade over the members present (absent ones are ignored); a late dossier fails whatever the
     ratings. Under "tt11_2014": excellent when at least `share` (e.g. "3/4", exact) of them rate it excellent, pass
     when at least `share` rate it pass or better. Under "points": the mean of their points against the thresholds."""
@@ -97,9 +102,14 @@ def rate_project(
     mean = Fraction(sum(points), len(points)) if points else None
     if rule == "points":
         grade = (
-            "fail" if mean is None else "excellent" if mean >= points_excellent else "pass" if mean >= points_pass
+            "fail"
+            if mean is None
+            else "excellent"
+            if mean >= points_excellent
+            else "pass"
+            if mean >= points_pass
             else "fail"
-        )  # fmt: skip
+        )
     elif not present:
         grade = "fail"
     else:
@@ -111,6 +121,14 @@ def rate_project(
             else "fail"
         )
     return Rating(
-        grade="fail" if late else grade, rule=rule, present=len(present), excellent=excellent, passing=passing,
-        needed=needed, mean_points=mean, late=late, verdicts=verdicts, tallies=_tallies(product_ids, present),
-    )  # fmt: skip
+        grade="fail" if late else grade,
+        rule=rule,
+        present=len(present),
+        excellent=excellent,
+        passing=passing,
+        needed=needed,
+        mean_points=mean,
+        late=late,
+        verdicts=verdicts,
+        tallies=_tallies(product_ids, present),
+    )

@@ -7,6 +7,7 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 
 from core.extensions import db
+from core.forms import CommentForm
 from projects.acceptance_queries import acceptance_section
 from projects.follow_queries import follow_section
 from projects.models import Project, ProjectFile
@@ -14,17 +15,19 @@ from projects.portfolio import health_section
 from projects.queries import is_draft_report_file, load_project
 from projects.services import contracts
 from proposals import files
-from review.forms import CommentForm
 from review.views import run_small_form
 
 bp = Blueprint("projects", __name__)
-MANAGERS = ("staff", "admin")  # who record contracts and draft batch decisions
 
 
 def send_project_file(record: ProjectFile) -> object:
     """A stored document of a project, always as an attachment under its original name."""
-    return send_file(files.stored_path(record.stored_name), mimetype=record.content_type, as_attachment=True,
-                     download_name=record.original_name)  # fmt: skip
+    return send_file(
+        files.stored_path(record.stored_name),
+        mimetype=record.content_type,
+        as_attachment=True,
+        download_name=record.original_name,
+    )
 
 
 def project_for(project_id: int, predicate: str = "can_view") -> Project:
@@ -52,9 +55,14 @@ def detail(project_id: int):
     project = project_for(project_id)
     documents = project_files(project.id)
     return render_template(
-        "projects/detail.html", project=project, documents=documents, action_form=CommentForm(),
-        **health_section(project), **follow_section(project, documents), **acceptance_section(project, documents),
-    )  # fmt: skip
+        "projects/detail.html",
+        project=project,
+        documents=documents,
+        action_form=CommentForm(),
+        **health_section(project),
+        **follow_section(project, documents),
+        **acceptance_section(project, documents),
+    )
 
 
 @bp.route("/projects/<int:project_id>/transition/<to_state>", methods=["POST"])
@@ -63,8 +71,11 @@ def transition(project_id: int, to_state: str):
     """A project move from its table (start, suspend, resume, call for the dossier, terminate, declare failed)."""
     project = project_for(project_id, "can_decide")
     form = CommentForm()
-    run_small_form(form, lambda: contracts.move_by_hand(project, to_state, current_user, form.comment.data or ""),
-                   _("The project was updated."))  # fmt: skip
+    run_small_form(
+        form,
+        lambda: contracts.move_by_hand(project, to_state, current_user, form.comment.data or ""),
+        _("The project was updated."),
+    )
     return redirect(url_for("projects.detail", project_id=project_id))
 
 

@@ -34,22 +34,45 @@ def budget_finding(category: SupportCategory | None, support: int, counterpart: 
     if category.rule_kind == "fixed":
         rule = _("fixed amount of %(amount)s", amount=format_money(category.fixed_amount_vnd))
     else:
-        rule = _("%(rate)d%% of the total cost of %(cost)s, at most %(cap)s", rate=category.rate_percent,
-                 cost=format_money(support + counterpart), cap=format_money(category.cap_vnd))  # fmt: skip
+        rule = _(
+            "%(rate)d%% of the total cost of %(cost)s, at most %(cap)s",
+            rate=category.rate_percent,
+            cost=format_money(support + counterpart),
+            cap=format_money(category.cap_vnd),
+        )
     if support <= limit:
-        return Finding(True, _("The support requested, %(amount)s, fits the limit of %(limit)s (%(rule)s).",
-                               amount=format_money(support), limit=format_money(limit), rule=rule))  # fmt: skip
-    return Finding(False, _("The support requested, %(amount)s, exceeds the limit of %(limit)s (%(rule)s) by %(over)s.",
-                            amount=format_money(support), limit=format_money(limit), rule=rule,
-                            over=format_money(support - limit)))  # fmt: skip
+        return Finding(
+            True,
+            _(
+                "The support requested, %(amount)s, fits the limit of %(limit)s (%(rule)s).",
+                amount=format_money(support),
+                limit=format_money(limit),
+                rule=rule,
+            ),
+        )
+    return Finding(
+        False,
+        _(
+            "The support requested, %(amount)s, exceeds the limit of %(limit)s (%(rule)s) by %(over)s.",
+            amount=format_money(support),
+            limit=format_money(limit),
+            rule=rule,
+            over=format_money(support - limit),
+        ),
+    )
 
 
 def eligibility_finding(category: SupportCategory | None, organization: Organization) -> Finding | None:
     """Whether the organization's type may receive this category of support."""
     if category is None or not category.eligible_types or organization.org_type in category.eligible_types:
         return None
-    return Finding(False, _("This category does not support applicants of the type “%(type)s”.",
-                            type=ORG_TYPES.get(organization.org_type, organization.org_type)))  # fmt: skip
+    return Finding(
+        False,
+        _(
+            "This category does not support applicants of the type “%(type)s”.",
+            type=ORG_TYPES.get(organization.org_type, organization.org_type),
+        ),
+    )
 
 
 def missing_items(proposal: Proposal) -> list[str]:
@@ -116,9 +139,14 @@ def condition_findings(
             count = others + 1
             finding = Finding(
                 count <= condition.value,
-                _("%(count)d application(s) of this organization in %(year)d, this one included; the limit is "
-                  "%(limit)d.", count=count, year=proposal.year, limit=condition.value),
-            )  # fmt: skip
+                _(
+                    "%(count)d application(s) of this organization in %(year)d, this one included; the limit is "
+                    "%(limit)d.",
+                    count=count,
+                    year=proposal.year,
+                    limit=condition.value,
+                ),
+            )
         results.append((condition, finding))
     return results
 
@@ -175,9 +203,10 @@ def similar_proposals(proposal: Proposal, limit: int = 10) -> list[SimilarRecord
     title, _sep, content_text = (proposal.match_text or "").partition("\n")
     title_words, content = title.split(), _shingles(content_text.split())
     rows = db.session.execute(
-        select(Proposal.id, Proposal.match_text, Proposal.organization_id, Proposal.category_id, Proposal.year)
-        .where(Proposal.id != proposal.id, Proposal.status.not_in(("draft", "withdrawn")))
-    ).all()  # fmt: skip
+        select(Proposal.id, Proposal.match_text, Proposal.organization_id, Proposal.category_id, Proposal.year).where(
+            Proposal.id != proposal.id, Proposal.status.not_in(("draft", "withdrawn"))
+        )
+    ).all()
     found: dict[int, tuple[int, int, list[str]]] = {}
     for row in rows:
         other_title, _sep, other_content = row.match_text.partition("\n")

@@ -41,8 +41,16 @@ def _send(people: list[User], subject: Callable[[], str], template: str, proposa
     for person in people:
         with force_locale(person.locale):
             translated = subject()
-        queue_mail(person.email, translated, f"proposals/{template}", locale=person.locale, person=person,
-                   proposal=proposal, link=link, **context)  # fmt: skip
+        queue_mail(
+            person.email,
+            translated,
+            f"proposals/{template}",
+            locale=person.locale,
+            person=person,
+            proposal=proposal,
+            link=link,
+            **context,
+        )
 
 
 def send_receipt(proposal: Proposal, version_number: int) -> None:

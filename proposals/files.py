@@ -70,8 +70,13 @@ def check_upload(name: str, data: bytes) -> tuple[str, str]:
         raise DomainError(_("Only PDF, DOCX, XLSX, JPG and PNG files are accepted."), "file")
     actual = detect_type(data)
     if actual is None or actual != {"jpeg": "jpg"}.get(extension, extension):
-        raise DomainError(_("The file's content does not match its type: only genuine PDF, DOCX, XLSX, JPG and "
-                            "PNG files are accepted."), "file")  # fmt: skip
+        raise DomainError(
+            _(
+                "The file's content does not match its type: only genuine PDF, DOCX, XLSX, JPG and "
+                "PNG files are accepted."
+            ),
+            "file",
+        )
     return name, ALLOWED_TYPES[extension]
 
 

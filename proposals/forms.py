@@ -125,21 +125,33 @@ class ProposalForm(VersionedForm):
             priority_item_ids=list(self.priority_item_ids.data or []),
             duration_months=self.duration_months.data,
             work_packages=[
-                {"name": f.name.data.strip(), "month_from": f.month_from.data, "month_to": f.month_to.data,
-                 "products": (f.products.data or "").strip()}
+                {
+                    "name": f.name.data.strip(),
+                    "month_from": f.month_from.data,
+                    "month_to": f.month_to.data,
+                    "products": (f.products.data or "").strip(),
+                }
                 for f in self._rows("work_packages")
             ],
             products=[
-                {"name": f.name.data.strip(), "unit": (f.unit.data or "").strip(), "quantity": f.quantity.data,
-                 "quality_target": (f.quality_target.data or "").strip()}
+                {
+                    "name": f.name.data.strip(),
+                    "unit": (f.unit.data or "").strip(),
+                    "quantity": f.quantity.data,
+                    "quality_target": (f.quality_target.data or "").strip(),
+                }
                 for f in self._rows("products")
             ],
             budget_lines=[
-                {"kind": f.kind.data, "description": f.description.data.strip(),
-                 "support_vnd": f.support_vnd.data or 0, "counterpart_vnd": f.counterpart_vnd.data or 0}
+                {
+                    "kind": f.kind.data,
+                    "description": f.description.data.strip(),
+                    "support_vnd": f.support_vnd.data or 0,
+                    "counterpart_vnd": f.counterpart_vnd.data or 0,
+                }
                 for f in self._rows("budget_lines")
             ],
-        )  # fmt: skip
+        )
         return data
 
 
@@ -154,10 +166,12 @@ class SubmitForm(BaseForm):
     """The applicant's declaration on submitting."""
 
     declaration = BooleanField(
-        _l("I declare that the information is true and that the same content has not received and is not "
-           "applying for support from other state sources."),
+        _l(
+            "I declare that the information is true and that the same content has not received and is not "
+            "applying for support from other state sources."
+        ),
         [required()],
-    )  # fmt: skip
+    )
 
 
 class ScreeningForm(BaseForm):

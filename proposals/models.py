@@ -18,7 +18,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from accounts.models import Organization, User
+from accounts.models import APPLICANTS, LEADERS, MANAGERS, Organization, User
 from core.extensions import db, in_list
 from core.formatting import utcnow
 from core.i18n import register_status_labels
@@ -65,33 +65,31 @@ UNRELEASED_STATES = frozenset({"scored", "recommended", "not_selected", "pending
 # States in which the applicant's organization may still edit the contents.
 EDITABLE_STATES = frozenset({"draft", "needs_supplement"})
 
-APPLICANT = frozenset({"applicant"})
-SCREENERS = frozenset({"staff", "admin"})
 PROPOSAL_TRANSITIONS: TransitionTable = {
-    ("draft", "submitted"): Transition(APPLICANT, _l("Submit")),
-    ("needs_supplement", "submitted"): Transition(APPLICANT, _l("Resubmit")),
-    ("submitted", "under_check"): Transition(SCREENERS, _l("Start checking")),
-    ("under_check", "needs_supplement"): Transition(SCREENERS, _l("Request a supplement"), comment_required=True),
-    ("under_check", "invalid"): Transition(SCREENERS, _l("Declare invalid"), comment_required=True),
+    ("draft", "submitted"): Transition(APPLICANTS, _l("Submit")),
+    ("needs_supplement", "submitted"): Transition(APPLICANTS, _l("Resubmit")),
+    ("submitted", "under_check"): Transition(MANAGERS, _l("Start checking")),
+    ("under_check", "needs_supplement"): Transition(MANAGERS, _l("Request a supplement"), comment_required=True),
+    ("under_check", "invalid"): Transition(MANAGERS, _l("Declare invalid"), comment_required=True),
     # An applicant who never answers a supplement request must not keep the dossier open for ever.
-    ("needs_supplement", "invalid"): Transition(SCREENERS, _l("Declare invalid"), comment_required=True),
-    ("under_check", "valid"): Transition(SCREENERS, _l("Declare valid")),
+    ("needs_supplement", "invalid"): Transition(MANAGERS, _l("Declare invalid"), comment_required=True),
+    ("under_check", "valid"): Transition(MANAGERS, _l("Declare valid")),
     **{
-        (state, "withdrawn"): Transition(APPLICANT, _l("Withdraw"))
+        (state, "withdrawn"): Transition(APPLICANTS, _l("Withdraw"))
         for state in ("draft", "submitted", "under_check", "needs_supplement", "valid")
     },
     # The council's workflow moves these (review.services); the department's staff are the actors.
-    ("valid", "in_review"): Transition(SCREENERS, _l("Send to the council"), by_workflow=True),
-    ("in_review", "scored"): Transition(SCREENERS, _l("Close scoring"), by_workflow=True),
-    ("scored", "in_review"): Transition(SCREENERS, _l("Reopen scoring"), by_workflow=True),
-    ("scored", "recommended"): Transition(SCREENERS, _l("Recommend"), by_workflow=True),
-    ("scored", "not_selected"): Transition(SCREENERS, _l("Not selected"), by_workflow=True),
-    ("recommended", "pending_approval"): Transition(SCREENERS, _l("Submit for approval"), by_workflow=True),
-    ("pending_approval", "approved"): Transition(SCREENERS, _l("Approve"), by_workflow=True),
-    ("pending_approval", "not_approved"): Transition(SCREENERS, _l("Do not approve"), by_workflow=True),
+    ("valid", "in_review"): Transition(MANAGERS, _l("Send to the council"), by_workflow=True),
+    ("in_review", "scored"): Transition(MANAGERS, _l("Close scoring"), by_workflow=True),
+    ("scored", "in_review"): Transition(MANAGERS, _l("Reopen scoring"), by_workflow=True),
+    ("scored", "recommended"): Transition(MANAGERS, _l("Recommend"), by_workflow=True),
+    ("scored", "not_selected"): Transition(MANAGERS, _l("Not selected"), by_workflow=True),
+    ("recommended", "pending_approval"): Transition(MANAGERS, _l("Submit for approval"), by_workflow=True),
+    ("pending_approval", "approved"): Transition(MANAGERS, _l("Approve"), by_workflow=True),
+    ("pending_approval", "not_approved"): Transition(MANAGERS, _l("Do not approve"), by_workflow=True),
     # Fixed-amount support (IP, standards) skips the council: a checked application is approved in a batch decision
     # (projects.fixed), the leader being the actor.
-    ("valid", "approved"): Transition(frozenset({"leader"}), _l("Approve in a batch decision"), by_workflow=True),
+    ("valid", "approved"): Transition(LEADERS, _l("Approve in a batch decision"), by_workflow=True),
 }
 
 BUDGET_KINDS = {
@@ -250,11 +248,11 @@ class Proposal(db.Model):
 
     def _on_its_side(self, rule: Transition, user: object) -> bool:
         """Applicants' moves belong to the applicant organization, screening moves to staff outside it."""
-        return self.is_member(user) if rule.roles == APPLICANT else self.can_screen(user)
+        return self.is_member(user) if rule.roles == APPLICANTS else self.can_screen(user)
 
     def can_screen(self, user: object) -> bool:
         """Department staff check the dossier, never one of their own organization."""
-        screener = bool(getattr(user, "is_authenticated", False) and user.has_role(*SCREENERS))
+        screener = bool(getattr(user, "is_authenticated", False) and user.has_role(*MANAGERS))
         return screener and not self.is_member(user)
 
 

@@ -76,10 +76,13 @@ class QueueFilter:
         status = args.get("status")
         return cls(
             status=status if status in PROPOSAL_STATES else None,
-            sector_id=args.get("sector", type=int), category_id=args.get("category", type=int),
-            organization_id=args.get("organization", type=int), query=args.get("q", ""),
-            sort=args.get("sort", "code"), descending=args.get("order") == "desc",
-        )  # fmt: skip
+            sector_id=args.get("sector", type=int),
+            category_id=args.get("category", type=int),
+            organization_id=args.get("organization", type=int),
+            query=args.get("q", ""),
+            sort=args.get("sort", "code"),
+            descending=args.get("order") == "desc",
+        )
 
 
 def call_queue(call_id: int, chosen: QueueFilter, page: int, per_page: int) -> object:

@@ -26,8 +26,20 @@ from proposals.models import (
 )
 from proposals.versions import content_of
 
-TEXT_FIELDS = ("title", "lead_name", "lead_title", "lead_phone", "lead_email", "objectives", "necessity",
-               "technology", "technology_origin", "place", "effects", "replication_plan")  # fmt: skip
+TEXT_FIELDS = (
+    "title",
+    "lead_name",
+    "lead_title",
+    "lead_phone",
+    "lead_email",
+    "objectives",
+    "necessity",
+    "technology",
+    "technology_origin",
+    "place",
+    "effects",
+    "replication_plan",
+)
 
 
 def start_proposal(call: Call, organization_id: int | None, user: User) -> Proposal:
@@ -37,9 +49,13 @@ def start_proposal(call: Call, organization_id: int | None, user: User) -> Propo
     if not call.is_accepting():
         raise DomainError(_("This call does not accept applications now."))
     untouched = db.session.execute(
-        select(Proposal).where(Proposal.call_id == call.id, Proposal.created_by_id == user.id,
-                               Proposal.status == "draft", Proposal.version == 1)
-    ).scalar()  # fmt: skip
+        select(Proposal).where(
+            Proposal.call_id == call.id,
+            Proposal.created_by_id == user.id,
+            Proposal.status == "draft",
+            Proposal.version == 1,
+        )
+    ).scalar()
     if untouched is not None:  # a second press of "Start" (or a double click) reopens the empty draft
         return untouched
     proposal = Proposal(call_id=call.id, organization_id=organization_id, created_by_id=user.id, year=call.year)
@@ -96,10 +112,14 @@ def add_file(proposal: Proposal, call_document_id: int | None, name: str, data: 
     original_name, content_type = files.check_upload(name, data)
     stored_name, digest = files.store_bytes(data)
     record = ProposalFile(
-        call_document=document, original_name=original_name,
-        stored_name=stored_name, content_type=content_type, size_bytes=len(data), sha256=digest,
+        call_document=document,
+        original_name=original_name,
+        stored_name=stored_name,
+        content_type=content_type,
+        size_bytes=len(data),
+        sha256=digest,
         uploaded_by_id=user.id,
-    )  # fmt: skip
+    )
     proposal.files.append(record)
     db.session.flush()
     record_event("upload", "proposal", proposal.id, comment=original_name, actor=user)
@@ -122,12 +142,16 @@ def _next_number(call_id: int) -> int:
     now = utcnow()
     number = db.session.execute(
         update(Call)
-        .where(Call.id == call_id, Call.status == "open", Call.opens_at <= now,
-               Call.closes_at.is_(None) | (Call.closes_at > now))
+        .where(
+            Call.id == call_id,
+            Call.status == "open",
+            Call.opens_at <= now,
+            Call.closes_at.is_(None) | (Call.closes_at > now),
+        )
         .values(last_proposal_number=Call.last_proposal_number + 1)
         .returning(Call.last_proposal_number)
         .execution_options(synchronize_session=False)
-    ).scalar()  # fmt: skip
+    ).scalar()
     if number is None:
         raise DomainError(_("The call has closed: applications can no longer be submitted."))
     return number
@@ -158,8 +182,9 @@ def submit_proposal(proposal: Proposal, user: User) -> ProposalVersion:
     return version
 
 
-def transition_proposal(proposal: Proposal, to_state: str, user: User, comment: str = "",
-                        due_on: date | None = None) -> None:  # fmt: skip
+def transition_proposal(
+    proposal: Proposal, to_state: str, user: User, comment: str = "", due_on: date | None = None
+) -> None:
     """Screening moves (start checking, supplement, invalid, valid) and withdrawal, through the table."""
     if to_state == "submitted":
         raise DomainError(_("Use the submission page to submit."))

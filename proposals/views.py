@@ -5,8 +5,9 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from accounts.decorators import role_required
-from accounts.models import DEPARTMENT_ROLES
-from core.errors import DomainError, StaleObjectError, render_error
+from accounts.models import DEPARTMENT_ROLES, MANAGERS
+from core.edge import finish, run_form
+from core.errors import DomainError, render_error
 from core.extensions import db
 from core.formatting import add_working_days, to_local, utcnow
 from core.forms import check_version, field_errors_from
@@ -16,7 +17,7 @@ from policies.services import load_call
 from proposals import checks, files, queries, services
 from proposals.files import UploadTooLarge
 from proposals.forms import ChecklistForm, ProposalForm, ScreeningForm, SubmitForm, UploadForm
-from proposals.models import PROPOSAL_STATES, SCREENERS, Proposal, ProposalFile
+from proposals.models import PROPOSAL_STATES, Proposal, ProposalFile
 from proposals.versions import SECTIONS, content_of, differences, shown_to
 
 bp = Blueprint("proposals", __name__)
@@ -94,11 +95,16 @@ def detail(proposal_id: int):
     proposal = _load(proposal_id)
     versions = queries.versions(proposal.id)
     return render_template(
-        "proposals/detail.html", proposal=proposal, versions=versions,
+        "proposals/detail.html",
+        proposal=proposal,
+        versions=versions,
         history=queries.history(proposal.id, for_applicant=proposal.is_member(current_user)),
-        upload_form=_upload_form(proposal), action_form=ScreeningForm(), rules=checks.rule_checks(proposal),
-        shown=shown_to(proposal, versions, current_user), sections=SECTIONS,
-    )  # fmt: skip
+        upload_form=_upload_form(proposal),
+        action_form=ScreeningForm(),
+        rules=checks.rule_checks(proposal),
+        shown=shown_to(proposal, versions, current_user),
+        sections=SECTIONS,
+    )
 
 
 @bp.route("/applications/<int:proposal_id>/edit", methods=["GET", "POST"])
@@ -110,32 +116,31 @@ def edit(proposal_id: int):
     if request.method == "GET":
         form.fill_from(proposal)
     changes = []
-    if form.validate_on_submit():
-        try:
-            check_version(proposal, form)
-            services.save_draft(proposal, form.to_data(), current_user)
-        except StaleObjectError as error:
-            form.form_errors.append(error.message)
-            changes, proposal = _stale_changes(proposal, form)
-        except DomainError as error:
-            db.session.rollback()
-            proposal = queries.load_proposal(proposal_id)
-            field_errors_from(form, error)
-        else:
-            db.session.commit()
-            flash(_("Saved."), "success")
-            if request.form.get("next") == "detail":
-                return redirect(url_for("proposals.detail", proposal_id=proposal.id))
-            return redirect(url_for("proposals.edit", proposal_id=proposal.id))
-    budget = checks.budget_finding(proposal.category, proposal.support_total_vnd, proposal.counterpart_total_vnd)
-    return render_template("proposals/edit.html", form=form, proposal=proposal, changes=changes, budget=budget), (
-        409 if changes else 200
+
+    def save() -> None:
+        check_version(proposal, form)
+        services.save_draft(proposal, form.to_data(), current_user)
+
+    def page(shown: Proposal) -> str:
+        budget = checks.budget_finding(shown.category, shown.support_total_vnd, shown.counterpart_total_vnd)
+        return render_template("proposals/edit.html", form=form, proposal=shown, changes=changes, budget=budget)
+
+    after = "proposals.detail" if request.form.get("next") == "detail" else "proposals.edit"
+    return run_form(
+        form,
+        save,
+        page=page,
+        done=lambda _saved: finish(_("Saved."), url_for(after, proposal_id=proposal_id)),
+        records=proposal,
+        reload=lambda: queries.load_proposal(proposal_id),
+        stale=lambda fresh: _stale_changes(fresh, form, changes),
+        refused_status=200,
     )
 
 
-def _stale_changes(proposal: Proposal, form: ProposalForm) -> tuple[list, Proposal]:
-    """What differs between the saved application and the user's unsaved input; the form is re-armed to
-    overwrite on the next save."""
+def _stale_changes(proposal: Proposal, form: ProposalForm, changes: list) -> Proposal:
+    """What differs between the saved application and the user's unsaved input (applied in memory, then rolled
+    back), put in `changes`; the form is re-armed to overwrite on the next save. Gives the application reloaded."""
     saved = content_of(proposal)
     try:
         services.apply_draft(proposal, form.to_data())
@@ -146,7 +151,8 @@ def _stale_changes(proposal: Proposal, form: ProposalForm) -> tuple[list, Propos
     db.session.rollback()
     fresh = queries.load_proposal(proposal.id)
     form.version.data = str(fresh.version)
-    return differences(saved, yours), fresh
+    changes.extend(differences(saved, yours))
+    return fresh
 
 
 @bp.route("/applications/<int:proposal_id>/documents", methods=["POST"])
@@ -183,8 +189,12 @@ def download(proposal_id: int, file_id: int):
     record = db.get_or_404(ProposalFile, file_id)
     if record.proposal_id != proposal.id:
         abort(404)
-    return send_file(files.stored_path(record.stored_name), mimetype=record.content_type, as_attachment=True,
-                     download_name=record.original_name)  # fmt: skip
+    return send_file(
+        files.stored_path(record.stored_name),
+        mimetype=record.content_type,
+        as_attachment=True,
+        download_name=record.original_name,
+    )
 
 
 @bp.route("/applications/<int:proposal_id>/documents/<int:file_id>/remove", methods=["POST"])
@@ -223,14 +233,27 @@ def submit(proposal_id: int):
             form.form_errors.append(error.message)
         else:
             db.session.commit()
-            flash(_("Application %(code)s has been submitted (version %(number)d). A receipt has been sent by mail.",
-                    code=proposal.reference_code, number=version.number), "success")  # fmt: skip
+            flash(
+                _(
+                    "Application %(code)s has been submitted (version %(number)d). A receipt has been sent by mail.",
+                    code=proposal.reference_code,
+                    number=version.number,
+                ),
+                "success",
+            )
             return redirect(url_for("proposals.detail", proposal_id=proposal.id))
     versions = queries.versions(proposal.id)
     # On a resubmission, what the organization changed since the version the department has.
     changes = differences(versions[-1].snapshot, content_of(proposal)) if versions else None
-    return render_template("proposals/submit.html", proposal=proposal, form=form, missing=missing,
-                           rules=checks.rule_checks(proposal), changes=changes, versions=versions)  # fmt: skip
+    return render_template(
+        "proposals/submit.html",
+        proposal=proposal,
+        form=form,
+        missing=missing,
+        rules=checks.rule_checks(proposal),
+        changes=changes,
+        versions=versions,
+    )
 
 
 @bp.route("/applications/<int:proposal_id>/transition/<to_state>", methods=["POST"])
@@ -270,8 +293,13 @@ def print_view(proposal_id: int):
     """The application in the official layout, to print and sign."""
     proposal = _load(proposal_id)
     shown = shown_to(proposal, queries.versions(proposal.id), current_user)
-    return render_template("proposals/print.html", proposal=proposal, content=shown.content, sections=SECTIONS,
-                           printed_on=to_local(utcnow()).date())  # fmt: skip
+    return render_template(
+        "proposals/print.html",
+        proposal=proposal,
+        content=shown.content,
+        sections=SECTIONS,
+        printed_on=to_local(utcnow()).date(),
+    )
 
 
 @bp.route("/applications/<int:proposal_id>/versions")
@@ -289,8 +317,14 @@ def compare(proposal_id: int):
     if older not in by_number or newer not in by_number:
         abort(404)
     changes = differences(by_number[older].snapshot, by_number[newer].snapshot)
-    return render_template("proposals/compare.html", proposal=proposal, versions=versions, older=by_number[older],
-                           newer=by_number[newer], changes=changes)  # fmt: skip
+    return render_template(
+        "proposals/compare.html",
+        proposal=proposal,
+        versions=versions,
+        older=by_number[older],
+        newer=by_number[newer],
+        changes=changes,
+    )
 
 
 # --- staff: the queue and the check -----------------------------------------------------------------------------
@@ -303,9 +337,15 @@ def queue(call_id: int):
     call = load_call(call_id)
     chosen = queries.QueueFilter.from_args(request.args)
     page = queries.call_queue(call.id, chosen, page_number(), current_app.config["PAGE_SIZE"])
-    return render_template("proposals/queue.html", call=call, page=page, chosen=chosen,
-                           organizations=queries.queue_organizations(call.id), counts=queries.status_counts(call.id),
-                           states=PROPOSAL_STATES)  # fmt: skip
+    return render_template(
+        "proposals/queue.html",
+        call=call,
+        page=page,
+        chosen=chosen,
+        organizations=queries.queue_organizations(call.id),
+        counts=queries.status_counts(call.id),
+        states=PROPOSAL_STATES,
+    )
 
 
 @bp.route("/staff/applications/<int:proposal_id>/check")
@@ -323,14 +363,20 @@ def _check_context(proposal: Proposal, action_form: ScreeningForm, failed_action
     checklist.document_ids.choices = [(d.id, d.name) for d in proposal.call.documents]
     versions = queries.versions(proposal.id)
     return dict(
-        proposal=proposal, checklist=checklist, action_form=action_form, failed_action=failed_action,
-        versions=versions, shown=shown_to(proposal, versions, current_user), missing=checks.missing_items(proposal),
-        rules=checks.rule_checks(proposal), similar=checks.similar_proposals(proposal),
-    )  # fmt: skip
+        proposal=proposal,
+        checklist=checklist,
+        action_form=action_form,
+        failed_action=failed_action,
+        versions=versions,
+        shown=shown_to(proposal, versions, current_user),
+        missing=checks.missing_items(proposal),
+        rules=checks.rule_checks(proposal),
+        similar=checks.similar_proposals(proposal),
+    )
 
 
 @bp.route("/staff/applications/<int:proposal_id>/checklist", methods=["POST"])
-@role_required(*SCREENERS)
+@role_required(*MANAGERS)
 def checklist(proposal_id: int):
     """Save the ticks of the document checklist."""
     proposal = _load(proposal_id)

@@ -28,8 +28,13 @@ def save_decision(decision: Decision, council: Council, proposal: Proposal, data
     if proposal.status not in ("recommended", "pending_approval"):
         raise DomainError(_("Only an application the council recommended gets a decision."))
     if data["approved_vnd"] > proposal.support_total_vnd:
-        raise DomainError(_("The approved support cannot exceed the support requested (%(amount)s).",
-                            amount=format_money(proposal.support_total_vnd)), "approved_vnd")  # fmt: skip
+        raise DomainError(
+            _(
+                "The approved support cannot exceed the support requested (%(amount)s).",
+                amount=format_money(proposal.support_total_vnd),
+            ),
+            "approved_vnd",
+        )
     taken = select(Decision.id).where(Decision.number == data["number"], Decision.id != (decision.id or 0))
     if db.session.execute(taken).first():
         raise DomainError(_("Another decision already has this number."), "number")
@@ -64,5 +69,10 @@ def commit_envelope(call_id: int, amount: int) -> None:
     )
     if raised.rowcount != 1:
         left = db.session.execute(select(Call.budget_vnd - Call.committed_vnd).where(Call.id == call_id)).scalar()
-        raise DomainError(_("Approving %(amount)s would pass the call's budget envelope: %(left)s is left.",
-                            amount=format_money(amount), left=format_money(left or 0)))  # fmt: skip
+        raise DomainError(
+            _(
+                "Approving %(amount)s would pass the call's budget envelope: %(left)s is left.",
+                amount=format_money(amount),
+                left=format_money(left or 0),
+            )
+        )

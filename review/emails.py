@@ -19,8 +19,15 @@ def send_scoring_open(council: Council) -> None:
     for person in people:
         with force_locale(person.locale):
             subject = _("Council %(name)s: scoring is open", name=council.name)
-        queue_mail(person.email, subject, "review/scoring_open", locale=person.locale, person=person,
-                   council=council, link=link)  # fmt: skip
+        queue_mail(
+            person.email,
+            subject,
+            "review/scoring_open",
+            locale=person.locale,
+            person=person,
+            council=council,
+            link=link,
+        )
 
 
 def decision_text(decision: Decision) -> str:
@@ -28,12 +35,19 @@ def decision_text(decision: Decision) -> str:
     language of the record)."""
     with force_locale("vi"):
         if decision.status == "refused":
-            text = _("Decision No. %(number)s of %(date)s: support not approved.", number=decision.number,
-                     date=format_date(decision.signed_on))  # fmt: skip
+            text = _(
+                "Decision No. %(number)s of %(date)s: support not approved.",
+                number=decision.number,
+                date=format_date(decision.signed_on),
+            )
         else:
-            text = _("Decision No. %(number)s of %(date)s, signed by %(signer)s: approved support %(amount)s.",
-                     number=decision.number, date=format_date(decision.signed_on), signer=decision.signer,
-                     amount=format_money(decision.approved_vnd))  # fmt: skip
+            text = _(
+                "Decision No. %(number)s of %(date)s, signed by %(signer)s: approved support %(amount)s.",
+                number=decision.number,
+                date=format_date(decision.signed_on),
+                signer=decision.signer,
+                amount=format_money(decision.approved_vnd),
+            )
         if decision.conditions:
             text += "\n" + _("Conditions:") + " " + decision.conditions
     return text

@@ -19,28 +19,61 @@ def results_workbook(found: CouncilResults) -> BytesIO:
     book = Workbook(write_only=True)  # streamed: a call of a thousand applications is nine thousand score rows
     criteria = [localized(c, "name") for c in found.criteria]
     ranking = book.create_sheet(_("Ranking")[:31])
-    _header(ranking, [_("Rank"), _("Code"), _("Title"), _("Organization"), _("Sheets received"),
-                      _("Sheets expected"), _("Mean"), _("Median"), _("Minimum"), _("Maximum"),
-                      _("Standard deviation"), *criteria, _("Support requested (VND)"), _("Outcome"),
-                      _("Why not passed")])  # fmt: skip
+    _header(
+        ranking,
+        [
+            _("Rank"),
+            _("Code"),
+            _("Title"),
+            _("Organization"),
+            _("Sheets received"),
+            _("Sheets expected"),
+            _("Mean"),
+            _("Median"),
+            _("Minimum"),
+            _("Maximum"),
+            _("Standard deviation"),
+            *criteria,
+            _("Support requested (VND)"),
+            _("Outcome"),
+            _("Why not passed"),
+        ],
+    )
     for row in found.rows:
         agg = row.aggregate
-        ranking.append([row.rank, row.proposal.reference_code, _text(row.proposal.title), _text(row.proposal.organization.name),
-                        agg.received, agg.expected, *[_number(v) for v in (agg.mean, agg.median, agg.minimum,
-                        agg.maximum, agg.stdev)], *[_number(agg.criterion_means.get(c.id)) for c in found.criteria],
-                        row.proposal.support_total_vnd, status_label(row.outcome, "outcome"),
-                        "; ".join(row.reasons)])  # fmt: skip
+        ranking.append(
+            [
+                row.rank,
+                row.proposal.reference_code,
+                _text(row.proposal.title),
+                _text(row.proposal.organization.name),
+                agg.received,
+                agg.expected,
+                *[_number(v) for v in (agg.mean, agg.median, agg.minimum, agg.maximum, agg.stdev)],
+                *[_number(agg.criterion_means.get(c.id)) for c in found.criteria],
+                row.proposal.support_total_vnd,
+                status_label(row.outcome, "outcome"),
+                "; ".join(row.reasons),
+            ]
+        )
     scores = book.create_sheet(_("Scores")[:31])
-    _header(scores, [_("Code"), _("Member"), _("Council role"), *criteria, _("Total"), _("Recommendation"),
-                     _("Counted")])  # fmt: skip
+    _header(
+        scores, [_("Code"), _("Member"), _("Council role"), *criteria, _("Total"), _("Recommendation"), _("Counted")]
+    )
     counted, absent = _("yes"), _("no (absent)")
     for row in found.rows:
         for item in row.sheets:
-            scores.append([row.proposal.reference_code, _text(item.member.user.full_name),
-                           status_label(item.member.role, "council_role"),
-                           *[_number(item.points.get(c.id)) for c in found.criteria], _number(item.total),
-                           status_label(item.recommendation, "recommendation"),
-                           counted if item.counted else absent])  # fmt: skip
+            scores.append(
+                [
+                    row.proposal.reference_code,
+                    _text(item.member.user.full_name),
+                    status_label(item.member.role, "council_role"),
+                    *[_number(item.points.get(c.id)) for c in found.criteria],
+                    _number(item.total),
+                    status_label(item.recommendation, "recommendation"),
+                    counted if item.counted else absent,
+                ]
+            )
     buffer = BytesIO()
     book.save(buffer)
     buffer.seek(0)

@@ -100,12 +100,6 @@ class CouncilForm(CouncilCompositionForm):
         return {**super().to_data(), "template_id": self.template_id.data, "rule_id": self.rule_id.data}
 
 
-class CommentForm(BaseForm):
-    """A move that may need a reason."""
-
-    comment = TextAreaField(_l("Reason"), [optional(), max_length(5000)], render_kw={"rows": 2})
-
-
 class AttendanceForm(BaseForm):
     """The members present at the session."""
 
@@ -140,8 +134,9 @@ def sheet_form(criteria: list, mechanic: str, formdata: object = None) -> BaseFo
             _l("Recommendation"), choices=list(RECOMMENDATIONS.items()), validators=[Optional()]
         )
         comment = TextAreaField(_l("Overall comment"), [optional(), max_length(10000)], render_kw={"rows": 4})
-        review_text = TextAreaField(_l("Detailed review (reviewers)"), [optional(), max_length(50000)],
-                                    render_kw={"rows": 10})  # fmt: skip
+        review_text = TextAreaField(
+            _l("Detailed review (reviewers)"), [optional(), max_length(50000)], render_kw={"rows": 10}
+        )
 
     for criterion in criteria:
         high = 4 if mechanic == "levels" else criterion.max_points
@@ -150,8 +145,11 @@ def sheet_form(criteria: list, mechanic: str, formdata: object = None) -> BaseFo
         else:
             field = IntegerField(criterion.name, [Optional(), NumberRange(0, high)], render_kw={"min": 0, "max": high})
         setattr(SheetForm, f"value_{criterion.id}", field)
-        setattr(SheetForm, f"comment_{criterion.id}", TextAreaField(_l("Comment"), [optional(), max_length(5000)],
-                                                                    render_kw={"rows": 2}))  # fmt: skip
+        setattr(
+            SheetForm,
+            f"comment_{criterion.id}",
+            TextAreaField(_l("Comment"), [optional(), max_length(5000)], render_kw={"rows": 2}),
+        )
     form = SheetForm(formdata=formdata) if formdata is not None else SheetForm()
     form.criteria = criteria
     return form

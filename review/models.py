@@ -7,7 +7,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import BigInteger, CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from accounts.models import User
+from accounts.models import LEADERS, MANAGERS, REVIEWERS, User
 from core.extensions import db, in_list
 from core.formatting import utcnow
 from core.i18n import register_status_labels
@@ -15,10 +15,6 @@ from core.workflow import Transition, TransitionTable
 from policies.evaluation import COUNCIL_ROLES, Criterion, EvaluationRule, ScoreSheetTemplate
 from policies.models import Call
 from proposals.models import Proposal
-
-STAFF = frozenset({"staff", "admin"})
-MEMBERS = frozenset({"reviewer"})
-LEADERS = frozenset({"leader"})
 
 COUNCIL_STATES = {
     "forming": _l("Being formed"),
@@ -29,11 +25,11 @@ COUNCIL_STATES = {
 }
 register_status_labels("council", COUNCIL_STATES)
 COUNCIL_TRANSITIONS: TransitionTable = {
-    ("forming", "scoring"): Transition(STAFF, _l("Open scoring")),
-    ("scoring", "closed"): Transition(STAFF, _l("Close scoring")),
-    ("closed", "scoring"): Transition(STAFF, _l("Reopen scoring"), comment_required=True),
-    ("closed", "ranked"): Transition(STAFF, _l("Record the conclusions")),
-    ("ranked", "released"): Transition(STAFF, _l("Release the decisions")),
+    ("forming", "scoring"): Transition(MANAGERS, _l("Open scoring")),
+    ("scoring", "closed"): Transition(MANAGERS, _l("Close scoring")),
+    ("closed", "scoring"): Transition(MANAGERS, _l("Reopen scoring"), comment_required=True),
+    ("closed", "ranked"): Transition(MANAGERS, _l("Record the conclusions")),
+    ("ranked", "released"): Transition(MANAGERS, _l("Release the decisions")),
 }
 
 CONFLICTS = {
@@ -58,9 +54,9 @@ register_status_labels(
 SHEET_STATES = {"draft": _l("Draft"), "submitted": _l("Submitted")}
 register_status_labels("sheet", SHEET_STATES)
 SHEET_TRANSITIONS: TransitionTable = {
-    ("draft", "submitted"): Transition(MEMBERS, _l("Submit the sheet")),
+    ("draft", "submitted"): Transition(REVIEWERS, _l("Submit the sheet")),
     # The chair (a member) or staff reopen a submitted sheet; who exactly is ScoreSheet.can_reopen's rule.
-    ("submitted", "draft"): Transition(STAFF | MEMBERS, _l("Reopen the sheet"), comment_required=True),
+    ("submitted", "draft"): Transition(MANAGERS | REVIEWERS, _l("Reopen the sheet"), comment_required=True),
 }
 
 DECISION_STATES = {"draft": _l("Draft"), "approved": _l("Approved"), "refused": _l("Not approved")}
@@ -112,7 +108,7 @@ class Council(db.Model):
 
     def can_manage(self, user: object) -> bool:
         """Department staff form and run the council."""
-        return _is_user(user) and user.has_role(*STAFF)
+        return _is_user(user) and user.has_role(*MANAGERS)
 
     def chair_seat(self, user: object) -> "CouncilMember | None":
         """The user's seat if they chair this council."""

@@ -117,13 +117,21 @@ def council_entries(council_id: int, proposal_ids: list[int] | None = None) -> l
     """Every member × application of the council (or of these applications) with its sheet's state, in one
     query."""
     query = (
-        select(Assignment.member_id, Assignment.proposal_id, Assignment.conflict, Assignment.conflict_reason,
-               Assignment.is_reviewer, ScoreSheet.id, ScoreSheet.status, ScoreSheet.recommendation)
+        select(
+            Assignment.member_id,
+            Assignment.proposal_id,
+            Assignment.conflict,
+            Assignment.conflict_reason,
+            Assignment.is_reviewer,
+            ScoreSheet.id,
+            ScoreSheet.status,
+            ScoreSheet.recommendation,
+        )
         .join(CouncilMember, CouncilMember.id == Assignment.member_id)
         .outerjoin(ScoreSheet, ScoreSheet.assignment_id == Assignment.id)
         .where(CouncilMember.council_id == council_id)
         .order_by(Assignment.proposal_id, CouncilMember.position)
-    )  # fmt: skip
+    )
     if proposal_ids is not None:
         query = query.where(Assignment.proposal_id.in_(proposal_ids))
     return [Entry(*row[:7], row[7] or "") for row in db.session.execute(query)]

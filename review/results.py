@@ -108,8 +108,12 @@ def council_results(council: Council, viewer: User | None = None) -> CouncilResu
         by_proposal.setdefault(entry.proposal_id, []).append(entry)
     # A chair sees only the applications they declared no conflict with (the department sees all).
     seat = council.membership_of(viewer) if viewer is not None and not viewer.is_department else None
-    hidden = {p for p, entries in by_proposal.items() for e in entries
-              if seat is not None and e.member_id == seat.id and e.conflict != "none"}  # fmt: skip
+    hidden = {
+        p
+        for p, entries in by_proposal.items()
+        for e in entries
+        if seat is not None and e.member_id == seat.id and e.conflict != "none"
+    }
     rows, valid_sheets, inputs = [], {}, []
     for proposal in council_proposals(council, REVIEWED_STATES):
         row, valid, expected = _row(proposal, by_proposal.get(proposal.id, []), seats, scores, points_of)
@@ -146,8 +150,13 @@ def points_table(criteria: list[Criterion], mechanic: str) -> dict[int, dict[int
     return {c.id: {v: Decimal(v) for v in range(c.max_points + 1)} for c in criteria}
 
 
-def _row(proposal: Proposal, entries: list[Entry], seats: dict[int, CouncilMember], scores: dict[int, dict[int, int]],
-         points_of: dict[int, dict[int, Decimal]]) -> tuple[ResultRow, list[scoring.Sheet], int]:  # fmt: skip
+def _row(
+    proposal: Proposal,
+    entries: list[Entry],
+    seats: dict[int, CouncilMember],
+    scores: dict[int, dict[int, int]],
+    points_of: dict[int, dict[int, Decimal]],
+) -> tuple[ResultRow, list[scoring.Sheet], int]:
     """One application's sheets, the valid ones and how many are expected: only submitted sheets of members present
     and without a conflict count; the members expected are those without a conflict who were not absent."""
     row = ResultRow(proposal, None)  # type: ignore[arg-type]  # the caller aggregates

@@ -47,13 +47,29 @@ def composition_findings(council: Council, rule: EvaluationRule) -> list[Finding
     findings = []
     size = len(council.members)
     if not rule.council_min_size <= size <= rule.council_max_size:
-        findings.append(Finding(_("The council has %(size)d members; the rule asks for %(low)d to %(high)d.",
-                                  size=size, low=rule.council_min_size, high=rule.council_max_size)))  # fmt: skip
+        findings.append(
+            Finding(
+                _(
+                    "The council has %(size)d members; the rule asks for %(low)d to %(high)d.",
+                    size=size,
+                    low=rule.council_min_size,
+                    high=rule.council_max_size,
+                )
+            )
+        )
     for role, needed in (rule.required_roles or {}).items():
         have = sum(1 for m in council.members if m.role == role)
         if have < needed:
-            findings.append(Finding(_("The rule asks for %(needed)d “%(role)s”; the council has %(have)d.",
-                                      needed=needed, role=COUNCIL_ROLES.get(role, role), have=have)))  # fmt: skip
+            findings.append(
+                Finding(
+                    _(
+                        "The rule asks for %(needed)d “%(role)s”; the council has %(have)d.",
+                        needed=needed,
+                        role=COUNCIL_ROLES.get(role, role),
+                        have=have,
+                    )
+                )
+            )
     if council.admin_secretary_id is None:
         findings.append(Finding(_("Choose the administrative secretary.")))
     if council.meeting_at is None:
@@ -61,8 +77,15 @@ def composition_findings(council: Council, rule: EvaluationRule) -> list[Finding
     else:
         earliest = add_working_days(to_local(utcnow()).date(), rule.documents_days_before)
         if to_local(council.meeting_at).date() < earliest:
-            findings.append(Finding(_("Members should have the documents %(days)d working days before the meeting.",
-                                      days=rule.documents_days_before), blocking=False))  # fmt: skip
+            findings.append(
+                Finding(
+                    _(
+                        "Members should have the documents %(days)d working days before the meeting.",
+                        days=rule.documents_days_before,
+                    ),
+                    blocking=False,
+                )
+            )
     return findings
 
 
@@ -138,9 +161,12 @@ def sync_assignments(council: Council) -> None:
     """One assignment per member × application: conflicts detected again, reviewers proposed where missing."""
     proposals = council_proposals(council, COUNCIL_PROPOSAL_STATES[council.status])
     seats = list(council.members)
-    users = {u.id: u for u in db.session.execute(
-        select(User).where(User.id.in_([s.user_id for s in seats])).options(selectinload(User.membership))
-    ).scalars()}  # fmt: skip
+    users = {
+        u.id: u
+        for u in db.session.execute(
+            select(User).where(User.id.in_([s.user_id for s in seats])).options(selectinload(User.membership))
+        ).scalars()
+    }
     domains = organization_domains({p.organization_id for p in proposals})
     current = {(a.member_id, a.proposal_id): a for a in load_assignments(council.id)}
     wanted = {(s.id, p.id) for s in seats for p in proposals}
@@ -195,8 +221,10 @@ def set_reviewers(council: Council, proposal_id: int, member_ids: list[int], use
     chosen = set(member_ids)
     if any(a.is_conflicted for a in rows if a.member_id in chosen):
         raise DomainError(_("A member with a conflict of interest cannot review this application."), "member_ids")
-    needed = min(db.session.get(EvaluationRule, council.rule_id).reviewers_per_application,
-                 sum(not a.is_conflicted for a in rows))  # fmt: skip
+    needed = min(
+        db.session.get(EvaluationRule, council.rule_id).reviewers_per_application,
+        sum(not a.is_conflicted for a in rows),
+    )
     if len(chosen & {a.member_id for a in rows}) != needed:
         raise DomainError(_("Choose %(count)d reviewers.", count=needed), "member_ids")
     for assignment in rows:
@@ -231,8 +259,12 @@ def move_council(council: Council, to_state: str, user: User, comment: str = "")
     elif to_state in ("closed", "ranked") and not results.council_quorum(council, rule).met:
         raise DomainError(_("The session has no quorum: record the attendance first."))
     if to_state == "closed" and waiting_applications(council):
-        raise DomainError(_("Some applications were found valid after scoring opened: save the council to bring "
-                            "them before it, and have them scored."))  # fmt: skip
+        raise DomainError(
+            _(
+                "Some applications were found valid after scoring opened: save the council to bring "
+                "them before it, and have them scored."
+            )
+        )
     if to_state == "ranked":
         outcome = {row.proposal.id: row.outcome for row in results.council_results(council).rows}
     if to_state == "released" and (blocker := release_blockers(council)):
@@ -311,9 +343,21 @@ def _release(proposals: list[Proposal], decisions: dict[int, Decision], passed: 
             perform_transition(proposal, PROPOSAL_TRANSITIONS, target, user, "proposal", text, proposal_changed)
         else:
             with force_locale("vi"):
-                text = (_("The application passed the council's assessment but is not funded within the call's "
-                          "budget envelope.") if proposal.id in passed
-                        else _("The review council did not select the application for support."))  # fmt: skip
-            record_event("release", "proposal", proposal.id, from_state=proposal.status, to_state=proposal.status,
-                         comment=text, actor=user)  # fmt: skip
+                text = (
+                    _(
+                        "The application passed the council's assessment but is not funded within the call's "
+                        "budget envelope."
+                    )
+                    if proposal.id in passed
+                    else _("The review council did not select the application for support.")
+                )
+            record_event(
+                "release",
+                "proposal",
+                proposal.id,
+                from_state=proposal.status,
+                to_state=proposal.status,
+                comment=text,
+                actor=user,
+            )
         proposal_emails.send_result(proposal, text)

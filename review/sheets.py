@@ -75,8 +75,10 @@ def _checked_values(criteria: list[Criterion], mechanic: str, values: dict[int, 
         value = values.get(criterion.id)
         high = 4 if mechanic == "levels" else criterion.max_points
         if value is not None and not 0 <= value <= high:
-            raise DomainError(_("“%(name)s”: give a value from 0 to %(high)d.", name=criterion.name, high=high),
-                              f"criterion-{criterion.id}")  # fmt: skip
+            raise DomainError(
+                _("“%(name)s”: give a value from 0 to %(high)d.", name=criterion.name, high=high),
+                f"criterion-{criterion.id}",
+            )
     return values
 
 

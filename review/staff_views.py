@@ -6,11 +6,11 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 
 from accounts.decorators import role_required
-from accounts.models import DEPARTMENT_ROLES
+from accounts.models import DEPARTMENT_ROLES, MANAGERS
 from accounts.services import users_with_role
 from core.errors import DomainError, StaleObjectError
 from core.extensions import db
-from core.forms import check_version, field_errors_from
+from core.forms import CommentForm, check_version, field_errors_from
 from core.i18n import localized
 from core.paging import page_number
 from policies.evaluation import EvaluationRule, ScoreSheetTemplate
@@ -18,12 +18,10 @@ from policies.services import load_call
 from proposals.models import Proposal
 from proposals.queries import load_proposal
 from review import decisions, queries, services
-from review.forms import AttendanceForm, CommentForm, CouncilForm, DecisionForm, ReviewersForm
+from review.forms import AttendanceForm, CouncilForm, DecisionForm, ReviewersForm
 from review.models import COUNCIL_STATES, COUNCIL_TRANSITIONS, DECISION_STATES, Council, Decision
 from review.results import council_quorum, council_results
 from review.views import bp, run_small_form
-
-MANAGERS = ("staff", "admin")
 
 
 @bp.route("/staff/councils")
@@ -32,8 +30,9 @@ def councils():
     """The published calls, each with its council or the number of valid applications waiting for one."""
     page = queries.calls_page(page_number(), current_app.config["PAGE_SIZE"])
     ids = [call.id for call in page.items]
-    return render_template("review/councils.html", page=page, councils=queries.councils_of_calls(ids),
-                           waiting=queries.valid_counts(ids))  # fmt: skip
+    return render_template(
+        "review/councils.html", page=page, councils=queries.councils_of_calls(ids), waiting=queries.valid_counts(ids)
+    )
 
 
 def _council_form(**kwargs: object) -> CouncilForm:
@@ -96,13 +95,18 @@ def council(council_id: int):
         by_proposal.setdefault(entry.proposal_id, []).append(entry)
     rule = council.rule
     return render_template(
-        "review/council.html", council=council, page=page, by_proposal=by_proposal,
+        "review/council.html",
+        council=council,
+        page=page,
+        by_proposal=by_proposal,
         seats={m.id: m for m in council.members},
-        findings=services.composition_findings(council, rule), quorum=council_quorum(council, rule),
+        findings=services.composition_findings(council, rule),
+        quorum=council_quorum(council, rule),
         waiting=len(services.waiting_applications(council)),
         actions=[(to, t) for (frm, to), t in COUNCIL_TRANSITIONS.items() if frm == council.status],
-        action_form=CommentForm(), attendance_form=AttendanceForm(),
-    )  # fmt: skip
+        action_form=CommentForm(),
+        attendance_form=AttendanceForm(),
+    )
 
 
 @bp.route("/staff/councils/<int:council_id>/transition/<to_state>", methods=["POST"])
@@ -153,8 +157,14 @@ def reviewers(council_id: int, proposal_id: int):
     elif request.method == "GET":
         form.member_ids.data = [a.member_id for a in rows if a.is_reviewer]
     seats = {m.id: m for m in council.members}
-    return render_template("review/reviewers.html", council=council, proposal=db.get_or_404(Proposal, proposal_id),
-                           rows=rows, seats=seats, form=form), 400 if form.errors else 200  # fmt: skip
+    return render_template(
+        "review/reviewers.html",
+        council=council,
+        proposal=db.get_or_404(Proposal, proposal_id),
+        rows=rows,
+        seats=seats,
+        form=form,
+    ), 400 if form.errors else 200
 
 
 @bp.route("/staff/councils/<int:council_id>/decisions")
@@ -164,8 +174,14 @@ def decisions_page(council_id: int):
     council = queries.load_council(council_id)
     found = council_results(council) if council.status in ("ranked", "released") else None
     made = queries.council_decisions(council.id)
-    return render_template("review/decisions.html", council=council, results=found, decisions=made,
-                           ready=services.release_blockers(council) == "", action_form=CommentForm())  # fmt: skip
+    return render_template(
+        "review/decisions.html",
+        council=council,
+        results=found,
+        decisions=made,
+        ready=services.release_blockers(council) == "",
+        action_form=CommentForm(),
+    )
 
 
 @bp.route("/staff/councils/<int:council_id>/decisions/<int:proposal_id>", methods=["GET", "POST"])
@@ -194,8 +210,9 @@ def decision(council_id: int, proposal_id: int):
             db.session.commit()
             flash(_("The decision was saved."), "success")
             return redirect(url_for("review.decisions_page", council_id=council_id))
-    return render_template("review/decision.html", council=council, proposal=proposal, form=form,
-                           decision=record), 400 if form.errors else 200  # fmt: skip
+    return render_template(
+        "review/decision.html", council=council, proposal=proposal, form=form, decision=record
+    ), 400 if form.errors else 200
 
 
 @bp.route("/staff/decisions/<int:decision_id>/transition/<to_state>", methods=["POST"])

@@ -12,13 +12,13 @@ from accounts.decorators import role_required
 from core.errors import DomainError, StaleObjectError
 from core.extensions import db
 from core.formatting import to_local, utcnow
-from core.forms import BaseForm, check_version, field_errors_from
+from core.forms import BaseForm, CommentForm, check_version, field_errors_from
 from core.paging import ListPagination, page_number
 from proposals import files
 from proposals.queries import load_proposal
 from proposals.versions import SECTIONS, content_of
 from review import export, queries, results, sheets
-from review.forms import CommentForm, DeclarationForm, sheet_data, sheet_form
+from review.forms import DeclarationForm, sheet_data, sheet_form
 from review.models import Assignment, Council, ScoreSheet
 
 bp = Blueprint("review", __name__)
@@ -78,8 +78,9 @@ def sheet(council_id: int, proposal_id: int):
     """Declare interests first; then the application beside the score sheet, saved as a draft or submitted."""
     council, assignment = _seat(council_id, proposal_id)
     if not assignment.is_open:
-        return render_template("review/declare.html", council=council, proposal=load_proposal(proposal_id),
-                               form=DeclarationForm())  # fmt: skip
+        return render_template(
+            "review/declare.html", council=council, proposal=load_proposal(proposal_id), form=DeclarationForm()
+        )
     record = assignment.sheet
     saved = _sheet_values(record) if record is not None and request.method == "GET" else None
     form = sheet_form(list(council.template.criteria), council.template.mechanic, saved)
@@ -98,15 +99,29 @@ def sheet(council_id: int, proposal_id: int):
             flash(_("Your sheet was submitted.") if submitting else _("Draft saved."), "success")
             return redirect(url_for("review.sheet", council_id=council_id, proposal_id=proposal_id))
     proposal = load_proposal(proposal_id)
-    return render_template("review/sheet.html", council=council, proposal=proposal, assignment=assignment, form=form,
-                           content=content_of(proposal), sections=SECTIONS, others=_others(council, assignment),
-                           reopen_form=CommentForm()), 400 if form.errors else 200  # fmt: skip
+    return render_template(
+        "review/sheet.html",
+        council=council,
+        proposal=proposal,
+        assignment=assignment,
+        form=form,
+        content=content_of(proposal),
+        sections=SECTIONS,
+        others=_others(council, assignment),
+        reopen_form=CommentForm(),
+    ), 400 if form.errors else 200
 
 
 def _sheet_values(record: ScoreSheet) -> object:
     """A saved sheet as form data, so the form shows it."""
-    values = MultiDict({"recommendation": record.recommendation, "comment": record.comment,
-                        "review_text": record.review_text, "version": str(record.version)})  # fmt: skip
+    values = MultiDict(
+        {
+            "recommendation": record.recommendation,
+            "comment": record.comment,
+            "review_text": record.review_text,
+            "version": str(record.version),
+        }
+    )
     for score in record.scores:
         values[f"value_{score.criterion_id}"] = str(score.value)
         values[f"comment_{score.criterion_id}"] = score.comment
@@ -160,8 +175,12 @@ def download(council_id: int, proposal_id: int, file_id: int):
     record = next((f for f in proposal.active_files if f.id == file_id), None)
     if not assignment.is_open or record is None:
         abort(404)
-    return send_file(files.stored_path(record.stored_name), mimetype=record.content_type, as_attachment=True,
-                     download_name=record.original_name)  # fmt: skip
+    return send_file(
+        files.stored_path(record.stored_name),
+        mimetype=record.content_type,
+        as_attachment=True,
+        download_name=record.original_name,
+    )
 
 
 def _load_sheet(sheet_id: int) -> tuple[Council, ScoreSheet]:
@@ -204,9 +223,16 @@ def print_sheet(sheet_id: int):
         abort(404)
     proposal = load_proposal(record.assignment.proposal_id)
     points = results.sheet_points(record, list(council.template.criteria), council.template.mechanic)
-    return render_template("review/print_sheet.html", council=council, sheet=record, proposal=proposal,
-                           points=points, total=sum(points.values()), values={s.criterion_id: s for s in record.scores},
-                           dated=to_local(record.submitted_at or utcnow()).date())  # fmt: skip
+    return render_template(
+        "review/print_sheet.html",
+        council=council,
+        sheet=record,
+        proposal=proposal,
+        points=points,
+        total=sum(points.values()),
+        values={s.criterion_id: s for s in record.scores},
+        dated=to_local(record.submitted_at or utcnow()).date(),
+    )
 
 
 @bp.route("/councils/<int:council_id>/results")
@@ -217,8 +243,14 @@ def results_page(council_id: int):
     found = results.council_results(council, current_user)
     page = ListPagination(found.rows, page_number(), RESULTS_PAGE_SIZE)
     short_names = [_("C%(number)d", number=n) for n in range(1, len(found.criteria) + 1)]
-    return render_template("review/results.html", council=council, results=found, page=page,
-                           short_names=short_names, reopen_form=CommentForm())  # fmt: skip
+    return render_template(
+        "review/results.html",
+        council=council,
+        results=found,
+        page=page,
+        short_names=short_names,
+        reopen_form=CommentForm(),
+    )
 
 
 @bp.route("/councils/<int:council_id>/results.xlsx")
@@ -227,8 +259,12 @@ def export_results(council_id: int):
     """The ranking with every score, as an Excel workbook."""
     council = _results_council(council_id)
     workbook = export.results_workbook(results.council_results(council, current_user))
-    return send_file(workbook, as_attachment=True, download_name=f"{council.call.code}-ket-qua.xlsx",
-                     mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")  # fmt: skip
+    return send_file(
+        workbook,
+        as_attachment=True,
+        download_name=f"{council.call.code}-ket-qua.xlsx",
+        mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
 
 
 @bp.route("/councils/<int:council_id>/minutes")
@@ -249,5 +285,6 @@ def _council_record(council_id: int, template: str) -> str:
     """A printed record of the council, dated the day of its meeting (else today)."""
     council = _results_council(council_id)
     dated = to_local(council.meeting_at or utcnow()).date()
-    return render_template(template, council=council, dated=dated, results=results.council_results(council,
-                           current_user))  # fmt: skip
+    return render_template(
+        template, council=council, dated=dated, results=results.council_results(council, current_user)
+    )

@@ -51,8 +51,13 @@ def make_organization(name: str | None = None, **fields: object) -> Organization
     return org
 
 
-def make_user(email: str | None = None, roles: tuple[str, ...] = ("applicant",), organization: Organization | None = None,
-              verified: bool = True, **fields: object) -> User:  # fmt: skip
+def make_user(
+    email: str | None = None,
+    roles: tuple[str, ...] = ("applicant",),
+    organization: Organization | None = None,
+    verified: bool = True,
+    **fields: object,
+) -> User:
     n = next(_seq)
     user = User(
         email=email or f"user{n}@example.vn",
@@ -163,8 +168,13 @@ def make_valid_proposal(call: Call, user: User, **overrides: object) -> Proposal
 COUNCIL_ROLES_7 = ("chair", "vice_chair", "reviewer", "reviewer", "scientific_secretary", "member", "member")
 
 
-def make_council(call: Call, staff: User, members: list[User] | None = None, roles: tuple[str, ...] = COUNCIL_ROLES_7,
-                 open_scoring: bool = False) -> Council:  # fmt: skip
+def make_council(
+    call: Call,
+    staff: User,
+    members: list[User] | None = None,
+    roles: tuple[str, ...] = COUNCIL_ROLES_7,
+    open_scoring: bool = False,
+) -> Council:
     """A council of the call with the seeded sheet and rule, one reviewer-role user per seat (needs a request
     context when scoring is opened, for the mails)."""
     members = members or [make_user(roles=("reviewer",), full_name=f"Thành viên {i}") for i in range(len(roles))]
@@ -173,10 +183,14 @@ def make_council(call: Call, staff: User, members: list[User] | None = None, rol
     ).scalar_one()
     rule = db.session.execute(db.select(EvaluationRule).where(EvaluationRule.code == "default")).scalar_one()
     data = {
-        "name": f"Hội đồng {call.code}", "template_id": template.id, "rule_id": rule.id,
-        "meeting_at": utcnow() + timedelta(days=10), "place": "Phòng họp Sở", "admin_secretary_id": staff.id,
+        "name": f"Hội đồng {call.code}",
+        "template_id": template.id,
+        "rule_id": rule.id,
+        "meeting_at": utcnow() + timedelta(days=10),
+        "place": "Phòng họp Sở",
+        "admin_secretary_id": staff.id,
         "members": [(u.id, role) for u, role in zip(members, roles, strict=False)],
-    }  # fmt: skip
+    }
     council = review_services.save_council(Council(), call, data, staff)
     if open_scoring:
         review_services.move_council(load_council(council.id), "scoring", staff)
@@ -190,15 +204,25 @@ def score(council: Council, proposal: Proposal, user: User, level: int = 3, reco
     assignment = seat_assignment(council.id, proposal.id, user.id)
     review_sheets.declare(assignment, council, False, "", user)
     data = {
-        "values": {c.id: level for c in council.template.criteria}, "comments": {},
-        "recommendation": recommendation, "comment": "Đạt yêu cầu", "review_text": "Nhận xét chi tiết của phản biện",
-    }  # fmt: skip
+        "values": {c.id: level for c in council.template.criteria},
+        "comments": {},
+        "recommendation": recommendation,
+        "comment": "Đạt yêu cầu",
+        "review_text": "Nhận xét chi tiết của phản biện",
+    }
     review_sheets.save_sheet(assignment, council, data, True, user)
 
 
-def make_project(host: User, staff: User | None = None, call: Call | None = None, status: str = "in_progress",
-                 start_on: date = date(2026, 1, 1), end_on: date = date(2026, 12, 31), contract_number: str | None = None,
-                 **overrides: object) -> Project:  # fmt: skip
+def make_project(
+    host: User,
+    staff: User | None = None,
+    call: Call | None = None,
+    status: str = "in_progress",
+    start_on: date = date(2026, 1, 1),
+    end_on: date = date(2026, 12, 31),
+    contract_number: str | None = None,
+    **overrides: object,
+) -> Project:
     """A project of the host's organization from an approved application, with the regime's default tranches and
     report schedule, moved to IN_PROGRESS unless asked otherwise (needs a request context, for the mails)."""
     staff = staff or make_user(roles=("staff",))
@@ -207,10 +231,14 @@ def make_project(host: User, staff: User | None = None, call: Call | None = None
     db.session.flush()
     proposal = load_proposal(proposal.id)
     data = {
-        "contract_number": contract_number or f"{next(_seq)}/2026/HĐ-KHCN", "signed_on": start_on,
-        "start_on": start_on, "end_on": end_on, "agency_signer": "Giám đốc Sở", "host_signer": "Giám đốc",
+        "contract_number": contract_number or f"{next(_seq)}/2026/HĐ-KHCN",
+        "signed_on": start_on,
+        "start_on": start_on,
+        "end_on": end_on,
+        "agency_signer": "Giám đốc Sở",
+        "host_signer": "Giám đốc",
         "legacy_area": "",
-    }  # fmt: skip
+    }
     regime = db.session.get(Regime, proposal.call.regime_id)
     plan = contracts.plan_tranches(contracts.approved_amount(proposal), regime.tranche_split)
     project = contracts.create_project(proposal, data, plan, staff)
@@ -227,26 +255,67 @@ def bulk_projects(like: Project, count: int, overdue_every: int = 3) -> None:
 
     from projects.models import PeriodicReport, Tranche
 
-    base = {name: getattr(like, name) for name in ("regime_id", "call_id", "sector_id", "organization_id",
-                                                  "signed_on", "start_on", "end_on", "original_end_on",
-                                                  "dossier_due_on")}  # fmt: skip
-    db.session.execute(insert(Project), [
-        {**base, "code": f"DA-BULK-{i:05d}", "contract_number": f"{i}/BULK/HĐ", "title": f"Dự án đồng loạt số {i}",
-         "lead_name": f"Chủ nhiệm {i}", "approved_vnd": 100_000_000 + i, "paid_vnd": 50_000_000,
-         "status": "in_progress", "legacy_area": ("long_an", "tay_ninh", "")[i % 3], "annex": {},
-         "search_text": f"da-bulk-{i:05d} du an dong loat so {i}"}
-        for i in range(count)
-    ])  # fmt: skip
+    base = {
+        name: getattr(like, name)
+        for name in (
+            "regime_id",
+            "call_id",
+            "sector_id",
+            "organization_id",
+            "signed_on",
+            "start_on",
+            "end_on",
+            "original_end_on",
+            "dossier_due_on",
+        )
+    }
+    db.session.execute(
+        insert(Project),
+        [
+            {
+                **base,
+                "code": f"DA-BULK-{i:05d}",
+                "contract_number": f"{i}/BULK/HĐ",
+                "title": f"Dự án đồng loạt số {i}",
+                "lead_name": f"Chủ nhiệm {i}",
+                "approved_vnd": 100_000_000 + i,
+                "paid_vnd": 50_000_000,
+                "status": "in_progress",
+                "legacy_area": ("long_an", "tay_ninh", "")[i % 3],
+                "annex": {},
+                "search_text": f"da-bulk-{i:05d} du an dong loat so {i}",
+            }
+            for i in range(count)
+        ],
+    )
     ids = db.session.execute(db.select(Project.id).where(Project.code.like("DA-BULK-%"))).scalars().all()
-    db.session.execute(insert(Tranche), [
-        {"project_id": pid, "position": n, "amount_vnd": 50_000_000 if n == 1 else 25_000_000, "percent": None,
-         "condition": ("contract_signed", "report_accepted", "liquidated")[n - 1],
-         "status": "paid" if n == 1 else "planned", "paid_vnd": 50_000_000 if n == 1 else None,
-         "paid_on": like.start_on if n == 1 else None}
-        for pid in ids for n in (1, 2, 3)
-    ])  # fmt: skip
-    db.session.execute(insert(PeriodicReport), [
-        {"project_id": pid, "sequence": n, "due_on": like.start_on + timedelta(days=180 * n),
-         "status": "due" if (k % overdue_every == 0 and n == 1) or n == 2 else "accepted"}
-        for k, pid in enumerate(ids) for n in (1, 2)
-    ])  # fmt: skip
+    db.session.execute(
+        insert(Tranche),
+        [
+            {
+                "project_id": pid,
+                "position": n,
+                "amount_vnd": 50_000_000 if n == 1 else 25_000_000,
+                "percent": None,
+                "condition": ("contract_signed", "report_accepted", "liquidated")[n - 1],
+                "status": "paid" if n == 1 else "planned",
+                "paid_vnd": 50_000_000 if n == 1 else None,
+                "paid_on": like.start_on if n == 1 else None,
+            }
+            for pid in ids
+            for n in (1, 2, 3)
+        ],
+    )
+    db.session.execute(
+        insert(PeriodicReport),
+        [
+            {
+                "project_id": pid,
+                "sequence": n,
+                "due_on": like.start_on + timedelta(days=180 * n),
+                "status": "due" if (k % overdue_every == 0 and n == 1) or n == 2 else "accepted",
+            }
+            for k, pid in enumerate(ids)
+            for n in (1, 2)
+        ],
+    )

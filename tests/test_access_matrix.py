@@ -51,8 +51,12 @@ ROLES = (
     "admin",
 )
 LOGIN = "login"  # a redirect to the login page
-DOSSIER = {"final_report": "Báo cáo tổng hợp", "product_report": "Báo cáo sản phẩm", "financial_report": "Quyết toán",
-           "self_assessment": "Tự đánh giá đạt"}  # fmt: skip
+DOSSIER = {
+    "final_report": "Báo cáo tổng hợp",
+    "product_report": "Báo cáo sản phẩm",
+    "financial_report": "Quyết toán",
+    "self_assessment": "Tự đánh giá đạt",
+}
 
 
 def everyone(code: int) -> dict:
@@ -336,22 +340,38 @@ def world(app, reference):
     with app.test_request_context():
         # The "reviewer" chairs the council and scored; the "conflicted reviewer" shares the applicant's domain.
         review_proposal = make_valid_proposal(review_call, users["applicant"])
-        council = make_council(review_call, users["staff"], [users["reviewer"], users["conflicted_reviewer"], *others],
-                               open_scoring=True)  # fmt: skip
+        council = make_council(
+            review_call, users["staff"], [users["reviewer"], users["conflicted_reviewer"], *others], open_scoring=True
+        )
         score(council, review_proposal, users["reviewer"])
     with app.test_request_context():
         approved_proposal = make_valid_proposal(review_call, users["applicant"])
         awarded_proposal = make_valid_proposal(review_call, users["applicant"])
         project = make_project(users["applicant"], staff=users["staff"], call=review_call)
-        attach_files(project, "tranche", project.tranches[0].id, [FileStorage(io.BytesIO(PDF_BYTES), "de-nghi.pdf")],
-                     users["applicant"])  # fmt: skip
+        attach_files(
+            project,
+            "tranche",
+            project.tranches[0].id,
+            [FileStorage(io.BytesIO(PDF_BYTES), "de-nghi.pdf")],
+            users["applicant"],
+        )
         # A second project of the organization before its acceptance council, where the "reviewer" sits.
         accepting = make_project(users["applicant"], staff=users["staff"])
         submit_dossier(accepting, DOSSIER, [FileStorage(io.BytesIO(PDF_BYTES), "bao-cao.pdf")], users["applicant"])
         seats = [(users["reviewer"].id, "chair"), *((u.id, "member") for u in others[:4])]
-        acceptance = save_council(accepting, None, {"name": "Hội đồng nghiệm thu", "meeting_at": None, "place": "",
-                                                    "admin_secretary_id": users["staff"].id, "members": seats,
-                                                    "comment": ""}, users["staff"])  # fmt: skip
+        acceptance = save_council(
+            accepting,
+            None,
+            {
+                "name": "Hội đồng nghiệm thu",
+                "meeting_at": None,
+                "place": "",
+                "admin_secretary_id": users["staff"].id,
+                "members": seats,
+                "comment": "",
+            },
+            users["staff"],
+        )
         for seat in acceptance.members:
             db.session.expire(seat)  # reloaded with their users, which the mails need
         open_rating(load_acceptance(acceptance.id), accepting, users["staff"])
@@ -362,13 +382,25 @@ def world(app, reference):
     action = FollowUpAction(position=1, description="Bổ sung sổ nhật ký", due_on=utcnow().date())
     inspection.actions = [action]
     adjustment = Adjustment(project_id=project.id, kind="lead", reason="Chủ nhiệm nghỉ hưu", new_lead_name="Lê Văn B")
-    batch = BatchDecision(call_id=call.id, number="45/QĐ-SKHCN", signed_on=utcnow().date(), signer="Giám đốc",
-                          status="approved", total_vnd=1_000_000)  # fmt: skip
+    batch = BatchDecision(
+        call_id=call.id,
+        number="45/QĐ-SKHCN",
+        signed_on=utcnow().date(),
+        signer="Giám đốc",
+        status="approved",
+        total_vnd=1_000_000,
+    )
     award = FixedAward(proposal_id=awarded_proposal.id, amount_vnd=1_000_000, status="approved")
     batch.awards = [award]
     db.session.add_all([inspection, adjustment, batch])
-    decision = Decision(council_id=council.id, proposal_id=review_proposal.id, number="1/QĐ-SKHCN",
-                        signed_on=utcnow().date(), signer="Giám đốc", approved_vnd=1_000_000)  # fmt: skip
+    decision = Decision(
+        council_id=council.id,
+        proposal_id=review_proposal.id,
+        number="1/QĐ-SKHCN",
+        signed_on=utcnow().date(),
+        signer="Giám đốc",
+        approved_vnd=1_000_000,
+    )
     db.session.add(decision)
     db.session.commit()
     return {

@@ -83,13 +83,25 @@ def test_application_query_budget(app, reference, count_queries, page, rows):
     now = utcnow()
     db.session.execute(
         insert(Proposal),
-        [{"call_id": call.id, "organization_id": applicant.membership.organization_id, "year": call.year,
-          "status": "valid" if i % 3 else "submitted", "sequence": 100 + i, "reference_code": f"TN-2026-01-{100 + i:04d}",
-          "title": f"Ứng dụng thanh long số {i}", "objectives": f"Mục tiêu {i} về tưới tiết kiệm",
-          "search_text": f"tn-2026-01-{100 + i:04d} ung dung thanh long so {i}", "support_total_vnd": i * 1000,
-          "submitted_at": now, "category_id": proposal.category_id, "sector_id": proposal.sector_id}
-         for i in range(rows - 1)],
-    )  # fmt: skip
+        [
+            {
+                "call_id": call.id,
+                "organization_id": applicant.membership.organization_id,
+                "year": call.year,
+                "status": "valid" if i % 3 else "submitted",
+                "sequence": 100 + i,
+                "reference_code": f"TN-2026-01-{100 + i:04d}",
+                "title": f"Ứng dụng thanh long số {i}",
+                "objectives": f"Mục tiêu {i} về tưới tiết kiệm",
+                "search_text": f"tn-2026-01-{100 + i:04d} ung dung thanh long so {i}",
+                "support_total_vnd": i * 1000,
+                "submitted_at": now,
+                "category_id": proposal.category_id,
+                "sector_id": proposal.sector_id,
+            }
+            for i in range(rows - 1)
+        ],
+    )
     db.session.commit()
     client = app.test_client()
     login(client, who)
@@ -116,8 +128,17 @@ REVIEW_PAGES = {
     "decisions": ("/staff/councils/{council_id}/decisions", "staff@s.vn", 15),
     "decision form": ("/staff/councils/{council_id}/decisions/{proposal_id}", "staff@s.vn", 30),
 }
-NINE_ROLES = ("chair", "vice_chair", "reviewer", "reviewer", "scientific_secretary", "member", "member", "member",
-              "member")  # fmt: skip
+NINE_ROLES = (
+    "chair",
+    "vice_chair",
+    "reviewer",
+    "reviewer",
+    "scientific_secretary",
+    "member",
+    "member",
+    "member",
+    "member",
+)
 
 
 @pytest.mark.parametrize("page", REVIEW_PAGES)
@@ -140,23 +161,45 @@ def test_review_query_budget(app, reference, count_queries, page, rows):
         proposal = make_valid_proposal(call, applicant)
         db.session.execute(
             insert(Proposal),
-            [{"call_id": call.id, "organization_id": applicant.membership.organization_id, "year": call.year,
-              "status": "valid", "sequence": 100 + i, "reference_code": f"TN-2026-03-{100 + i:04d}",
-              "title": f"Dự án {i}", "support_total_vnd": 1000 + i, "submitted_at": utcnow(),
-              "category_id": proposal.category_id, "sector_id": proposal.sector_id}
-             for i in range(rows - 1)],
-        )  # fmt: skip
+            [
+                {
+                    "call_id": call.id,
+                    "organization_id": applicant.membership.organization_id,
+                    "year": call.year,
+                    "status": "valid",
+                    "sequence": 100 + i,
+                    "reference_code": f"TN-2026-03-{100 + i:04d}",
+                    "title": f"Dự án {i}",
+                    "support_total_vnd": 1000 + i,
+                    "submitted_at": utcnow(),
+                    "category_id": proposal.category_id,
+                    "sector_id": proposal.sector_id,
+                }
+                for i in range(rows - 1)
+            ],
+        )
         council = make_council(call, staff, members, NINE_ROLES, open_scoring=True)
     criteria = load_council(council.id).template.criteria
-    db.session.execute(insert(ScoreSheet).from_select(
-        ["assignment_id", "status", "recommendation", "comment", "review_text", "updated_at", "version"],
-        select(Assignment.id, literal("submitted"), literal("support"), literal(""), literal(""), literal(utcnow()),
-               literal(1)),
-    ))  # fmt: skip
+    db.session.execute(
+        insert(ScoreSheet).from_select(
+            ["assignment_id", "status", "recommendation", "comment", "review_text", "updated_at", "version"],
+            select(
+                Assignment.id,
+                literal("submitted"),
+                literal("support"),
+                literal(""),
+                literal(""),
+                literal(utcnow()),
+                literal(1),
+            ),
+        )
+    )
     db.session.execute(Assignment.__table__.update().values(conflict="none"))
     sheet_ids = db.session.execute(select(ScoreSheet.id)).scalars().all()
-    db.session.execute(insert(SheetScore), [{"sheet_id": s, "criterion_id": c.id, "value": 3, "comment": ""}
-                                            for s in sheet_ids for c in criteria])  # fmt: skip
+    db.session.execute(
+        insert(SheetScore),
+        [{"sheet_id": s, "criterion_id": c.id, "value": 3, "comment": ""} for s in sheet_ids for c in criteria],
+    )
     db.session.commit()
     client = app.test_client()
     login(client, members[0].email if who == "member" else who)
@@ -240,11 +283,22 @@ def test_acceptance_query_budget(app, reference, count_queries, page, rows):
         bulk_projects(project, rows - 1)
         texts = dict.fromkeys(("final_report", "product_report", "financial_report", "self_assessment"), "Đạt")
         submit_dossier(project, texts, [], host)
-        seats = [(m.id, role) for m, role in zip(members, ("chair", "vice_chair", "member", "member", "member"),
-                                                 strict=True)]  # fmt: skip
-        council = save_council(project, None, {"name": "Hội đồng nghiệm thu", "meeting_at": None, "place": "",
-                                               "admin_secretary_id": staff.id, "members": seats, "comment": ""},
-                               staff)  # fmt: skip
+        seats = [
+            (m.id, role) for m, role in zip(members, ("chair", "vice_chair", "member", "member", "member"), strict=True)
+        ]
+        council = save_council(
+            project,
+            None,
+            {
+                "name": "Hội đồng nghiệm thu",
+                "meeting_at": None,
+                "place": "",
+                "admin_secretary_id": staff.id,
+                "members": seats,
+                "comment": "",
+            },
+            staff,
+        )
         db.session.commit()
         open_rating(load_council(council.id), project, staff)
     db.session.commit()

@@ -6,19 +6,19 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import CheckConstraint, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from accounts.models import User
+from accounts.models import MANAGERS, User
 from core.extensions import db, in_list
 from core.formatting import utcnow
 from core.i18n import register_status_labels
 from core.workflow import Transition, TransitionTable
 from policies.evaluation import COUNCIL_ROLES
-from projects.models.project import GRADES, STAFF, Project
+from projects.models.project import GRADES, Project
 
 ACCEPTANCE_STATES = {"forming": _l("Being formed"), "rating": _l("Rating open"), "concluded": _l("Concluded")}
 register_status_labels("acceptance", ACCEPTANCE_STATES)
 ACCEPTANCE_TRANSITIONS: TransitionTable = {
-    ("forming", "rating"): Transition(STAFF, _l("Open the rating")),
-    ("rating", "concluded"): Transition(STAFF, _l("Record the conclusion"), by_workflow=True),
+    ("forming", "rating"): Transition(MANAGERS, _l("Open the rating")),
+    ("rating", "concluded"): Transition(MANAGERS, _l("Record the conclusion"), by_workflow=True),
 }
 LEVELS = {"excellent": _l("Excellent"), "pass": _l("Pass"), "fail": _l("Fail")}
 register_status_labels("level", LEVELS)

@@ -7,12 +7,12 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import BigInteger, CheckConstraint, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from accounts.models import FINANCE, LEADERS
 from core.extensions import db, in_list
 from core.formatting import utcnow
 from core.i18n import register_status_labels
 from core.workflow import Transition, TransitionTable
 from policies.models import Call
-from projects.models.project import FINANCE, LEADERS
 from proposals.models import Proposal
 
 BATCH_STATES = {"draft": _l("Draft"), "approved": _l("Approved"), "refused": _l("Not approved")}
@@ -21,8 +21,12 @@ BATCH_TRANSITIONS: TransitionTable = {
     ("draft", "approved"): Transition(LEADERS, _l("Approve the batch")),
     ("draft", "refused"): Transition(LEADERS, _l("Do not approve"), comment_required=True),
 }
-AWARD_STATES = {"pending": _l("In a draft decision"), "approved": _l("Approved, to be paid"), "paid": _l("Paid"),
-                "refused": _l("Not approved")}  # fmt: skip
+AWARD_STATES = {
+    "pending": _l("In a draft decision"),
+    "approved": _l("Approved, to be paid"),
+    "paid": _l("Paid"),
+    "refused": _l("Not approved"),
+}
 register_status_labels("award", AWARD_STATES)
 AWARD_TRANSITIONS: TransitionTable = {
     ("pending", "approved"): Transition(LEADERS, _l("Approve"), by_workflow=True),

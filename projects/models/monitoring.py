@@ -7,12 +7,12 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import BigInteger, CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from accounts.models import User
+from accounts.models import APPLICANTS, LEADERS, MANAGERS, User
 from core.extensions import db, in_list
 from core.formatting import to_local, utcnow
 from core.i18n import register_status_labels
 from core.workflow import Transition, TransitionTable
-from projects.models.project import HOST, LEADERS, STAFF, Project
+from projects.models.project import Project
 from proposals.models import StoredFile
 
 REPORT_STATES = {
@@ -23,10 +23,10 @@ REPORT_STATES = {
 }
 register_status_labels("report", REPORT_STATES)
 REPORT_TRANSITIONS: TransitionTable = {
-    ("due", "submitted"): Transition(HOST, _l("Submit the report"), by_workflow=True),
-    ("returned", "submitted"): Transition(HOST, _l("Submit the report"), by_workflow=True),
-    ("submitted", "accepted"): Transition(STAFF, _l("Accept the report")),
-    ("submitted", "returned"): Transition(STAFF, _l("Return with comments"), comment_required=True),
+    ("due", "submitted"): Transition(APPLICANTS, _l("Submit the report"), by_workflow=True),
+    ("returned", "submitted"): Transition(APPLICANTS, _l("Submit the report"), by_workflow=True),
+    ("submitted", "accepted"): Transition(MANAGERS, _l("Accept the report")),
+    ("submitted", "returned"): Transition(MANAGERS, _l("Return with comments"), comment_required=True),
 }
 
 
@@ -128,9 +128,9 @@ ADJUSTMENT_STATES = {
 }
 register_status_labels("adjustment", ADJUSTMENT_STATES)
 ADJUSTMENT_TRANSITIONS: TransitionTable = {
-    ("requested", "approved"): Transition(STAFF | LEADERS, _l("Approve the change"), by_workflow=True),
-    ("requested", "refused"): Transition(STAFF | LEADERS, _l("Refuse the change"), comment_required=True),
-    ("requested", "withdrawn"): Transition(HOST, _l("Withdraw the request")),
+    ("requested", "approved"): Transition(MANAGERS | LEADERS, _l("Approve the change"), by_workflow=True),
+    ("requested", "refused"): Transition(MANAGERS | LEADERS, _l("Refuse the change"), comment_required=True),
+    ("requested", "withdrawn"): Transition(APPLICANTS, _l("Withdraw the request")),
 }
 
 

@@ -6,7 +6,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import JSON, BigInteger, CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint, event
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from accounts.models import Organization
+from accounts.models import APPLICANTS, FINANCE, LEADERS, MANAGERS, Organization
 from core.extensions import db, in_list
 from core.formatting import utcnow
 from core.i18n import register_status_labels
@@ -14,11 +14,6 @@ from core.text import normalize_search
 from core.workflow import Transition, TransitionTable, allowed_targets
 from policies.models import Call, Regime, Sector
 from proposals.models import Proposal
-
-STAFF = frozenset({"staff", "admin"})
-LEADERS = frozenset({"leader"})
-FINANCE = frozenset({"finance"})
-HOST = frozenset({"applicant"})
 
 PROJECT_STATES = {
     "contracted": _l("Contract signed"),
@@ -46,24 +41,26 @@ DOSSIER_STATES = frozenset({"in_progress", "acceptance_due"})
 # Where no tranche may be requested, approved or paid: the work is halted or has failed.
 FROZEN_STATES = frozenset({"suspended", "not_accepted", "failed", "terminated", "recovery"})
 PROJECT_TRANSITIONS: TransitionTable = {
-    ("contracted", "in_progress"): Transition(STAFF, _l("Start the work")),
-    ("in_progress", "suspended"): Transition(STAFF | LEADERS, _l("Suspend"), comment_required=True),
-    ("suspended", "in_progress"): Transition(STAFF | LEADERS, _l("Resume")),
-    ("in_progress", "acceptance_due"): Transition(STAFF, _l("Call for the final dossier")),
+    ("contracted", "in_progress"): Transition(MANAGERS, _l("Start the work")),
+    ("in_progress", "suspended"): Transition(MANAGERS | LEADERS, _l("Suspend"), comment_required=True),
+    ("suspended", "in_progress"): Transition(MANAGERS | LEADERS, _l("Resume")),
+    ("in_progress", "acceptance_due"): Transition(MANAGERS, _l("Call for the final dossier")),
     # The host submitting the dossier, the council being formed and concluding move these (projects.acceptance).
-    ("acceptance_due", "acceptance_submitted"): Transition(HOST, _l("Submit the final dossier"), by_workflow=True),
-    ("in_progress", "acceptance_submitted"): Transition(HOST, _l("Submit the final dossier"), by_workflow=True),
-    ("acceptance_submitted", "in_acceptance"): Transition(STAFF, _l("Open the acceptance"), by_workflow=True),
-    ("in_acceptance", "accepted"): Transition(STAFF, _l("Record the acceptance"), by_workflow=True),
-    ("in_acceptance", "not_accepted"): Transition(STAFF, _l("Record the acceptance"), by_workflow=True),
-    ("not_accepted", "in_acceptance"): Transition(STAFF, _l("Re-evaluate"), comment_required=True, by_workflow=True),
-    ("not_accepted", "failed"): Transition(STAFF | LEADERS, _l("Declare failed"), comment_required=True),
-    ("failed", "recovery"): Transition(STAFF | LEADERS, _l("Decide the recovery"), by_workflow=True),
+    ("acceptance_due", "acceptance_submitted"): Transition(
+        APPLICANTS, _l("Submit the final dossier"), by_workflow=True
+    ),
+    ("in_progress", "acceptance_submitted"): Transition(APPLICANTS, _l("Submit the final dossier"), by_workflow=True),
+    ("acceptance_submitted", "in_acceptance"): Transition(MANAGERS, _l("Open the acceptance"), by_workflow=True),
+    ("in_acceptance", "accepted"): Transition(MANAGERS, _l("Record the acceptance"), by_workflow=True),
+    ("in_acceptance", "not_accepted"): Transition(MANAGERS, _l("Record the acceptance"), by_workflow=True),
+    ("not_accepted", "in_acceptance"): Transition(MANAGERS, _l("Re-evaluate"), comment_required=True, by_workflow=True),
+    ("not_accepted", "failed"): Transition(MANAGERS | LEADERS, _l("Declare failed"), comment_required=True),
+    ("failed", "recovery"): Transition(MANAGERS | LEADERS, _l("Decide the recovery"), by_workflow=True),
     ("in_progress", "terminated"): Transition(LEADERS, _l("Terminate"), comment_required=True),
     ("suspended", "terminated"): Transition(LEADERS, _l("Terminate"), comment_required=True),
-    ("terminated", "recovery"): Transition(STAFF | LEADERS, _l("Decide the recovery"), by_workflow=True),
-    ("accepted", "result_registered"): Transition(STAFF, _l("Register the result"), by_workflow=True),
-    ("result_registered", "liquidated"): Transition(STAFF | LEADERS, _l("Liquidate the contract"), by_workflow=True),
+    ("terminated", "recovery"): Transition(MANAGERS | LEADERS, _l("Decide the recovery"), by_workflow=True),
+    ("accepted", "result_registered"): Transition(MANAGERS, _l("Register the result"), by_workflow=True),
+    ("result_registered", "liquidated"): Transition(MANAGERS | LEADERS, _l("Liquidate the contract"), by_workflow=True),
 }
 
 LEGACY_AREAS = {"": _l("Not set"), "long_an": _l("Long An (former)"), "tay_ninh": _l("Tây Ninh (former)")}
@@ -173,11 +170,11 @@ class Project(db.Model):
 
     def can_manage(self, user: object) -> bool:
         """Department staff follow the project (never one of their own organization's)."""
-        return _is_user(user) and user.has_role(*STAFF) and not self.is_host(user)
+        return _is_user(user) and user.has_role(*MANAGERS) and not self.is_host(user)
 
     def can_act_as_host(self, user: object) -> bool:
         """The host's people report, request tranches and adjustments and submit the final dossier."""
-        return self.is_host(user) and user.has_role(*HOST)
+        return self.is_host(user) and user.has_role(*APPLICANTS)
 
     def can_pay(self, user: object) -> bool:
         """Finance records payments and settlements."""
@@ -185,7 +182,7 @@ class Project(db.Model):
 
     def can_decide(self, user: object) -> bool:
         """Staff or a leader approve or refuse the host's requests."""
-        return _is_user(user) and user.has_role(*(STAFF | LEADERS)) and not self.is_host(user)
+        return _is_user(user) and user.has_role(*(MANAGERS | LEADERS)) and not self.is_host(user)
 
     def actions_for(self, user: object) -> list[tuple[str, Transition]]:
         """The project moves this user may make now (department only)."""
@@ -235,10 +232,10 @@ TRANCHE_CONDITIONS = {
 }
 register_status_labels("tranche_condition", TRANCHE_CONDITIONS)
 TRANCHE_TRANSITIONS: TransitionTable = {
-    ("planned", "eligible"): Transition(STAFF, _l("Condition met"), by_workflow=True),
-    ("eligible", "requested"): Transition(HOST, _l("Request the payment")),
-    ("requested", "approved"): Transition(STAFF, _l("Approve for payment")),
-    ("requested", "eligible"): Transition(STAFF, _l("Return the request"), comment_required=True),
+    ("planned", "eligible"): Transition(MANAGERS, _l("Condition met"), by_workflow=True),
+    ("eligible", "requested"): Transition(APPLICANTS, _l("Request the payment")),
+    ("requested", "approved"): Transition(MANAGERS, _l("Approve for payment")),
+    ("requested", "eligible"): Transition(MANAGERS, _l("Return the request"), comment_required=True),
     ("approved", "paid"): Transition(FINANCE, _l("Record the payment"), by_workflow=True),
     ("paid", "settled"): Transition(FINANCE, _l("Record the settlement"), by_workflow=True),
 }

@@ -66,7 +66,7 @@ def _check_members(project: Project, secretary_id: int | None, rows: list[tuple[
         raise DomainError(_("Choose the administrative secretary among the department staff."), "admin_secretary_id")
     users = db.session.execute(
         select(User).where(User.id.in_(user_ids)).options(selectinload(User.membership))
-    ).scalars()  # fmt: skip
+    ).scalars()
     found = {u.id: u for u in users}
     domains = organization_domains({project.organization_id})[project.organization_id]
     for user_id in user_ids:
@@ -75,8 +75,9 @@ def _check_members(project: Project, secretary_id: int | None, rows: list[tuple[
             raise DomainError(_("Council members must be active users with the reviewer role."), "members")
         reason = detect_conflict(user, project.organization_id, domains)
         if reason:
-            raise DomainError(_("%(name)s cannot sit on this council: %(reason)s", name=user.full_name,
-                                reason=reason), "members")  # fmt: skip
+            raise DomainError(
+                _("%(name)s cannot sit on this council: %(reason)s", name=user.full_name, reason=reason), "members"
+            )
 
 
 def save_council(project: Project, council: AcceptanceCouncil | None, data: dict, user: User) -> AcceptanceCouncil:
@@ -90,9 +91,10 @@ def save_council(project: Project, council: AcceptanceCouncil | None, data: dict
             raise DomainError(_("An acceptance council is formed once the final dossier is submitted."))
         last = db.session.execute(
             select(func.max(AcceptanceCouncil.round)).where(AcceptanceCouncil.project_id == project.id)
-        ).scalar()  # fmt: skip
-        council = AcceptanceCouncil(project_id=project.id, round=(last or 0) + 1, members=[],
-                                    rating_rule=project.regime.acceptance_rule)  # fmt: skip
+        ).scalar()
+        council = AcceptanceCouncil(
+            project_id=project.id, round=(last or 0) + 1, members=[], rating_rule=project.regime.acceptance_rule
+        )
         db.session.add(council)
         move_project(project, "in_acceptance", user, data["comment"])
     for name in ("name", "meeting_at", "place", "admin_secretary_id"):
@@ -116,8 +118,16 @@ def open_rating(council: AcceptanceCouncil, project: Project, user: User) -> Non
         person = seat.user
         with force_locale(person.locale):
             subject = _("Acceptance council %(name)s: the rating is open", name=council.name)
-        queue_mail(person.email, subject, "projects/acceptance_rating_open", locale=person.locale, person=person,
-                   council=council, project=project, link=link)  # fmt: skip
+        queue_mail(
+            person.email,
+            subject,
+            "projects/acceptance_rating_open",
+            locale=person.locale,
+            person=person,
+            council=council,
+            project=project,
+            link=link,
+        )
 
 
 def save_rating(council: AcceptanceCouncil, seat: AcceptanceMember, data: dict, submitting: bool, user: User) -> None:
@@ -129,8 +139,9 @@ def save_rating(council: AcceptanceCouncil, seat: AcceptanceMember, data: dict, 
     if submitting:
         for name, value in data["levels"].items():
             if not value[0] or not value[1]:
-                raise DomainError(_("Rate every product on quantity and quality before submitting."),
-                                  f"quantity_{name}")  # fmt: skip
+                raise DomainError(
+                    _("Rate every product on quantity and quality before submitting."), f"quantity_{name}"
+                )
         if not data["report_level"]:
             raise DomainError(_("Rate the final report before submitting."), "report_level")
         if council.rating_rule == "points" and data["points"] is None:
@@ -155,28 +166,42 @@ def record_attendance(council: AcceptanceCouncil, present_ids: set[int], user: U
         raise DomainError(_("Attendance is recorded while the council rates the project."))
     for seat in council.members:
         seat.present = seat.id in present_ids
-    record_event("attendance", "acceptance_council", council.id, actor=user,
-                 comment=", ".join(str(s.id) for s in council.members if s.present))  # fmt: skip
+    record_event(
+        "attendance",
+        "acceptance_council",
+        council.id,
+        actor=user,
+        comment=", ".join(str(s.id) for s in council.members if s.present),
+    )
 
 
 def council_quorum(council: AcceptanceCouncil, regime: Regime) -> Quorum:
     """The regime's share of the members present (two thirds by default), the chair or the vice-chair among them:
     the quorum part of a review council's rule."""
-    rule = RuleSpec(pass_threshold=Decimal(0), quorum_share=Fraction(regime.acceptance_quorum),
-                    quorum_needs_reviewers=False)  # fmt: skip
+    rule = RuleSpec(
+        pass_threshold=Decimal(0), quorum_share=Fraction(regime.acceptance_quorum), quorum_needs_reviewers=False
+    )
     return quorum([Attendee(s.id, s.role, s.present) for s in council.members], rule)
 
 
 def council_rating(council: AcceptanceCouncil, project: Project) -> Rating:
     """The grade the members' ratings give now (members with their ratings, project with regime and products)."""
     members = [
-        MemberInput(s.id, s.present, {r.product_id: (r.quantity, r.quality) for r in s.ratings}, s.report_level,
-                    s.points)
+        MemberInput(
+            s.id, s.present, {r.product_id: (r.quantity, r.quality) for r in s.ratings}, s.report_level, s.points
+        )
         for s in council.members
-    ]  # fmt: skip
+    ]
     regime = project.regime
-    return rate_project([p.id for p in project.products], members, council.rating_rule, regime.acceptance_share,
-                        regime.points_excellent, regime.points_pass, project.dossier_late)  # fmt: skip
+    return rate_project(
+        [p.id for p in project.products],
+        members,
+        council.rating_rule,
+        regime.acceptance_share,
+        regime.points_excellent,
+        regime.points_pass,
+        project.dossier_late,
+    )
 
 
 def conclude(council: AcceptanceCouncil, project: Project, conclusions: str, user: User) -> Rating:
@@ -185,12 +210,18 @@ def conclude(council: AcceptanceCouncil, project: Project, conclusions: str, use
     if council.status != "rating":
         raise DomainError(_("The rating of this council is not open."))
     if not council_quorum(council, project.regime).met:
-        raise DomainError(_("No quorum: at least %(share)s of the members, with the chair or the vice-chair, must "
-                            "be recorded present.", share=project.regime.acceptance_quorum))  # fmt: skip
+        raise DomainError(
+            _(
+                "No quorum: at least %(share)s of the members, with the chair or the vice-chair, must "
+                "be recorded present.",
+                share=project.regime.acceptance_quorum,
+            )
+        )
     waiting = [s.user.full_name for s in council.members if s.present and s.submitted_at is None]
     if waiting:
-        raise DomainError(_("Members present who have not submitted their rating: %(names)s.",
-                            names=", ".join(waiting)))  # fmt: skip
+        raise DomainError(
+            _("Members present who have not submitted their rating: %(names)s.", names=", ".join(waiting))
+        )
     rating = council_rating(council, project)
     council.grade, council.conclusions, project.grade = rating.grade, conclusions, rating.grade
     perform_transition(council, ACCEPTANCE_TRANSITIONS, "concluded", user, "acceptance_council", conclusions)

@@ -30,8 +30,10 @@ def _check_change(project: Project, kind: str, new_end_on: date | None, new_lead
     if kind not in ADJUSTMENT_KINDS:
         raise DomainError(_("Choose what the change is about."), "kind")
     if kind == "extension" and (new_end_on is None or new_end_on <= project.end_on):
-        raise DomainError(_("The new end date must be after the current end date %(date)s.",
-                            date=format_date(project.end_on)), "new_end_on")  # fmt: skip
+        raise DomainError(
+            _("The new end date must be after the current end date %(date)s.", date=format_date(project.end_on)),
+            "new_end_on",
+        )
     if kind == "lead" and not new_lead_name:
         raise DomainError(_("Give the name of the new project lead."), "new_lead_name")
 
@@ -43,10 +45,14 @@ def request_adjustment(project: Project, data: dict, user: User) -> Adjustment:
         raise DomainError(_("Please give a reason."), "reason")
     _check_change(project, data["kind"], data["new_end_on"], data["new_lead_name"])
     adjustment = Adjustment(
-        project_id=project.id, kind=data["kind"], reason=data["reason"], details=data["details"],
+        project_id=project.id,
+        kind=data["kind"],
+        reason=data["reason"],
+        details=data["details"],
         new_end_on=data["new_end_on"] if data["kind"] == "extension" else None,
-        new_lead_name=data["new_lead_name"] if data["kind"] == "lead" else "", requested_by_id=user.id,
-    )  # fmt: skip
+        new_lead_name=data["new_lead_name"] if data["kind"] == "lead" else "",
+        requested_by_id=user.id,
+    )
     db.session.add(adjustment)
     db.session.flush()
     record_event("create", "adjustment", adjustment.id, comment=adjustment.reason, actor=user)
@@ -83,8 +89,11 @@ def _amend(adjustment: Adjustment, project: Project) -> None:
     adjustment.amendment_number = project.amendment_count
     with force_locale("vi"):
         if adjustment.kind == "extension":
-            adjustment.previous = _("End date %(end)s, final dossier due %(due)s", end=format_date(project.end_on),
-                                    due=format_date(project.dossier_due_on))  # fmt: skip
+            adjustment.previous = _(
+                "End date %(end)s, final dossier due %(due)s",
+                end=format_date(project.end_on),
+                due=format_date(project.dossier_due_on),
+            )
         elif adjustment.kind == "lead":
             adjustment.previous = _("Project lead: %(name)s", name=project.lead_name)
         else:

@@ -70,7 +70,9 @@ def decide_recovery(project: Project, data: dict, user: User) -> None:
         raise DomainError(_("A recovery is decided for a failed or terminated project."))
     amount = data["recovery_vnd"]
     if amount < 0 or amount > project.paid_vnd:
-        raise DomainError(_("The amount to recover cannot exceed what was paid (%(paid)s).",
-                            paid=format_money(project.paid_vnd)), "recovery_vnd")  # fmt: skip
+        raise DomainError(
+            _("The amount to recover cannot exceed what was paid (%(paid)s).", paid=format_money(project.paid_vnd)),
+            "recovery_vnd",
+        )
     move_project(project, "recovery", user, data["recovery_decision"])
     project.recovery_vnd, project.recovery_decision = amount, data["recovery_decision"]

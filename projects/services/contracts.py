@@ -61,8 +61,14 @@ def check_plan(plan: list[dict], approved_vnd: int) -> None:
         raise DomainError(_("Every tranche needs a positive amount and a condition."), "tranches")
     total = sum(row["amount_vnd"] for row in plan)
     if total != approved_vnd:
-        raise DomainError(_("The tranches add up to %(total)s; they must add up to the approved support %(approved)s.",
-                            total=format_money(total), approved=format_money(approved_vnd)), "tranches")  # fmt: skip
+        raise DomainError(
+            _(
+                "The tranches add up to %(total)s; they must add up to the approved support %(approved)s.",
+                total=format_money(total),
+                approved=format_money(approved_vnd),
+            ),
+            "tranches",
+        )
 
 
 def report_due_dates(regime: Regime, start_on: date, end_on: date) -> list[date]:
@@ -126,29 +132,42 @@ def create_project(proposal: Proposal, data: dict, plan: list[dict], user: User)
     check_plan(plan, approved)
     regime = db.session.get(Regime, proposal.call.regime_id)
     version = db.session.execute(
-        select(ProposalVersion).where(ProposalVersion.proposal_id == proposal.id)
-        .order_by(ProposalVersion.number.desc()).limit(1)
-    ).scalar()  # fmt: skip
+        select(ProposalVersion)
+        .where(ProposalVersion.proposal_id == proposal.id)
+        .order_by(ProposalVersion.number.desc())
+        .limit(1)
+    ).scalar()
     project = Project(
-        code=next_project_code(data["signed_on"].year), proposal_id=proposal.id, regime_id=regime.id,
-        call_id=proposal.call_id, sector_id=proposal.sector_id, organization_id=proposal.organization_id,
-        title=proposal.title, lead_name=proposal.lead_name, lead_email=proposal.lead_email, approved_vnd=approved,
-        original_end_on=data["end_on"], dossier_due_on=data["end_on"] + timedelta(days=regime.final_dossier_days),
+        code=next_project_code(data["signed_on"].year),
+        proposal_id=proposal.id,
+        regime_id=regime.id,
+        call_id=proposal.call_id,
+        sector_id=proposal.sector_id,
+        organization_id=proposal.organization_id,
+        title=proposal.title,
+        lead_name=proposal.lead_name,
+        lead_email=proposal.lead_email,
+        approved_vnd=approved,
+        original_end_on=data["end_on"],
+        dossier_due_on=data["end_on"] + timedelta(days=regime.final_dossier_days),
         annex=version.snapshot if version is not None else {},
         **{name: data[name] for name in CONTRACT_FIELDS},
-    )  # fmt: skip
+    )
     project.products = [
-        ProjectProduct(position=p.position, name=p.name, unit=p.unit, quantity=p.quantity,
-                       quality_target=p.quality_target)
+        ProjectProduct(
+            position=p.position, name=p.name, unit=p.unit, quantity=p.quantity, quality_target=p.quality_target
+        )
         for p in proposal.products
-    ]  # fmt: skip
+    ]
     project.tranches = [Tranche(position=i + 1, **row) for i, row in enumerate(plan)]
     db.session.add(project)
     try:
         db.session.flush()
     except IntegrityError:  # another contract took the number or the code between the check and this insert
-        raise DomainError(_("Another contract was recorded at the same moment with this number; please save again."),
-                          "contract_number") from None  # fmt: skip
+        raise DomainError(
+            _("Another contract was recorded at the same moment with this number; please save again."),
+            "contract_number",
+        ) from None
     schedule_reports(project, regime)
     record_event("create", "project", project.id, actor=user, comment=project.contract_number)
     refresh_eligibility(project)

@@ -21,8 +21,18 @@ def attach_files(
     records = []
     for name, content_type, data in checked:
         stored_name, digest = store_bytes(data)
-        records.append(ProjectFile(project_id=project.id, purpose=purpose, record_id=record_id, original_name=name,
-                                   stored_name=stored_name, content_type=content_type, size_bytes=len(data),
-                                   sha256=digest, uploaded_by_id=user.id))  # fmt: skip
+        records.append(
+            ProjectFile(
+                project_id=project.id,
+                purpose=purpose,
+                record_id=record_id,
+                original_name=name,
+                stored_name=stored_name,
+                content_type=content_type,
+                size_bytes=len(data),
+                sha256=digest,
+                uploaded_by_id=user.id,
+            )
+        )
     db.session.add_all(records)
     return records

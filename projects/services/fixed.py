@@ -36,12 +36,16 @@ def candidate_applications(call_id: int) -> list[tuple[Proposal, int]]:
     query = (
         select(Proposal)
         .join(SupportCategory, SupportCategory.id == Proposal.category_id)
-        .where(Proposal.call_id == call_id, Proposal.status == "valid", SupportCategory.rule_kind == "fixed",
-               ~_held(Proposal.id))
+        .where(
+            Proposal.call_id == call_id,
+            Proposal.status == "valid",
+            SupportCategory.rule_kind == "fixed",
+            ~_held(Proposal.id),
+        )
         .options(joinedload(Proposal.organization), joinedload(Proposal.category))
         .order_by(Proposal.sequence)
         .limit(MAX_AWARDS)
-    )  # fmt: skip
+    )
     return [(proposal, award_amount(proposal)) for proposal in db.session.execute(query).scalars()]
 
 
@@ -99,14 +103,22 @@ def _chosen(call: Call, proposal_ids: list[int]) -> list[Proposal]:
         raise DomainError(_("Some of the chosen applications are not applications of this call."), "proposal_ids")
     for proposal, held in rows:
         if proposal.status != "valid":
-            raise DomainError(_("Application %(code)s is not a valid (checked) application.",
-                                code=proposal.display_code), "proposal_ids")  # fmt: skip
+            raise DomainError(
+                _("Application %(code)s is not a valid (checked) application.", code=proposal.display_code),
+                "proposal_ids",
+            )
         if proposal.category is None or proposal.category.rule_kind != "fixed":
-            raise DomainError(_("Application %(code)s is not of a fixed-amount support category: it goes to the "
-                                "review council.", code=proposal.display_code), "proposal_ids")  # fmt: skip
+            raise DomainError(
+                _(
+                    "Application %(code)s is not of a fixed-amount support category: it goes to the review council.",
+                    code=proposal.display_code,
+                ),
+                "proposal_ids",
+            )
         if held:
-            raise DomainError(_("Application %(code)s is already in another decision.", code=proposal.display_code),
-                              "proposal_ids")  # fmt: skip
+            raise DomainError(
+                _("Application %(code)s is already in another decision.", code=proposal.display_code), "proposal_ids"
+            )
     return [proposal for proposal, _held_now in rows]
 
 
@@ -118,15 +130,22 @@ def draft_batch(call: Call, data: dict, user: User) -> BatchDecision:
     proposals = _chosen(call, data["proposal_ids"])
     awards = [FixedAward(proposal_id=p.id, amount_vnd=award_amount(p), status="pending") for p in proposals]
     batch = BatchDecision(
-        call_id=call.id, number=data["number"], signed_on=data["signed_on"], signer=data["signer"], status="draft",
-        total_vnd=sum(a.amount_vnd for a in awards), created_by_id=user.id, awards=awards,
-    )  # fmt: skip
+        call_id=call.id,
+        number=data["number"],
+        signed_on=data["signed_on"],
+        signer=data["signer"],
+        status="draft",
+        total_vnd=sum(a.amount_vnd for a in awards),
+        created_by_id=user.id,
+        awards=awards,
+    )
     db.session.add(batch)
     try:
         db.session.flush()
     except IntegrityError:  # another decision took the number between the check and this insert
-        raise DomainError(_("Another decision was recorded at the same moment with this number; please save again."),
-                          "number") from None  # fmt: skip
+        raise DomainError(
+            _("Another decision was recorded at the same moment with this number; please save again."), "number"
+        ) from None
     record_event("create", "batch_decision", batch.id, to_state="draft", actor=user)
     return batch
 
@@ -135,9 +154,13 @@ def decision_text(batch: BatchDecision, award: FixedAward) -> str:
     """The decision as the applicant reads it in the result mail and the application's history (Vietnamese, the
     language of the record)."""
     with force_locale("vi"):
-        return _("Decision No. %(number)s of %(date)s, signed by %(signer)s: approved support %(amount)s.",
-                 number=batch.number, date=format_date(batch.signed_on), signer=batch.signer,
-                 amount=format_money(award.amount_vnd))  # fmt: skip
+        return _(
+            "Decision No. %(number)s of %(date)s, signed by %(signer)s: approved support %(amount)s.",
+            number=batch.number,
+            date=format_date(batch.signed_on),
+            signer=batch.signer,
+            amount=format_money(award.amount_vnd),
+        )
 
 
 def decide_batch(batch: BatchDecision, to_state: str, user: User, comment: str = "") -> None:
@@ -157,8 +180,13 @@ def _approve(batch: BatchDecision, user: User) -> None:
     """Commit the batch's total to the envelope once, approve each award and application and tell its organization."""
     gone = [a.proposal.display_code for a in batch.awards if a.proposal.status != "valid"]
     if gone:
-        raise DomainError(_("These applications are no longer valid (withdrawn or approved elsewhere): %(codes)s. "
-                            "Do not approve this decision; draft another one.", codes=", ".join(gone)))  # fmt: skip
+        raise DomainError(
+            _(
+                "These applications are no longer valid (withdrawn or approved elsewhere): %(codes)s. "
+                "Do not approve this decision; draft another one.",
+                codes=", ".join(gone),
+            )
+        )
     commit_envelope(batch.call_id, batch.total_vnd)
     now = utcnow()
     for award in batch.awards:

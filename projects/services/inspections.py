@@ -49,8 +49,9 @@ def _save_actions(inspection: Inspection, rows: list[dict]) -> None:
             raise DomainError(_("A follow-up action was removed meanwhile; reload the page."), "actions")
         if action is None:
             position += 1
-            inspection.actions.append(FollowUpAction(position=position, description=row["description"],
-                                                     due_on=row["due_on"]))  # fmt: skip
+            inspection.actions.append(
+                FollowUpAction(position=position, description=row["description"], due_on=row["due_on"])
+            )
         elif not row["description"]:
             if action.done_on is not None:
                 raise DomainError(_("An action already done cannot be removed."), "actions")

@@ -55,8 +55,10 @@ def review_report(report: PeriodicReport, project: Project, to_state: str, comme
     if to_state == "accepted":
         refresh_eligibility(project)
     link = url_for("projects.report", project_id=project.id, report_id=report.id, _external=True)
-    subject = lambda: _("Project %(code)s: periodic report no. %(number)s reviewed", code=project.code,  # noqa: E731
-                        number=report.sequence)  # fmt: skip
+
+    def subject() -> str:
+        return _("Project %(code)s: periodic report no. %(number)s reviewed", code=project.code, number=report.sequence)
+
     mail_host(project, subject, f"report_{to_state}", link=link, report=report)
 
 
@@ -75,5 +77,12 @@ def mail_host(project: Project, subject: Callable[[], str], template: str, **con
     for person in host_people(project):
         with force_locale(person.locale):
             translated = subject()
-        queue_mail(person.email, translated, f"projects/{template}", locale=person.locale, person=person,
-                   project=project, **context)  # fmt: skip
+        queue_mail(
+            person.email,
+            translated,
+            f"projects/{template}",
+            locale=person.locale,
+            person=person,
+            project=project,
+            **context,
+        )

@@ -31,8 +31,9 @@ def _accepted_reports(project_id: int) -> int:
     return db.session.execute(query).scalar() or 0
 
 
-def condition_met(project: Project, tranche: Tranche, previous: Tranche | None, reports_needed: int,
-                  reports_accepted: int) -> bool:  # fmt: skip
+def condition_met(
+    project: Project, tranche: Tranche, previous: Tranche | None, reports_needed: int, reports_accepted: int
+) -> bool:
     """Whether the tranche's condition holds now; tranches open in order, each after the previous one is paid. The
     n-th tranche that waits for a report needs n accepted reports, so one report never opens two tranches."""
     if previous is not None and previous.status not in PAID:
@@ -64,8 +65,12 @@ def refresh_eligibility(project: Project) -> list[Tranche]:
 def check_payable(project: Project) -> None:
     """No tranche is requested, approved or paid while the work is halted or has failed."""
     if project.status in FROZEN_STATES:
-        raise DomainError(_("No payment can be requested, approved or made while the project is “%(state)s”.",
-                            state=PROJECT_STATES[project.status]))  # fmt: skip
+        raise DomainError(
+            _(
+                "No payment can be requested, approved or made while the project is “%(state)s”.",
+                state=PROJECT_STATES[project.status],
+            )
+        )
 
 
 def _move(tranche: Tranche, to_state: str, user: User | None, comment: str) -> None:
@@ -120,8 +125,14 @@ def pay_tranche(tranche: Tranche, project: Project, paid_on: date, amount: int, 
         left = db.session.execute(
             select(Project.approved_vnd - Project.paid_vnd).where(Project.id == project.id)
         ).scalar()
-        raise DomainError(_("Paying %(amount)s would pass the approved support: %(left)s is left to pay.",
-                            amount=format_money(amount), left=format_money(left or 0)), "paid_vnd")  # fmt: skip
+        raise DomainError(
+            _(
+                "Paying %(amount)s would pass the approved support: %(left)s is left to pay.",
+                amount=format_money(amount),
+                left=format_money(left or 0),
+            ),
+            "paid_vnd",
+        )
     db.session.refresh(project, ["paid_vnd", "version"])
     refresh_eligibility(project)
 

@@ -105,22 +105,43 @@ def test_regime_project_rules_are_edited_and_checked(client, app, reference):
     form = client.get(f"/admin/regimes/{regime.id}").get_data(as_text=True)
     assert 'value="50, 30, 20"' in form and 'value="15/3, 15/9"' in form
     data = {name: getattr(regime, name) for name in ("code", "title", "start_year", "end_year")}
-    data.update(version=regime.version, supplement_working_days=10, tranche_percents="60, 30", report_due_dates="31/2",
-                final_dossier_days=45, reminder_days_before=10, inspection_month=11, acceptance_rule="points",
-                acceptance_share="5/4", points_excellent=80, points_pass=90, acceptance_council_min=7,
-                acceptance_council_max=5, acceptance_quorum="2/3", spending_lag_percent=30)  # fmt: skip
+    data.update(
+        version=regime.version,
+        supplement_working_days=10,
+        tranche_percents="60, 30",
+        report_due_dates="31/2",
+        final_dossier_days=45,
+        reminder_days_before=10,
+        inspection_month=11,
+        acceptance_rule="points",
+        acceptance_share="5/4",
+        points_excellent=80,
+        points_pass=90,
+        acceptance_council_min=7,
+        acceptance_council_max=5,
+        acceptance_quorum="2/3",
+        spending_lag_percent=30,
+    )
     refused = client.post(f"/admin/regimes/{regime.id}", data=data)
     page = refused.get_data(as_text=True)
     assert 'value="60, 30"' in page  # shown again with what was typed
-    for message in ("The percents must be positive and add up to 100.", "A fraction between 0 and 1, e.g. 3/4.",
-                    "Day/month pairs separated by commas, e.g. 15/3, 15/9.",
-                    "The pass mark cannot be above the excellent mark.",
-                    "The most members cannot be fewer than the fewest."):  # fmt: skip
+    for message in (
+        "The percents must be positive and add up to 100.",
+        "A fraction between 0 and 1, e.g. 3/4.",
+        "Day/month pairs separated by commas, e.g. 15/3, 15/9.",
+        "The pass mark cannot be above the excellent mark.",
+        "The most members cannot be fewer than the fewest.",
+    ):
         assert vi_text(app, message) in page
     db.session.expire_all()
     assert db.session.get(Regime, regime.id).tranche_percents == "50, 30, 20"
-    data.update(tranche_percents="40, 40, 20", report_due_dates="30/6, 31/12", acceptance_share="2/3", points_pass=55,
-                acceptance_council_max=9)  # fmt: skip
+    data.update(
+        tranche_percents="40, 40, 20",
+        report_due_dates="30/6, 31/12",
+        acceptance_share="2/3",
+        points_pass=55,
+        acceptance_council_max=9,
+    )
     assert client.post(f"/admin/regimes/{regime.id}", data=data).status_code == 302
     db.session.expire_all()
     saved = db.session.get(Regime, regime.id)

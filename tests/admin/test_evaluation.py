@@ -33,13 +33,25 @@ def _rule() -> EvaluationRule:
 
 def _sheet_form(template: ScoreSheetTemplate, **changes: dict) -> dict:
     """The edit form as the page posts it, with changes by criterion code ({} keeps a row, None clears its name)."""
-    data = {"code": template.code, "name": template.name, "name_en": template.name_en,
-            "mechanic": template.mechanic, "version": str(template.version)}  # fmt: skip
+    data = {
+        "code": template.code,
+        "name": template.name,
+        "name_en": template.name_en,
+        "mechanic": template.mechanic,
+        "version": str(template.version),
+    }
     for i, criterion in enumerate(template.criteria):
-        row = {"id": criterion.id, "code": criterion.code, "name": criterion.name, "name_en": criterion.name_en,
-               "description": criterion.description, "description_en": criterion.description_en,
-               "max_points": criterion.max_points, "min_points": criterion.min_points or "",
-               "shows_priorities": "y" if criterion.shows_priorities else ""}  # fmt: skip
+        row = {
+            "id": criterion.id,
+            "code": criterion.code,
+            "name": criterion.name,
+            "name_en": criterion.name_en,
+            "description": criterion.description,
+            "description_en": criterion.description_en,
+            "max_points": criterion.max_points,
+            "min_points": criterion.min_points or "",
+            "shows_priorities": "y" if criterion.shows_priorities else "",
+        }
         change = changes.get(criterion.code, {})
         row.update(name="") if change is None else row.update(change)
         data.update({f"criteria-{i}-{key}": value for key, value in row.items() if value != ""})
@@ -51,11 +63,31 @@ def _add_row(data: dict, index: int, **row: object) -> dict:
 
 
 def _rule_form(rule: EvaluationRule, **changes: object) -> dict:
-    fields = ("code", "name", "name_en", "pass_threshold", "zero_rule", "zero_share", "tiebreak_criterion_code",
-              "council_min_size", "council_max_size", "reviewers_per_application", "documents_days_before",
-              "quorum_share", "agreement_share", "disagreement_points", "outlier_points", "version")  # fmt: skip
-    flags = ("use_criterion_minimum", "tiebreak_chair", "quorum_needs_chair_or_vice", "quorum_needs_reviewers",
-             "show_scores_before_submit")  # fmt: skip
+    fields = (
+        "code",
+        "name",
+        "name_en",
+        "pass_threshold",
+        "zero_rule",
+        "zero_share",
+        "tiebreak_criterion_code",
+        "council_min_size",
+        "council_max_size",
+        "reviewers_per_application",
+        "documents_days_before",
+        "quorum_share",
+        "agreement_share",
+        "disagreement_points",
+        "outlier_points",
+        "version",
+    )
+    flags = (
+        "use_criterion_minimum",
+        "tiebreak_chair",
+        "quorum_needs_chair_or_vice",
+        "quorum_needs_reviewers",
+        "show_scores_before_submit",
+    )
     data = {name: str(getattr(rule, name)) for name in fields}
     data.update({name: "y" for name in flags if getattr(rule, name)})
     data.update({f"required_roles-{role}": str(n) for role, n in rule.required_roles.items()})

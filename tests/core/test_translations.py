@@ -14,16 +14,33 @@ PLACEHOLDER = re.compile(r"%\(\w+\)[sd]")
 def test_vietnamese_catalog_is_complete(tmp_path):
     pot = tmp_path / "messages.pot"
     subprocess.run(
-        [sys.executable, "-m", "babel.messages.frontend", "-q", "extract", "--ignore-dirs=.* __pycache__ instance build",
-         "-F", "babel.cfg", "-k", "_l", "-k", "lazy_gettext", "-o", str(pot), "."],
-        cwd=ROOT, check=True,
-    )  # fmt: skip
+        [
+            sys.executable,
+            "-m",
+            "babel.messages.frontend",
+            "-q",
+            "extract",
+            "--ignore-dirs=.* __pycache__ instance build",
+            "-F",
+            "babel.cfg",
+            "-k",
+            "_l",
+            "-k",
+            "lazy_gettext",
+            "-o",
+            str(pot),
+            ".",
+        ],
+        cwd=ROOT,
+        check=True,
+    )
     with open(pot, "rb") as handle:
         wanted = {_singular(m.id) for m in read_po(handle) if m.id}
     with open(ROOT / "translations/vi/LC_MESSAGES/messages.po", "rb") as handle:
         # A plural entry's forms are a tuple (Vietnamese has one form); each form must be translated.
-        catalog = {_singular(m.id): m.string if isinstance(m.string, tuple) else (m.string,)
-                   for m in read_po(handle) if m.id}  # fmt: skip
+        catalog = {
+            _singular(m.id): m.string if isinstance(m.string, tuple) else (m.string,) for m in read_po(handle) if m.id
+        }
     missing = sorted(i for i in wanted if not all(catalog.get(i, ("",))))
     assert not missing, f"untranslated: {missing[:10]}"
     for msgid in wanted:

@@ -37,10 +37,15 @@ def test_fill_submit_supplement_resubmit_compare_valid(
     page.select_option("#sector_id", index=1)
     page.locator(".sector-items:not([hidden]) input[type=checkbox]").first.check()
     page.fill("#lead_name", "Trần Thị Bình")
-    for field, text in (("objectives", "Tăng năng suất thanh long"), ("necessity", "Hạn hán kéo dài"),
-                        ("technology", "Tưới nhỏ giọt tự động"), ("technology_origin", "Viện Cây ăn quả miền Nam"),
-                        ("place", "Xã Châu Thành"), ("effects", "Tiết kiệm 30% nước"),
-                        ("replication_plan", "Nhân rộng cho 50 hộ")):  # fmt: skip
+    for field, text in (
+        ("objectives", "Tăng năng suất thanh long"),
+        ("necessity", "Hạn hán kéo dài"),
+        ("technology", "Tưới nhỏ giọt tự động"),
+        ("technology_origin", "Viện Cây ăn quả miền Nam"),
+        ("place", "Xã Châu Thành"),
+        ("effects", "Tiết kiệm 30% nước"),
+        ("replication_plan", "Nhân rộng cho 50 hộ"),
+    ):
         page.fill(f"#{field}", text)
     page.fill("#work_packages-0-name", "Lắp đặt hệ thống tưới")
     page.fill("#work_packages-0-month_from", "1")

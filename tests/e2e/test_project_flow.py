@@ -45,8 +45,9 @@ def test_project_from_contract_to_closed_file(app, reference, smtp_server, live_
         make_user("chuyenvien@skhcn.vn", full_name="Phạm Thu Hà", roles=("staff",))
         make_user("ketoan@skhcn.vn", full_name="Lê Thị Thu", roles=("finance",))
         make_user("giamdoc@skhcn.vn", full_name="Lê Minh Tuấn", roles=("leader",))
-        host = make_user("an@congtyxanh.vn", full_name="Trần Văn An",
-                         organization=make_organization("Công ty TNHH Nông nghiệp Xanh"))  # fmt: skip
+        host = make_user(
+            "an@congtyxanh.vn", full_name="Trần Văn An", organization=make_organization("Công ty TNHH Nông nghiệp Xanh")
+        )
         proposal = make_valid_proposal(
             make_call(code="XC-2025-01"), host, title="Tưới nhỏ giọt thông minh cho thanh long"
         )
@@ -151,8 +152,12 @@ def test_project_from_contract_to_closed_file(app, reference, smtp_server, live_
     _flash_ok(page)
     _as(page, base, "an@congtyxanh.vn")
     page.goto(project_url + "/dossier")
-    for field, text in (("#final_report", "Báo cáo tổng hợp kết quả"), ("#product_report", "02 sản phẩm đạt"),
-                        ("#financial_report", "Đã chi 350 triệu"), ("#self_assessment", "Tự đánh giá: Đạt")):  # fmt: skip
+    for field, text in (
+        ("#final_report", "Báo cáo tổng hợp kết quả"),
+        ("#product_report", "02 sản phẩm đạt"),
+        ("#financial_report", "Đã chi 350 triệu"),
+        ("#self_assessment", "Tự đánh giá: Đạt"),
+    ):
         page.fill(field, text)
     page.locator("input[type=file]").set_input_files(str(pdf))
     shot(page, "54-final-dossier")

@@ -14,7 +14,7 @@ from policies.models import Call, CallDocument, PriorityItem, Regime, Sector, Su
 from tests.conftest import login
 from tests.factories import make_call, make_user
 
-SEED = Path(__file__).resolve().parents[3] / "shared" / "seeds" / "001_47d9b65d9ff46f5e.txt"
+SEED = Path(__file__).resolve().parents[2] / "policies" / "data" / "sources" / "001_47d9b65d9ff46f5e.txt"
 
 
 def test_reference_data_is_idempotent_and_verbatim(app, reference):
@@ -52,12 +52,19 @@ def _call_form(**overrides):
     )
     sector = db.session.execute(select(Sector)).scalars().first()
     data = {
-        "regime_id": regime.id, "code": "TN-2027-01", "title": "Đợt 1 năm 2027", "year": "2027",
-        "opens_at": "2027-01-05T08:00", "closes_at": "2027-03-31T17:00", "budget_vnd": "10.000.000.000",
-        "category_ids": [category.id], "sector_ids": [sector.id],
-        "required_documents": "Đơn đề nghị\nThuyết minh", "optional_documents": "Ảnh minh họa",
+        "regime_id": regime.id,
+        "code": "TN-2027-01",
+        "title": "Đợt 1 năm 2027",
+        "year": "2027",
+        "opens_at": "2027-01-05T08:00",
+        "closes_at": "2027-03-31T17:00",
+        "budget_vnd": "10.000.000.000",
+        "category_ids": [category.id],
+        "sector_ids": [sector.id],
+        "required_documents": "Đơn đề nghị\nThuyết minh",
+        "optional_documents": "Ảnh minh họa",
         "guidance": "Hướng dẫn <b>đậm</b>",
-    }  # fmt: skip
+    }
     return {**data, **overrides}
 
 
@@ -192,5 +199,8 @@ def test_renaming_a_checklist_entry_keeps_its_row(client, app, reference):
         d.name: d.id for d in db.session.execute(select(CallDocument).where(CallDocument.call_id == call.id)).scalars()
     }
     # Files attached to "Đơn đề nghị" stay attached to the renamed entry; the unchanged ones keep their rows.
-    assert after == {"Đơn đề nghị hỗ trợ (mẫu 01)": before["Đơn đề nghị"], "Thuyết minh": before["Thuyết minh"],
-                     "Ảnh minh họa": before["Ảnh minh họa"]}  # fmt: skip
+    assert after == {
+        "Đơn đề nghị hỗ trợ (mẫu 01)": before["Đơn đề nghị"],
+        "Thuyết minh": before["Thuyết minh"],
+        "Ảnh minh họa": before["Ảnh minh họa"],
+    }

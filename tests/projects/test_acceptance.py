@@ -15,8 +15,12 @@ from projects.services import acceptance
 from tests.conftest import login, vi_text
 from tests.factories import PDF_BYTES, make_organization, make_project, make_user
 
-TEXTS = {"final_report": "Báo cáo tổng hợp", "product_report": "Sản phẩm", "financial_report": "Tài chính",
-         "self_assessment": "Tự đánh giá: đạt"}  # fmt: skip
+TEXTS = {
+    "final_report": "Báo cáo tổng hợp",
+    "product_report": "Sản phẩm",
+    "financial_report": "Tài chính",
+    "self_assessment": "Tự đánh giá: đạt",
+}
 
 
 def _setup(app, tag="", **project_args):
@@ -37,8 +41,13 @@ def _setup(app, tag="", **project_args):
 
 
 def _council_data(people, reviewers, extra=None, comment=""):
-    data = {"name": "Hội đồng nghiệm thu", "place": "Phòng họp Sở", "meeting_at": "2026-12-20T08:30",
-            "admin_secretary_id": str(people["staff"].id), "comment": comment}  # fmt: skip
+    data = {
+        "name": "Hội đồng nghiệm thu",
+        "place": "Phòng họp Sở",
+        "meeting_at": "2026-12-20T08:30",
+        "admin_secretary_id": str(people["staff"].id),
+        "comment": comment,
+    }
     seats = [(reviewers[0].id, "chair")] + [(r.id, "member") for r in reviewers[1:5]] + (extra or [])
     for i, (user_id, role) in enumerate(seats):
         data[f"members-{i}-user_id"], data[f"members-{i}-role"] = str(user_id), role
@@ -46,9 +55,15 @@ def _council_data(people, reviewers, extra=None, comment=""):
 
 
 def _council(project_id):
-    return db.session.execute(
-        select(AcceptanceCouncil).where(AcceptanceCouncil.project_id == project_id).order_by(AcceptanceCouncil.round.desc())
-    ).scalars().first()  # fmt: skip
+    return (
+        db.session.execute(
+            select(AcceptanceCouncil)
+            .where(AcceptanceCouncil.project_id == project_id)
+            .order_by(AcceptanceCouncil.round.desc())
+        )
+        .scalars()
+        .first()
+    )
 
 
 def _seats(council_id):
@@ -63,16 +78,25 @@ def _rate_all(client, project, council_id, reviewers, level):
     for reviewer in reviewers[:5]:
         login(client, reviewer.email)
         seat = next(s for s in _seats(council_id) if s.user_id == reviewer.id)
-        response = client.post(f"/acceptance/{council_id}/rating", data={
-            f"quantity_{product_id}": level, f"quality_{product_id}": level, "report_level": "pass",
-            "comment": "Tốt", "version": str(seat.version), "action": "submit"})  # fmt: skip
+        response = client.post(
+            f"/acceptance/{council_id}/rating",
+            data={
+                f"quantity_{product_id}": level,
+                f"quality_{product_id}": level,
+                "report_level": "pass",
+                "comment": "Tốt",
+                "version": str(seat.version),
+                "action": "submit",
+            },
+        )
         assert response.status_code == 302, response.text
 
 
 def _form_and_open(client, project, people, reviewers, comment=""):
     login(client, people["staff"].email)
-    response = client.post(f"/staff/projects/{project.id}/acceptance-council",
-                           data=_council_data(people, reviewers, comment=comment))  # fmt: skip
+    response = client.post(
+        f"/staff/projects/{project.id}/acceptance-council", data=_council_data(people, reviewers, comment=comment)
+    )
     assert response.status_code == 302, response.text
     council = _council(project.id)
     assert client.post(f"/staff/acceptance/{council.id}/open").status_code == 302
@@ -128,8 +152,10 @@ def test_full_path_to_liquidation(app, reference, client):
     file_id = db.session.execute(select(ProjectFile.id).where(ProjectFile.project_id == project.id)).scalar_one()
     assert client.get(f"/acceptance/{council.id}/documents/{file_id}").status_code == 200
     seat = _seats(council.id)[0]
-    response = client.post(f"/acceptance/{council.id}/rating", data={
-        "comment": "Nhận xét đã gõ", "version": str(seat.version), "action": "submit"})  # fmt: skip
+    response = client.post(
+        f"/acceptance/{council.id}/rating",
+        data={"comment": "Nhận xét đã gõ", "version": str(seat.version), "action": "submit"},
+    )
     assert response.status_code == 400 and "Nhận xét đã gõ" in response.text
     login(client, people["outsider"].email)
     assert client.get(f"/acceptance/{council.id}/documents/{file_id}").status_code == 404
@@ -205,8 +231,19 @@ def test_member_of_another_council_gets_404(app, reference, client):
             each = load_project(each.id)
             acceptance.submit_dossier(each, TEXTS, [], people["host"] if each.id == project.id else _people["host"])
             rows = [(seated[0].id, "chair")] + [(r.id, "member") for r in seated[1:5]]
-            council = acceptance.save_council(each, None, {"name": "HĐ", "meeting_at": None, "place": "",
-                                              "admin_secretary_id": staff.id, "members": rows, "comment": ""}, staff)  # fmt: skip
+            council = acceptance.save_council(
+                each,
+                None,
+                {
+                    "name": "HĐ",
+                    "meeting_at": None,
+                    "place": "",
+                    "admin_secretary_id": staff.id,
+                    "members": rows,
+                    "comment": "",
+                },
+                staff,
+            )
             acceptance.open_rating(load_council(council.id), load_project(each.id), staff)
     db.session.commit()
     login(client, other_reviewers[0].email)

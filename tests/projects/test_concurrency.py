@@ -24,8 +24,11 @@ def test_simultaneous_payments_never_pass_the_approved_support(app, reference):
     # tranche planned, so only the ceiling on the total stops the third payment).
     db.session.execute(update(Project).where(Project.id == project.id).values(approved_vnd=500_000_000))
     db.session.execute(update(Tranche).where(Tranche.project_id == project.id).values(status="approved"))
-    db.session.add(Tranche(project_id=project.id, position=4, amount_vnd=100_000_000, condition="report_accepted",
-                           status="approved"))  # fmt: skip
+    db.session.add(
+        Tranche(
+            project_id=project.id, position=4, amount_vnd=100_000_000, condition="report_accepted", status="approved"
+        )
+    )
     db.session.commit()
     ids = [t.id for t in load_project(project.id).tranches]
     paid, refused = [], []
@@ -34,8 +37,9 @@ def test_simultaneous_payments_never_pass_the_approved_support(app, reference):
         current = load_project(project.id)
         tranche = next(t for t in current.tranches if t.id == tranche_id)
         try:
-            tranches.pay_tranche(tranche, current, date(2026, 3, 1), 200_000_000, f"UNC-{tranche_id}",
-                                 db.session.get(User, user_id))  # fmt: skip
+            tranches.pay_tranche(
+                tranche, current, date(2026, 3, 1), 200_000_000, f"UNC-{tranche_id}", db.session.get(User, user_id)
+            )
             db.session.commit()
             paid.append(tranche_id)
         except DomainError:  # the approved support is used up

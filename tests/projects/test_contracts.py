@@ -44,11 +44,18 @@ def test_staff_record_the_contract_of_an_approved_application(app, people):
     assert 'value="50"' in form and 'value="30"' in form and 'value="20"' in form  # the regime's default split
     support = proposal.support_total_vnd
     data = {
-        "contract_number": "12/2026/HĐ-KHCN", "signed_on": "05/01/2026", "start_on": "05/01/2026",
-        "end_on": "31/12/2026", "agency_signer": "Giám đốc Sở", "host_signer": "Nguyễn Văn A", "legacy_area": "",
-        "tranches-0-percent": "60", "tranches-0-condition": "contract_signed",
-        "tranches-1-percent": "30", "tranches-1-condition": "report_accepted",
-    }  # fmt: skip
+        "contract_number": "12/2026/HĐ-KHCN",
+        "signed_on": "05/01/2026",
+        "start_on": "05/01/2026",
+        "end_on": "31/12/2026",
+        "agency_signer": "Giám đốc Sở",
+        "host_signer": "Nguyễn Văn A",
+        "legacy_area": "",
+        "tranches-0-percent": "60",
+        "tranches-0-condition": "contract_signed",
+        "tranches-1-percent": "30",
+        "tranches-1-condition": "report_accepted",
+    }
     refused = staff.post(f"/staff/applications/{proposal.id}/contract", data=data)
     assert refused.status_code == 400
     page = refused.get_data(as_text=True)
@@ -64,8 +71,12 @@ def test_staff_record_the_contract_of_an_approved_application(app, people):
         and 'value="60"' in page
     )
     assert db.session.execute(select(Project)).first() is None
-    data.update({"tranches-2-amount_vnd": f"{support - support * 60 // 100 - support * 30 // 100:,}",
-                 "tranches-2-condition": "liquidated"})  # fmt: skip
+    data.update(
+        {
+            "tranches-2-amount_vnd": f"{support - support * 60 // 100 - support * 30 // 100:,}",
+            "tranches-2-condition": "liquidated",
+        }
+    )
     created = staff.post(f"/staff/applications/{proposal.id}/contract", data=data)
     assert created.status_code == 302
     project = db.session.execute(select(Project)).scalar_one()
@@ -88,8 +99,11 @@ def test_a_tranche_is_requested_approved_paid_and_settled(app, people):
     base = f"/projects/{project.id}/tranches/{first.id}"
     empty = host.post(f"{base}/request", data={"note": " "})
     assert empty.status_code == 302 and db.session.get(Tranche, first.id).status == "eligible"
-    sent = host.post(f"{base}/request", data={"note": "Tạm ứng đợt 1", "files": (io.BytesIO(PDF_BYTES), "hd.pdf")},
-                     content_type="multipart/form-data")  # fmt: skip
+    sent = host.post(
+        f"{base}/request",
+        data={"note": "Tạm ứng đợt 1", "files": (io.BytesIO(PDF_BYTES), "hd.pdf")},
+        content_type="multipart/form-data",
+    )
     assert sent.status_code == 302
     db.session.expire_all()
     assert db.session.get(Tranche, first.id).status == "requested"
@@ -100,27 +114,45 @@ def test_a_tranche_is_requested_approved_paid_and_settled(app, people):
     page = finance.get(f"{base}/payment")
     assert page.status_code == 200
     version = db.session.get(Tranche, first.id).version
-    over = finance.post(f"{base}/payment", data={"paid_on": "01/02/2026", "paid_vnd": f"{project.approved_vnd + 1}",
-                                                  "payment_reference": "UNC 01", "version": version})  # fmt: skip
+    over = finance.post(
+        f"{base}/payment",
+        data={
+            "paid_on": "01/02/2026",
+            "paid_vnd": f"{project.approved_vnd + 1}",
+            "payment_reference": "UNC 01",
+            "version": version,
+        },
+    )
     assert over.status_code == 400 and vi_text(
         app, "Paying %(amount)s would pass the approved support: %(left)s is left to pay.", amount="X", left="Y"
     ).split("X")[1].split("Y")[0] in over.get_data(as_text=True)
     assert "UNC 01" in over.get_data(as_text=True)
-    stale = finance.post(f"{base}/payment", data={"paid_on": "01/02/2026", "paid_vnd": "1.000",
-                                                   "payment_reference": "UNC 01", "version": version - 1})  # fmt: skip
+    stale = finance.post(
+        f"{base}/payment",
+        data={"paid_on": "01/02/2026", "paid_vnd": "1.000", "payment_reference": "UNC 01", "version": version - 1},
+    )
     # Refused as stale, the page carries the current version: saving again after reading it goes through.
     assert stale.status_code == 400 and f'name="version" type="hidden" value="{version}"' in stale.get_data(
         as_text=True
     )
-    paid = finance.post(f"{base}/payment", data={"paid_on": "01/02/2026", "paid_vnd": f"{first.amount_vnd:,}",
-                                                  "payment_reference": "UNC 01", "version": version})  # fmt: skip
+    paid = finance.post(
+        f"{base}/payment",
+        data={
+            "paid_on": "01/02/2026",
+            "paid_vnd": f"{first.amount_vnd:,}",
+            "payment_reference": "UNC 01",
+            "version": version,
+        },
+    )
     assert paid.status_code == 302
     db.session.expire_all()
     assert db.session.get(Project, project.id).paid_vnd == first.amount_vnd
     tranche = db.session.get(Tranche, first.id)
     assert tranche.status == "paid" and tranche.paid_on == date(2026, 2, 1)
-    settled = finance.post(f"{base}/payment", data={"settled_on": "01/06/2026", "invoices_note": "Hóa đơn số 1-12",
-                                                     "version": tranche.version})  # fmt: skip
+    settled = finance.post(
+        f"{base}/payment",
+        data={"settled_on": "01/06/2026", "invoices_note": "Hóa đơn số 1-12", "version": tranche.version},
+    )
     assert settled.status_code == 302
     db.session.expire_all()
     assert db.session.get(Project, project.id).settled_vnd == first.amount_vnd
@@ -158,5 +190,11 @@ def test_workflow_moves_are_not_buttons_and_a_suspended_project_pays_nothing(app
     db.session.expire_all()
     assert db.session.get(Tranche, first.id).status == "eligible"  # refused while suspended
     page = host.get(f"/projects/{project.id}").get_data(as_text=True)
-    assert vi_text(app, "No payment can be requested, approved or made while the project is “%(state)s”.",
-                   state=vi_text(app, "Suspended")) in page  # fmt: skip
+    assert (
+        vi_text(
+            app,
+            "No payment can be requested, approved or made while the project is “%(state)s”.",
+            state=vi_text(app, "Suspended"),
+        )
+        in page
+    )

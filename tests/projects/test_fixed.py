@@ -52,11 +52,18 @@ def _trademark() -> SupportCategory:
 
 def _fixed_application(app, call: Call, host, support: int = 12_000_000) -> Proposal:
     """A valid application for the trademark category (fixed 15.000.000 ₫): the certificate fee asked back."""
-    lines = [{"kind": "services", "description": "Phí cấp giấy chứng nhận nhãn hiệu", "support_vnd": support,
-              "counterpart_vnd": 0}]  # fmt: skip
+    lines = [
+        {
+            "kind": "services",
+            "description": "Phí cấp giấy chứng nhận nhãn hiệu",
+            "support_vnd": support,
+            "counterpart_vnd": 0,
+        }
+    ]
     with app.test_request_context():
-        proposal = make_valid_proposal(call, host, category_id=_trademark().id, budget_lines=lines,
-                                       title="Bảo hộ nhãn hiệu Thanh long Tây Ninh")  # fmt: skip
+        proposal = make_valid_proposal(
+            call, host, category_id=_trademark().id, budget_lines=lines, title="Bảo hộ nhãn hiệu Thanh long Tây Ninh"
+        )
     db.session.commit()
     return proposal
 
@@ -142,8 +149,11 @@ def test_leader_approves_finance_pays_once(app, people):
     finance = _as(app, people["finance"])
     page = finance.get(f"/staff/batch-decisions/{batch_id}").get_data(as_text=True)
     assert f"award{award.id}-payment_reference" in page
-    form = {f"award{award.id}-paid_on": "20/03/2026", f"award{award.id}-payment_reference": "UNC 123/KBNN",
-            f"award{award.id}-version": str(award.version)}  # fmt: skip
+    form = {
+        f"award{award.id}-paid_on": "20/03/2026",
+        f"award{award.id}-payment_reference": "UNC 123/KBNN",
+        f"award{award.id}-version": str(award.version),
+    }
     missing = finance.post(f"/staff/awards/{award.id}/payment", data={**form, f"award{award.id}-paid_on": ""})
     assert missing.status_code == 400 and "UNC 123/KBNN" in missing.get_data(as_text=True)
     assert finance.post(f"/staff/awards/{award.id}/payment", data=form).status_code == 302
@@ -295,8 +305,12 @@ def test_two_decisions_drafted_with_one_number_at_once_give_one_and_a_message(ap
     drafted, refused = [], []
 
     def draft(proposal_id: int) -> None:
-        data = {"number": "45/QĐ-SKHCN", "signed_on": date(2026, 3, 1), "signer": "Giám đốc",
-                "proposal_ids": [proposal_id]}  # fmt: skip
+        data = {
+            "number": "45/QĐ-SKHCN",
+            "signed_on": date(2026, 3, 1),
+            "signer": "Giám đốc",
+            "proposal_ids": [proposal_id],
+        }
         try:
             fixed.draft_batch(db.session.get(Call, call.id), data, db.session.get(User, people["staff"].id))
             db.session.commit()

@@ -31,9 +31,13 @@ def world(app, reference):
     with app.test_request_context():
         project = make_project(people["host"], staff=people["staff"])
     db.session.commit()
-    reports = db.session.execute(
-        select(PeriodicReport).where(PeriodicReport.project_id == project.id).order_by(PeriodicReport.sequence)
-    ).scalars().all()  # fmt: skip
+    reports = (
+        db.session.execute(
+            select(PeriodicReport).where(PeriodicReport.project_id == project.id).order_by(PeriodicReport.sequence)
+        )
+        .scalars()
+        .all()
+    )
     return {**people, "project": project, "reports": reports}
 
 
@@ -66,11 +70,20 @@ def test_report_submitted_returned_resubmitted_and_accepted_opens_the_next_tranc
     report_id = world["reports"][0].id
     login(client, "host@congty.vn")
     assert client.get(_report_url(world)).status_code == 200
-    answer = client.post(_report_url(world), data={
-        "version": "1", "progress": "Nội dung 1: hoàn thành 60%", "products_progress": "Sản phẩm 1: đang thử nghiệm",
-        "spent_vnd": "1.234.567", "problems": "Chậm thiết bị", "proposals": "", "action": "submit",
-        "file": (io.BytesIO(PDF_BYTES), "bao-cao-dot-1.pdf"),
-    }, content_type="multipart/form-data")  # fmt: skip
+    answer = client.post(
+        _report_url(world),
+        data={
+            "version": "1",
+            "progress": "Nội dung 1: hoàn thành 60%",
+            "products_progress": "Sản phẩm 1: đang thử nghiệm",
+            "spent_vnd": "1.234.567",
+            "problems": "Chậm thiết bị",
+            "proposals": "",
+            "action": "submit",
+            "file": (io.BytesIO(PDF_BYTES), "bao-cao-dot-1.pdf"),
+        },
+        content_type="multipart/form-data",
+    )
     assert answer.status_code == 302
     report = _fresh(PeriodicReport, report_id)
     assert report.status == "submitted" and report.submitted_at is not None and report.spent_vnd == 1234567
@@ -92,11 +105,19 @@ def test_report_submitted_returned_resubmitted_and_accepted_opens_the_next_tranc
     client.get("/logout")
     login(client, "host@congty.vn")
     assert "Bổ sung số liệu chi tiêu" in client.get(_report_url(world)).get_data(as_text=True)
-    client.post(_report_url(world), data={"version": str(report.version), "progress": "Nội dung 1: hoàn thành 65%",
-                                          "spent_vnd": "1500000", "action": "submit"})  # fmt: skip
+    client.post(
+        _report_url(world),
+        data={
+            "version": str(report.version),
+            "progress": "Nội dung 1: hoàn thành 65%",
+            "spent_vnd": "1500000",
+            "action": "submit",
+        },
+    )
     assert _fresh(PeriodicReport, report_id).status == "submitted"
-    second = db.session.execute(select(Tranche).where(Tranche.project_id == world["project"].id,
-                                                      Tranche.position == 2)).scalar_one()  # fmt: skip
+    second = db.session.execute(
+        select(Tranche).where(Tranche.project_id == world["project"].id, Tranche.position == 2)
+    ).scalar_one()
     assert second.status == "planned"
 
     client.get("/logout")
@@ -112,8 +133,10 @@ def test_a_draft_is_saved_and_a_refused_form_keeps_what_was_typed(world, client)
     client.post(_report_url(world), data={"version": "1", "progress": "Bản nháp", "action": "draft"})
     report = _fresh(PeriodicReport, world["reports"][0].id)
     assert report.status == "due" and report.progress == "Bản nháp"
-    answer = client.post(_report_url(world), data={"version": str(report.version), "progress": "Tiến độ mới",
-                                                   "spent_vnd": "mười triệu", "action": "submit"})  # fmt: skip
+    answer = client.post(
+        _report_url(world),
+        data={"version": str(report.version), "progress": "Tiến độ mới", "spent_vnd": "mười triệu", "action": "submit"},
+    )
     assert answer.status_code == 400
     page = answer.get_data(as_text=True)
     assert "Tiến độ mới" in page and "mười triệu" in page
@@ -124,9 +147,11 @@ def test_a_draft_is_saved_and_a_refused_form_keeps_what_was_typed(world, client)
 
 def test_a_draft_report_stays_the_hosts_until_submitted(app, world, client):
     login(client, "host@congty.vn")
-    client.post(_report_url(world), data={"version": "1", "progress": "Nháp riêng", "action": "draft",
-                                          "file": (io.BytesIO(PDF_BYTES), "nhap.pdf")},
-                content_type="multipart/form-data")  # fmt: skip
+    client.post(
+        _report_url(world),
+        data={"version": "1", "progress": "Nháp riêng", "action": "draft", "file": (io.BytesIO(PDF_BYTES), "nhap.pdf")},
+        content_type="multipart/form-data",
+    )
     file_id = db.session.execute(select(ProjectFile.id)).scalar()
     staff = app.test_client()
     login(staff, "staff@skhcn.gov.vn")
@@ -164,12 +189,22 @@ def test_an_approved_extension_moves_the_dates_and_schedules_the_reports(app, wo
     project_id = world["project"].id
     dossier_days = world["project"].dossier_due_on - world["project"].end_on
     login(client, "host@congty.vn")
-    too_early = client.post(f"/projects/{project_id}/adjustments/new", data={
-        "kind": "extension", "reason": "Thiết bị về chậm", "new_end_on": "30/11/2026"})  # fmt: skip
+    too_early = client.post(
+        f"/projects/{project_id}/adjustments/new",
+        data={"kind": "extension", "reason": "Thiết bị về chậm", "new_end_on": "30/11/2026"},
+    )
     assert too_early.status_code == 400 and "Thiết bị về chậm" in too_early.get_data(as_text=True)
-    answer = client.post(f"/projects/{project_id}/adjustments/new", data={
-        "kind": "extension", "reason": "Thiết bị về chậm", "details": "Gia hạn 6 tháng", "new_end_on": "30/06/2027",
-        "file": (io.BytesIO(PDF_BYTES), "cong-van.pdf")}, content_type="multipart/form-data")  # fmt: skip
+    answer = client.post(
+        f"/projects/{project_id}/adjustments/new",
+        data={
+            "kind": "extension",
+            "reason": "Thiết bị về chậm",
+            "details": "Gia hạn 6 tháng",
+            "new_end_on": "30/06/2027",
+            "file": (io.BytesIO(PDF_BYTES), "cong-van.pdf"),
+        },
+        content_type="multipart/form-data",
+    )
     assert answer.status_code == 302
     adjustment = db.session.execute(select(Adjustment).where(Adjustment.project_id == project_id)).scalar_one()
     assert adjustment.status == "requested"
@@ -185,8 +220,15 @@ def test_an_approved_extension_moves_the_dates_and_schedules_the_reports(app, wo
     assert "31/12/2026" in adjustment.previous
     assert project.end_on == date(2027, 6, 30)
     assert project.dossier_due_on == date(2027, 6, 30) + dossier_days
-    dues = db.session.execute(select(PeriodicReport.due_on).where(PeriodicReport.project_id == project_id)
-                              .order_by(PeriodicReport.sequence)).scalars().all()  # fmt: skip
+    dues = (
+        db.session.execute(
+            select(PeriodicReport.due_on)
+            .where(PeriodicReport.project_id == project_id)
+            .order_by(PeriodicReport.sequence)
+        )
+        .scalars()
+        .all()
+    )
     assert dues == [date(2026, 3, 15), date(2026, 9, 15), date(2027, 3, 15)]
     assert vi_text(app, "Amendment no. %(number)s", number=1) in client.get(f"/projects/{project_id}").get_data(
         as_text=True
@@ -197,8 +239,10 @@ def test_a_refusal_needs_a_reason_and_the_host_may_withdraw(world, client):
     project_id = world["project"].id
     login(client, "host@congty.vn")
     for name in ("Trần Thị B", "Lê Văn C"):
-        client.post(f"/projects/{project_id}/adjustments/new", data={"kind": "lead", "reason": "Chủ nhiệm nghỉ hưu",
-                                                                     "new_lead_name": name})  # fmt: skip
+        client.post(
+            f"/projects/{project_id}/adjustments/new",
+            data={"kind": "lead", "reason": "Chủ nhiệm nghỉ hưu", "new_lead_name": name},
+        )
     first, second = db.session.execute(select(Adjustment).order_by(Adjustment.id)).scalars().all()
     client.post(f"/projects/{project_id}/adjustments/{second.id}/transition/withdrawn")
     assert _fresh(Adjustment, second.id).status == "withdrawn"
@@ -218,8 +262,10 @@ def test_a_refusal_needs_a_reason_and_the_host_may_withdraw(world, client):
 def test_an_approved_change_of_lead_is_applied(world, client):
     project_id, old_lead = world["project"].id, world["project"].lead_name
     login(client, "host@congty.vn")
-    client.post(f"/projects/{project_id}/adjustments/new", data={"kind": "lead", "reason": "Chuyển công tác",
-                                                                 "new_lead_name": "Trần Thị B"})  # fmt: skip
+    client.post(
+        f"/projects/{project_id}/adjustments/new",
+        data={"kind": "lead", "reason": "Chuyển công tác", "new_lead_name": "Trần Thị B"},
+    )
     adjustment = db.session.execute(select(Adjustment)).scalar_one()
     client.get("/logout")
     login(client, "staff@skhcn.gov.vn")
@@ -233,8 +279,10 @@ def test_inspections_with_follow_up_actions(world, client):
     project_id = world["project"].id
     login(client, "staff@skhcn.gov.vn")
     assert client.get(f"/projects/{project_id}/inspections/new").status_code == 200
-    answer = client.post(f"/projects/{project_id}/inspections/new", data={
-        "kind": "periodic", "planned_on": "15/10/2026", "inspectors": "Phòng Quản lý khoa học"})  # fmt: skip
+    answer = client.post(
+        f"/projects/{project_id}/inspections/new",
+        data={"kind": "periodic", "planned_on": "15/10/2026", "inspectors": "Phòng Quản lý khoa học"},
+    )
     assert answer.status_code == 302
     inspection = db.session.execute(select(Inspection)).scalar_one()
     url = f"/projects/{project_id}/inspections/{inspection.id}"
@@ -249,11 +297,20 @@ def test_inspections_with_follow_up_actions(world, client):
         },
     )
     assert refused.status_code == 400 and "Bổ sung nhân lực" in refused.get_data(as_text=True)
-    client.post(url, data={
-        "version": "1", "kind": "periodic", "planned_on": "15/10/2026", "held_on": "16/10/2026",
-        "findings": "Chậm tiến độ", "actions-0-description": "Bổ sung nhân lực", "actions-0-due_on": "30/11/2026",
-        "actions-1-description": "Báo cáo chi tiêu", "actions-1-due_on": "15/12/2026",
-    })  # fmt: skip
+    client.post(
+        url,
+        data={
+            "version": "1",
+            "kind": "periodic",
+            "planned_on": "15/10/2026",
+            "held_on": "16/10/2026",
+            "findings": "Chậm tiến độ",
+            "actions-0-description": "Bổ sung nhân lực",
+            "actions-0-due_on": "30/11/2026",
+            "actions-1-description": "Báo cáo chi tiêu",
+            "actions-1-due_on": "15/12/2026",
+        },
+    )
     actions = db.session.execute(select(FollowUpAction).order_by(FollowUpAction.position)).scalars().all()
     assert [(a.position, a.description) for a in actions] == [(1, "Bổ sung nhân lực"), (2, "Báo cáo chi tiêu")]
     done_url = f"{url}/actions/{actions[0].id}/done"
@@ -269,20 +326,36 @@ def test_inspections_with_follow_up_actions(world, client):
     assert client.get(url).status_code == 403
 
 
-@pytest.mark.parametrize("path", [
-    "reports/{report}", "reports/{report}/transition/accepted", "adjustments/new", "adjustments/{adjustment}",
-    "adjustments/{adjustment}/transition/withdrawn", "inspections/new", "inspections/{inspection}",
-    "inspections/{inspection}/actions/{action}/done",
-])  # fmt: skip
+@pytest.mark.parametrize(
+    "path",
+    [
+        "reports/{report}",
+        "reports/{report}/transition/accepted",
+        "adjustments/new",
+        "adjustments/{adjustment}",
+        "adjustments/{adjustment}/transition/withdrawn",
+        "inspections/new",
+        "inspections/{inspection}",
+        "inspections/{inspection}/actions/{action}/done",
+    ],
+)
 def test_another_organization_gets_404(world, client, path):
     project = world["project"]
     adjustment = Adjustment(project_id=project.id, kind="content", reason="Đổi sản phẩm")
-    inspection = Inspection(project_id=project.id, kind="adhoc", planned_on=date(2026, 6, 1), actions=[
-        FollowUpAction(position=1, description="Bổ sung hồ sơ", due_on=date(2026, 7, 1))])  # fmt: skip
+    inspection = Inspection(
+        project_id=project.id,
+        kind="adhoc",
+        planned_on=date(2026, 6, 1),
+        actions=[FollowUpAction(position=1, description="Bổ sung hồ sơ", due_on=date(2026, 7, 1))],
+    )
     db.session.add_all([adjustment, inspection])
     db.session.flush()
-    ids = {"report": world["reports"][0].id, "adjustment": adjustment.id, "inspection": inspection.id,
-           "action": inspection.actions[0].id}  # fmt: skip
+    ids = {
+        "report": world["reports"][0].id,
+        "adjustment": adjustment.id,
+        "inspection": inspection.id,
+        "action": inspection.actions[0].id,
+    }
     db.session.commit()
     login(client, "other@khac.vn")
     url = f"/projects/{project.id}/" + path.format(**ids)
@@ -304,22 +377,34 @@ ROLES = (ANON, HOST, OTHER, REVIEWER, "staff", "leader", "finance", "admin")
 ROUTES = [  # (method, path, {role: status}); roles left out answer 404 (outsiders must not learn the project exists)
     ("GET", "reports/{report}", {HOST: 200, "staff": 200, "leader": 200, "finance": 200, "admin": 200}),
     ("POST", "reports/{report}", {HOST: 400, "staff": 403, "leader": 403, "finance": 403, "admin": 403}),
-    ("POST", "reports/{report}/transition/accepted", {HOST: 403, "staff": 302, "leader": 403, "finance": 403,
-                                                      "admin": 302}),
+    (
+        "POST",
+        "reports/{report}/transition/accepted",
+        {HOST: 403, "staff": 302, "leader": 403, "finance": 403, "admin": 302},
+    ),
     ("GET", "adjustments/new", {HOST: 200, "staff": 403, "leader": 403, "finance": 403, "admin": 403}),
     ("POST", "adjustments/new", {HOST: 400, "staff": 403, "leader": 403, "finance": 403, "admin": 403}),
     ("GET", "adjustments/{adjustment}", {HOST: 200, "staff": 200, "leader": 200, "finance": 200, "admin": 200}),
-    ("POST", "adjustments/{adjustment}/transition/withdrawn", {HOST: 302, "staff": 403, "leader": 403,
-                                                               "finance": 403, "admin": 403}),
-    ("POST", "adjustments/{adjustment}/transition/refused", {HOST: 403, "staff": 302, "leader": 302,
-                                                             "finance": 403, "admin": 302}),
+    (
+        "POST",
+        "adjustments/{adjustment}/transition/withdrawn",
+        {HOST: 302, "staff": 403, "leader": 403, "finance": 403, "admin": 403},
+    ),
+    (
+        "POST",
+        "adjustments/{adjustment}/transition/refused",
+        {HOST: 403, "staff": 302, "leader": 302, "finance": 403, "admin": 302},
+    ),
     ("GET", "inspections/new", {HOST: 403, "staff": 200, "leader": 403, "finance": 403, "admin": 200}),
     ("POST", "inspections/new", {HOST: 403, "staff": 400, "leader": 403, "finance": 403, "admin": 400}),
     ("GET", "inspections/{inspection}", {HOST: 403, "staff": 200, "leader": 403, "finance": 403, "admin": 200}),
     ("POST", "inspections/{inspection}", {HOST: 403, "staff": 400, "leader": 403, "finance": 403, "admin": 400}),
-    ("POST", "inspections/{inspection}/actions/{action}/done", {HOST: 403, "staff": 400, "leader": 403,
-                                                                "finance": 403, "admin": 400}),
-]  # fmt: skip
+    (
+        "POST",
+        "inspections/{inspection}/actions/{action}/done",
+        {HOST: 403, "staff": 400, "leader": 403, "finance": 403, "admin": 400},
+    ),
+]
 
 
 @pytest.mark.parametrize("role", ROLES)
@@ -328,12 +413,20 @@ def test_who_may_open_what(world, client, role):
     make_user("admin@skhcn.gov.vn", roles=("admin",))
     make_user("reviewer@vien.vn", roles=("reviewer",))
     adjustment = Adjustment(project_id=project.id, kind="content", reason="Đổi sản phẩm")
-    inspection = Inspection(project_id=project.id, kind="adhoc", planned_on=date(2026, 6, 1), actions=[
-        FollowUpAction(position=1, description="Bổ sung hồ sơ", due_on=date(2026, 7, 1))])  # fmt: skip
+    inspection = Inspection(
+        project_id=project.id,
+        kind="adhoc",
+        planned_on=date(2026, 6, 1),
+        actions=[FollowUpAction(position=1, description="Bổ sung hồ sơ", due_on=date(2026, 7, 1))],
+    )
     db.session.add_all([adjustment, inspection])
     db.session.flush()
-    ids = {"report": world["reports"][0].id, "adjustment": adjustment.id, "inspection": inspection.id,
-           "action": inspection.actions[0].id}  # fmt: skip
+    ids = {
+        "report": world["reports"][0].id,
+        "adjustment": adjustment.id,
+        "inspection": inspection.id,
+        "action": inspection.actions[0].id,
+    }
     db.session.commit()
     emails = {HOST: "host@congty.vn", OTHER: "other@khac.vn", REVIEWER: "reviewer@vien.vn"}
     if role != ANON:
@@ -349,8 +442,14 @@ def test_who_may_open_what(world, client, role):
 def _add_follow_up(project, count):
     for n in range(count):
         db.session.add(Adjustment(project_id=project.id, kind="content", reason=f"Lý do {n}"))
-        db.session.add(Inspection(project_id=project.id, kind="adhoc", planned_on=date(2026, 6, 1), actions=[
-            FollowUpAction(position=1, description=f"Việc {n}", due_on=date(2026, 7, 1))]))  # fmt: skip
+        db.session.add(
+            Inspection(
+                project_id=project.id,
+                kind="adhoc",
+                planned_on=date(2026, 6, 1),
+                actions=[FollowUpAction(position=1, description=f"Việc {n}", due_on=date(2026, 7, 1))],
+            )
+        )
     db.session.commit()
 
 
@@ -363,8 +462,11 @@ def test_follow_up_pages_have_a_constant_query_budget(world, client, count_queri
         _add_follow_up(project, added)
         adjustment_id = db.session.execute(select(Adjustment.id).limit(1)).scalar()
         inspection_id = db.session.execute(select(Inspection.id).limit(1)).scalar()
-        pages = [*urls, f"/projects/{project.id}/adjustments/{adjustment_id}",
-                 f"/projects/{project.id}/inspections/{inspection_id}"]  # fmt: skip
+        pages = [
+            *urls,
+            f"/projects/{project.id}/adjustments/{adjustment_id}",
+            f"/projects/{project.id}/inspections/{inspection_id}",
+        ]
         per_page = []
         for url in pages:
             with count_queries() as counter:

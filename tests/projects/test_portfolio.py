@@ -17,8 +17,14 @@ TODAY = date(2026, 6, 1)
 
 def facts(**changes: object) -> ProjectFacts:
     """A project running from 1/1 to 31/12/2026, half paid, nothing late."""
-    values = {"status": "in_progress", "start_on": date(2026, 1, 1), "end_on": date(2026, 12, 31),
-              "dossier_submitted": False, "approved_vnd": 100, "paid_vnd": 50}  # fmt: skip
+    values = {
+        "status": "in_progress",
+        "start_on": date(2026, 1, 1),
+        "end_on": date(2026, 12, 31),
+        "dossier_submitted": False,
+        "approved_vnd": 100,
+        "paid_vnd": 50,
+    }
     return ProjectFacts(**{**values, **changes})
 
 
@@ -62,10 +68,16 @@ def people(app, reference):
     other = make_user("other@h.vn", organization=other_org)
     staff = make_user("staff@s.vn", roles=("staff",))
     with app.test_request_context():
-        late = make_project(host, staff, title="Mô hình tưới tiết kiệm tại Đồng Tháp", start_on=today - timedelta(200),
-                            end_on=today + timedelta(10))  # fmt: skip
-        fresh = make_project(other, staff, status="contracted", start_on=today + timedelta(1),
-                             end_on=today + timedelta(400))  # fmt: skip
+        late = make_project(
+            host,
+            staff,
+            title="Mô hình tưới tiết kiệm tại Đồng Tháp",
+            start_on=today - timedelta(200),
+            end_on=today + timedelta(10),
+        )
+        fresh = make_project(
+            other, staff, status="contracted", start_on=today + timedelta(1), end_on=today + timedelta(400)
+        )
     db.session.commit()
     return {"host": host, "other": other, "staff": staff, "late": late, "fresh": fresh}
 
@@ -103,9 +115,14 @@ def test_monitoring_filters(app, people):
     late.legacy_area = "long_an"
     db.session.commit()
     cases = {
-        "?q=dong+thap": late, "?q=%C4%90%E1%BB%93ng": late, "?state=contracted": fresh, "?area=long_an": late,
-        "?health=on_track": fresh, f"?call={fresh.call_id}": fresh, "?health=at_risk&state=in_progress": late,
-    }  # fmt: skip
+        "?q=dong+thap": late,
+        "?q=%C4%90%E1%BB%93ng": late,
+        "?state=contracted": fresh,
+        "?area=long_an": late,
+        "?health=on_track": fresh,
+        f"?call={fresh.call_id}": fresh,
+        "?health=at_risk&state=in_progress": late,
+    }
     for query, expected in cases.items():
         html = _page(app, "staff@s.vn", "/staff/projects" + query).get_data(as_text=True)
         shown = {project.code for project in (late, fresh) if f'fw-semibold" href="/projects/{project.id}"' in html}

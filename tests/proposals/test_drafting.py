@@ -59,9 +59,15 @@ def test_start_from_an_open_call_and_save_half_filled(app, applicant, client):
     assert b"budget_lines-1-description" in page.data  # blank rows to add lines without JavaScript
     response = client.post(
         f"/applications/{proposal.id}/edit",
-        data={"version": "1", "title": "Chỉ có tên", "budget_lines-0-kind": "other", "budget_lines-0-description": "",
-              "budget_lines-0-support_vnd": "", "budget_lines-0-counterpart_vnd": ""},
-    )  # fmt: skip
+        data={
+            "version": "1",
+            "title": "Chỉ có tên",
+            "budget_lines-0-kind": "other",
+            "budget_lines-0-description": "",
+            "budget_lines-0-support_vnd": "",
+            "budget_lines-0-counterpart_vnd": "",
+        },
+    )
     assert response.status_code == 302
     db.session.expire_all()
     saved = db.session.get(Proposal, proposal.id)

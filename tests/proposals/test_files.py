@@ -37,10 +37,19 @@ def macro_docx() -> bytes:
 
 @pytest.mark.parametrize(
     ("data", "kind"),
-    [(PDF_BYTES, "pdf"), (PNG, "png"), (JPG, "jpg"), (ooxml("word/document.xml"), "docx"),
-     (ooxml("xl/workbook.xml"), "xlsx"), (b"MZ\x90\x00", None), (b"PK\x03\x04broken", None),
-     (ooxml("ppt/presentation.xml"), None), (b"<html><script>", None), (macro_docx(), None)],
-)  # fmt: skip
+    [
+        (PDF_BYTES, "pdf"),
+        (PNG, "png"),
+        (JPG, "jpg"),
+        (ooxml("word/document.xml"), "docx"),
+        (ooxml("xl/workbook.xml"), "xlsx"),
+        (b"MZ\x90\x00", None),
+        (b"PK\x03\x04broken", None),
+        (ooxml("ppt/presentation.xml"), None),
+        (b"<html><script>", None),
+        (macro_docx(), None),
+    ],
+)
 def test_types_are_recognised_by_content(data, kind):
     assert detect_type(data) == kind
 

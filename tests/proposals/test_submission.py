@@ -115,8 +115,10 @@ def test_supplement_resubmission_versions_and_difference(app, people, client, sm
     check_page = staff.get(f"/staff/applications/{proposal.id}/check").get_data(as_text=True)
     due = datetime.strptime(check_page.split('name="due_on" value="')[1][:10], "%d/%m/%Y").date()
     assert due > date.today() and due.weekday() < 5  # pre-filled: the regime's working days from today
-    staff.post(f"/applications/{proposal.id}/transition/needs_supplement",
-               data={"comment": "Thiếu 3 báo giá thiết bị", "due_on": due.strftime("%d/%m/%Y")})  # fmt: skip
+    staff.post(
+        f"/applications/{proposal.id}/transition/needs_supplement",
+        data={"comment": "Thiếu 3 báo giá thiết bị", "due_on": due.strftime("%d/%m/%Y")},
+    )
     db.session.expire_all()
     assert db.session.get(Proposal, proposal.id).status == "needs_supplement"
     deliver_due()
@@ -191,9 +193,13 @@ def test_the_applicant_withdraws_before_review(app, people, client):
 
 
 ROLE_SETS = {
-    "applicant": ("applicant",), "reviewer": ("reviewer",), "staff": ("staff",), "leader": ("leader",),
-    "finance": ("finance",), "admin": ("admin",),
-}  # fmt: skip
+    "applicant": ("applicant",),
+    "reviewer": ("reviewer",),
+    "staff": ("staff",),
+    "leader": ("leader",),
+    "finance": ("finance",),
+    "admin": ("admin",),
+}
 TARGETS = sorted(PROPOSAL_STATES)
 
 
@@ -204,8 +210,10 @@ def test_every_state_action_and_role(app, reference, state):
 
     org = make_organization()
     call = make_call()
-    users = {name: make_user(roles=roles, organization=org if name == "applicant" else None)
-             for name, roles in ROLE_SETS.items()}  # fmt: skip
+    users = {
+        name: make_user(roles=roles, organization=org if name == "applicant" else None)
+        for name, roles in ROLE_SETS.items()
+    }
     proposal = make_proposal(call, users["applicant"])
     db.session.commit()
     for role, user in users.items():
@@ -239,13 +247,17 @@ def test_other_organizations_cannot_reach_an_application(app, people, client):
     reviewer = make_user("r@other.vn", roles=("reviewer",))
     db.session.commit()
     routes = [
-        ("GET", f"/applications/{proposal.id}"), ("GET", f"/applications/{proposal.id}/edit"),
-        ("POST", f"/applications/{proposal.id}/edit"), ("POST", f"/applications/{proposal.id}/documents"),
+        ("GET", f"/applications/{proposal.id}"),
+        ("GET", f"/applications/{proposal.id}/edit"),
+        ("POST", f"/applications/{proposal.id}/edit"),
+        ("POST", f"/applications/{proposal.id}/documents"),
         ("GET", f"/applications/{proposal.id}/documents/{file_id}"),
         ("POST", f"/applications/{proposal.id}/documents/{file_id}/remove"),
-        ("GET", f"/applications/{proposal.id}/submit"), ("POST", f"/applications/{proposal.id}/transition/withdrawn"),
-        ("GET", f"/applications/{proposal.id}/print"), ("GET", f"/applications/{proposal.id}/versions"),
-    ]  # fmt: skip
+        ("GET", f"/applications/{proposal.id}/submit"),
+        ("POST", f"/applications/{proposal.id}/transition/withdrawn"),
+        ("GET", f"/applications/{proposal.id}/print"),
+        ("GET", f"/applications/{proposal.id}/versions"),
+    ]
     for who in (outsider, reviewer):
         other = app.test_client()
         login(other, who.email)
@@ -337,8 +349,11 @@ def test_staff_never_screen_their_own_organization(app, people, client):
     call = make_call()
     db.session.commit()
     proposal = submitted(call, people["applicant"])
-    insider = make_user("insider@htx.vn", roles=("staff", "applicant"),
-                        organization=db.session.get(Organization, proposal.organization_id))  # fmt: skip
+    insider = make_user(
+        "insider@htx.vn",
+        roles=("staff", "applicant"),
+        organization=db.session.get(Organization, proposal.organization_id),
+    )
     db.session.commit()
     login(client, insider.email)
     assert client.post(f"/applications/{proposal.id}/transition/under_check").status_code == 403
@@ -353,8 +368,9 @@ def test_a_refused_screening_move_keeps_what_staff_typed(app, people, client):
     login(client, people["staff"].email)
     client.post(f"/applications/{proposal.id}/transition/under_check")
     long_list = "1. Bổ sung báo giá thứ ba\n2. Bản sao giấy phép kinh doanh có chứng thực"
-    response = client.post(f"/applications/{proposal.id}/transition/needs_supplement",
-                           data={"comment": long_list, "due_on": "31/02/2027"})  # fmt: skip
+    response = client.post(
+        f"/applications/{proposal.id}/transition/needs_supplement", data={"comment": long_list, "due_on": "31/02/2027"}
+    )
     page = response.get_data(as_text=True)
     assert response.status_code == 400
     assert "Bổ sung báo giá thứ ba" in page and "31/02/2027" in page

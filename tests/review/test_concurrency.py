@@ -20,8 +20,17 @@ def test_simultaneous_approvals_never_pass_the_envelope(app, reference):
         proposals = [make_valid_proposal(call, make_user(organization=make_organization())) for _ in range(4)]
         council = make_council(call, staff)
     council.status = "ranked"  # decisions are approved once the conclusions are recorded
-    made = [Decision(council_id=council.id, proposal_id=p.id, number=f"{i}/QĐ-SKHCN", signed_on=utcnow().date(),
-                     signer="Giám đốc", approved_vnd=200_000_000) for i, p in enumerate(proposals, 1)]  # fmt: skip
+    made = [
+        Decision(
+            council_id=council.id,
+            proposal_id=p.id,
+            number=f"{i}/QĐ-SKHCN",
+            signed_on=utcnow().date(),
+            signer="Giám đốc",
+            approved_vnd=200_000_000,
+        )
+        for i, p in enumerate(proposals, 1)
+    ]
     db.session.add_all(made)
     db.session.commit()
     approved, refused = [], []

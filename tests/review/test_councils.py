@@ -29,8 +29,15 @@ def world(app, reference):
         members.append(make_user("chuyengia@congty0.vn", roles=("reviewer",), full_name="Chuyên gia 6"))
         council = make_council(call, staff, members)
         db.session.commit()
-    return {"staff": staff, "leader": leader, "call": call, "proposals": proposals, "members": members,
-            "council": council, "applicants": applicants}  # fmt: skip
+    return {
+        "staff": staff,
+        "leader": leader,
+        "call": call,
+        "proposals": proposals,
+        "members": members,
+        "council": council,
+        "applicants": applicants,
+    }
 
 
 def _assignment(council: Council, proposal_id: int, user_id: int) -> Assignment:
@@ -111,8 +118,13 @@ def test_full_cycle_to_release(app, world):
         council = load_council(council.id)
         made = []
         for number, proposal in ((1, first), (2, second)):
-            data = {"number": f"{number}/QĐ-SKHCN", "signed_on": found.rows[0].proposal.created_at.date(),
-                    "signer": "Giám đốc", "approved_vnd": 240_000_000, "conditions": ""}  # fmt: skip
+            data = {
+                "number": f"{number}/QĐ-SKHCN",
+                "signed_on": found.rows[0].proposal.created_at.date(),
+                "signer": "Giám đốc",
+                "approved_vnd": 240_000_000,
+                "conditions": "",
+            }
             made.append(decisions.save_decision(Decision(), council, proposal, data, staff))
         db.session.commit()
         with pytest.raises(DomainError):  # a decision still a draft
@@ -157,8 +169,13 @@ def test_sheet_values_checked_and_reopen_logged(app, world):
         proposal_id = world["proposals"][1].id
         assignment = _assignment(council, proposal_id, member.id)
         sheets.declare(assignment, council, False, "", member)
-        bad = {"values": {c.id: 5 for c in council.template.criteria}, "comments": {}, "recommendation": "support",
-               "comment": "", "review_text": "x"}  # fmt: skip
+        bad = {
+            "values": {c.id: 5 for c in council.template.criteria},
+            "comments": {},
+            "recommendation": "support",
+            "comment": "",
+            "review_text": "x",
+        }
         with pytest.raises(DomainError):
             sheets.save_sheet(assignment, council, bad, False, member)
         partial = {**bad, "values": {council.template.criteria[0].id: 2}}

@@ -31,8 +31,14 @@ def world(app, reference):
         members = [make_user(f"tv{i}@vien.vn", roles=("reviewer",), full_name=f"Thành viên {i}") for i in range(7)]
         council = make_council(call, staff, members, open_scoring=True)
         db.session.commit()
-    return {"staff": staff, "call": call, "proposals": proposals, "members": members, "council": council,
-            "applicants": applicants}  # fmt: skip
+    return {
+        "staff": staff,
+        "call": call,
+        "proposals": proposals,
+        "members": members,
+        "council": council,
+        "applicants": applicants,
+    }
 
 
 def _client(app, email):
@@ -111,9 +117,15 @@ def test_an_application_found_valid_late_joins_before_scoring_closes(app, world)
             services.move_council(load_council(council.id), "closed", staff)
         db.session.rollback()
         council = load_council(council.id)
-        data = {"name": council.name, "template_id": council.template_id, "rule_id": council.rule_id,
-                "meeting_at": council.meeting_at, "place": council.place, "admin_secretary_id": staff.id,
-                "members": [(m.user_id, m.role) for m in council.members]}  # fmt: skip
+        data = {
+            "name": council.name,
+            "template_id": council.template_id,
+            "rule_id": council.rule_id,
+            "meeting_at": council.meeting_at,
+            "place": council.place,
+            "admin_secretary_id": staff.id,
+            "members": [(m.user_id, m.role) for m in council.members],
+        }
         services.save_council(council, world["call"], data, staff)
         db.session.commit()
     assert load_proposal(late.id).status == "in_review"
@@ -153,8 +165,13 @@ def test_passed_but_not_funded_is_told_so_at_release(app, world):
         services.move_council(council, "closed", staff)
         services.move_council(load_council(council.id), "ranked", staff)
         first = load_proposal(world["proposals"][0].id)
-        data = {"number": "7/QĐ-SKHCN", "signed_on": first.created_at.date(), "signer": "Giám đốc",
-                "approved_vnd": 250_000_000, "conditions": ""}  # fmt: skip
+        data = {
+            "number": "7/QĐ-SKHCN",
+            "signed_on": first.created_at.date(),
+            "signer": "Giám đốc",
+            "approved_vnd": 250_000_000,
+            "conditions": "",
+        }
         made = decisions.save_decision(Decision(), load_council(council.id), first, data, staff)
         decisions.decide(made, load_council(council.id), "approved", leader)
         services.move_council(load_council(council.id), "released", staff)

@@ -34,8 +34,13 @@ def test_staff_form_council_through_the_page(app, world):
     assert page.status_code == 200
     template = db.session.execute(select(ScoreSheetTemplate.id)).scalar()
     rule = db.session.execute(select(EvaluationRule.id)).scalar()
-    form = {"name": "Hội đồng A", "template_id": template, "rule_id": rule, "place": "Phòng 1",
-            "admin_secretary_id": world["staff"].id}  # fmt: skip
+    form = {
+        "name": "Hội đồng A",
+        "template_id": template,
+        "rule_id": rule,
+        "place": "Phòng 1",
+        "admin_secretary_id": world["staff"].id,
+    }
     roles = ["chair", "vice_chair", "reviewer", "reviewer", "scientific_secretary", "member", "member"]
     for i, (member, role) in enumerate(zip(world["members"], roles, strict=True)):
         form[f"members-{i}-user_id"], form[f"members-{i}-role"] = member.id, role

@@ -1,0 +1,120 @@
+"""The request edge: the one place where a view's action is committed, or rolled back and explained.
+
+A view loads and authorizes its records, builds its form, and hands the rest to `run_form`:
+
+    return run_form(
+        form,
+        lambda: services.save_thing(thing, form.to_data(), current_user),
+        page=lambda _records: render_template("things/edit.html", form=form, thing=thing),
+        done=lambda saved: finish(_("Saved."), url_for("things.detail", thing_id=saved.id)),
+    )
+
+`run_form` validates the form and runs the action. On success it commits once and returns `done(result)` (usually a
+flash and a redirect). When a rule refuses the action (a DomainError) it rolls back, puts the message at its field
+and renders the page again with everything the user typed: 400, or 409 when someone saved the record meanwhile. As in
+Indico's `RH._process`, nothing below the edge commits: services flush, and a rollback sends no mail (the outbox is in
+the same transaction).
+
+A rollback expires every loaded record, and relationships are `lazy="raise"`: a page that shows loaded records gives
+them as `records=` with a `reload` that loads them again; `page` receives the ones to show (fresh after a rollback).
+"""
+
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from flask import abort, flash, redirect
+from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from core.errors import DomainError, StaleObjectError
+from core.extensions import db
+from core.forms import BaseForm, field_errors_from
+
+T = TypeVar("T")
+R = TypeVar("R")
+
+
+def attempt(act: Callable[[], T], *, refusal_commits: bool = False) -> tuple[T | None, DomainError | None]:
+    """Run the action and commit it; on a DomainError roll back (or, when the refusal is itself a record, such as a
+    failed login counted by the throttle, commit it) and give the error instead of the result."""
+    try:
+        result = act()
+    except DomainError as error:
+        if refusal_commits:
+            db.session.commit()
+        else:
+            db.session.rollback()
+        return None, error
+    db.session.commit()
+    return result, None
+
+
+def run_form(
+    form: BaseForm,
+    act: Callable[[], R],
+    *,
+    page: Callable[[T | None], ResponseReturnValue],
+    done: Callable[[R], ResponseReturnValue],
+    records: T | None = None,
+    reload: Callable[[], T] | None = None,
+    stale: Callable[[T | None], T | None] | None = None,
+    refused_status: int = 400,
+) -> ResponseReturnValue:
+    """The page of a form, in one of four outcomes:
+
+    - shown (200);
+    - refused by the form's validators or by a rule (a DomainError, its message at its field): `refused_status`, 400
+      unless the page is a draft that may rest with errors;
+    - refused as stale (409): the form is re-armed so that saving again goes through, and `stale(records)` may
+      prepare the comparison and give the records to show;
+    - done: committed, then `done(result)`.
+    """
+    if not form.validate_on_submit():
+        return _status(page(records), refused_status if form.errors else 200)
+    result, error = attempt(act)
+    if error is None:
+        return done(result)
+    if reload is not None:
+        records = reload()
+    field_errors_from(form, error)
+    if isinstance(error, StaleObjectError):
+        if stale is not None:
+            records = stale(records)
+        return _status(page(records), 409)
+    return _status(page(records), refused_status)
+
+
+def run_small_form(form: BaseForm, act: Callable[[], Any], *, success: str, back: str) -> ResponseReturnValue:
+    """A one-button form shown on another page (a move, attendance, a reopening): commit and say so, or roll back
+    and say why; back to that page either way."""
+    if not form.validate_on_submit():
+        flash(_("The form expired; please try again."), "danger")
+        return redirect(back)
+    _result, error = attempt(act)
+    if error is None:
+        flash(success, "success")
+    else:
+        flash(error.message, "danger")
+    return redirect(back)
+
+
+def finish(message: str, url: str, category: str = "success") -> ResponseReturnValue:
+    """Say what was done and go on to the next page."""
+    flash(message, category)
+    return redirect(url)
+
+
+def authorized(record: T, predicate: str = "can_view", *, visible: str = "can_view") -> T:
+    """The record if the current user may act on it (`predicate`): 404 for whoever may not even know it exists
+    (`visible`), 403 for whoever sees it but may not do this."""
+    if not getattr(record, visible)(current_user):
+        abort(404)
+    if not getattr(record, predicate)(current_user):
+        abort(403)
+    return record
+
+
+def _status(response: ResponseReturnValue, status: int) -> ResponseReturnValue:
+    """A rendered page with the status, unless the page callable chose its own response."""
+    return (response, status) if isinstance(response, str) else response
