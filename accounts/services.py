@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from accounts import emails
-from accounts.models import ROLES, AccessToken, LoginAttempt, Membership, Organization, User, UserRole
+from accounts.models import APPLICANTS, ROLES, AccessToken, LoginAttempt, Membership, Organization, User, UserRole
 from accounts.taxcode import clean_tax_code
 from core.audit import record_event
 from core.errors import DomainError
@@ -119,6 +119,15 @@ def peek_token(purpose: str, raw: str) -> AccessToken:
     if token.expires_at < utcnow():
         raise DomainError(_("This link has expired. Please ask for a new one."))
     return token
+
+
+def usable_token(purpose: str, raw: str) -> tuple[AccessToken | None, str | None]:
+    """The token of a link that may still be used, or None and what is wrong with the link (for the page that says
+    so before any form is shown)."""
+    try:
+        return peek_token(purpose, raw), None
+    except DomainError as error:
+        return None, error.message
 
 
 def consume_token(purpose: str, raw: str) -> AccessToken:
@@ -263,7 +272,7 @@ def accept_invitation(raw: str, user: User | None, new_user_data: dict | None = 
         raise DomainError(_("This invitation was sent to %(email)s. Log in with that account.", email=token.email))
     elif user.membership is not None:
         raise DomainError(_("Your account already acts for an organization."))
-    if not user.has_role("applicant"):
+    if not user.has_role(*APPLICANTS):
         user.role_rows.append(UserRole(role="applicant"))
     db.session.add(
         Membership(user_id=user.id, organization_id=token.organization_id, invited_by_id=token.created_by_id)

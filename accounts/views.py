@@ -1,6 +1,7 @@
 """Account pages: register, verify, login/logout, password reset, profile, organization, invitations."""
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, session, url_for
+from flask import Blueprint, abort, current_app, redirect, render_template, request, session, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 from sqlalchemy.orm import selectinload
@@ -18,12 +19,13 @@ from accounts.forms import (
 )
 from accounts.models import ROLE_LABELS, Membership, Organization
 from accounts.urls import is_safe_next
-from core.errors import DomainError, StaleObjectError
+from core.edge import attempt, authorized, finish, run_form
 from core.extensions import db
 from core.forms import check_version, field_errors_from, stale_differences
 
 bp = Blueprint("accounts", __name__)
 ORG_FIELDS = tuple(services.ORGANIZATION_FIELDS)
+PROFILE_COMPARED = ("full_name", "position", "phone", "locale")  # in the order of the form
 
 
 @bp.route("/register", methods=["GET", "POST"])
@@ -32,60 +34,61 @@ def register():
     if current_user.is_authenticated:
         return redirect(url_for("policies.home"))
     form = RegistrationForm()
-    if form.validate_on_submit():
-        try:
-            user = services.register_business(
-                form.user_data(), form.organization_data(), form.password.data, _current_locale()
-            )
-        except DomainError as error:
-            db.session.rollback()
-            field_errors_from(form, error)
-        else:
-            db.session.commit()
-            return render_template("accounts/check_mail.html", email=user.email, purpose="verify")
-    return render_template("accounts/register.html", form=form)
+    return run_form(
+        form,
+        lambda: services.register_business(
+            form.user_data(), form.organization_data(), form.password.data, _current_locale()
+        ),
+        page=lambda _records: render_template("accounts/register.html", form=form),
+        done=lambda user: _check_mail(user.email, "verify"),
+        refused_status=200,
+    )
 
 
 @bp.route("/verify/<token>")
 def verify_email(token: str):
     """The link from the verification mail."""
-    try:
-        services.verify_email(token)
-    except DomainError as error:
-        db.session.rollback()
-        return render_template("accounts/token_problem.html", message=error.message, resend=True), 400
-    db.session.commit()
-    flash(_("Your email is confirmed. You can log in now."), "success")
-    return redirect(url_for("accounts.login"))
+    _user, error = attempt(lambda: services.verify_email(token))
+    if error is not None:
+        return _token_problem(error.message, resend=True)
+    return finish(_("Your email is confirmed. You can log in now."), url_for("accounts.login"))
 
 
 @bp.route("/verify/resend", methods=["GET", "POST"])
 def resend_verification():
     """Ask for a new verification link."""
     form = EmailForm()
-    if form.validate_on_submit():
-        services.resend_verification(form.email.data)
-        db.session.commit()
-        return render_template("accounts/check_mail.html", email=form.email.data, purpose="verify")
-    return render_template("accounts/email_form.html", form=form, title=_("Send the confirmation link again"))
+    return run_form(
+        form,
+        lambda: services.resend_verification(form.email.data),
+        page=lambda _records: render_template(
+            "accounts/email_form.html", form=form, title=_("Send the confirmation link again")
+        ),
+        done=lambda _none: _check_mail(form.email.data, "verify"),
+        refused_status=200,
+    )
 
 
 @bp.route("/login", methods=["GET", "POST"])
 def login():
-    """Log in with email and password (throttled)."""
+    """Log in with email and password (throttled: a refused attempt is committed, the throttle counts it)."""
     form = LoginForm()
-    if form.validate_on_submit():
-        try:
-            user = services.authenticate(form.email.data, form.password.data, request.remote_addr or "")
-        except DomainError as error:
-            db.session.commit()  # keep the failed attempt: throttling counts it
-            form.form_errors.append(error.message)
-        else:
-            db.session.commit()
-            login_user(user, remember=form.remember.data)
-            session.pop("locale", None)
-            target = request.args.get("next")
-            return redirect(target if is_safe_next(target) else url_for("accounts.dashboard"))
+    if not form.validate_on_submit():
+        return _login_page(form)
+    user, error = attempt(
+        lambda: services.authenticate(form.email.data, form.password.data, request.remote_addr or ""),
+        refusal_commits=True,
+    )
+    if error is not None:
+        field_errors_from(form, error)
+        return _login_page(form)
+    login_user(user, remember=form.remember.data)
+    session.pop("locale", None)
+    target = request.args.get("next")
+    return redirect(target if is_safe_next(target) else url_for("accounts.dashboard"))
+
+
+def _login_page(form: LoginForm) -> str:
     return render_template("accounts/login.html", form=form, demo=current_app.config["DEMO_MODE"])
 
 
@@ -93,35 +96,38 @@ def login():
 def logout():
     """Log out (POST, with CSRF)."""
     logout_user()
-    flash(_("You have logged out."), "info")
-    return redirect(url_for("policies.home"))
+    return finish(_("You have logged out."), url_for("policies.home"), "info")
 
 
 @bp.route("/password/forgot", methods=["GET", "POST"])
 def forgot_password():
     """Ask for a password-reset link."""
     form = EmailForm()
-    if form.validate_on_submit():
-        services.request_password_reset(form.email.data)
-        db.session.commit()
-        return render_template("accounts/check_mail.html", email=form.email.data, purpose="reset")
-    return render_template("accounts/email_form.html", form=form, title=_("Forgotten password"))
+    return run_form(
+        form,
+        lambda: services.request_password_reset(form.email.data),
+        page=lambda _records: render_template("accounts/email_form.html", form=form, title=_("Forgotten password")),
+        done=lambda _none: _check_mail(form.email.data, "reset"),
+        refused_status=200,
+    )
 
 
 @bp.route("/password/reset/<token>", methods=["GET", "POST"])
 def reset_password(token: str):
     """Choose a new password from the link in the mail."""
-    try:
-        services.peek_token("reset_password", token)
-    except DomainError as error:
-        return render_template("accounts/token_problem.html", message=error.message, resend=False), 400
+    _token, problem = services.usable_token("reset_password", token)
+    if problem is not None:
+        return _token_problem(problem)
     form = NewPasswordForm()
-    if form.validate_on_submit():
-        services.reset_password(token, form.password.data)
-        db.session.commit()
-        flash(_("Your password has been changed. Log in with the new password."), "success")
-        return redirect(url_for("accounts.login"))
-    return render_template("accounts/reset_password.html", form=form)
+    return run_form(
+        form,
+        lambda: services.reset_password(token, form.password.data),
+        page=lambda _records: render_template("accounts/reset_password.html", form=form),
+        done=lambda _user: finish(
+            _("Your password has been changed. Log in with the new password."), url_for("accounts.login")
+        ),
+        refused_status=200,
+    )
 
 
 @bp.route("/me")
@@ -134,23 +140,25 @@ def dashboard():
 @bp.route("/profile", methods=["GET", "POST"])
 @login_required
 def profile():
-    """Edit one's own details and language."""
+    """Edit one's own details and language; a stale save shows both versions and keeps what the user typed."""
     form = ProfileForm(obj=current_user if request.method == "GET" else None)
-    differences = []
-    if form.validate_on_submit():
-        try:
-            check_version(current_user, form)
-            services.update_profile(current_user, form.to_data())
-        except StaleObjectError as error:
-            differences = stale_differences(form, current_user, ("full_name", "position", "phone", "locale"))
-            form.form_errors.append(error.message)
-        else:
-            db.session.commit()
-            flash(_("Your profile has been saved."), "success")
-            return redirect(url_for("accounts.profile"))
-    return render_template(
-        "accounts/profile.html", form=form, password_form=ChangePasswordForm(), differences=differences
-    ), (409 if differences else 200)
+    differences: list[tuple[str, str, str]] = []
+
+    def save() -> None:
+        check_version(current_user, form)
+        services.update_profile(current_user, form.to_data())
+
+    def compare(_records: None) -> None:
+        differences.extend(stale_differences(form, current_user, PROFILE_COMPARED))
+
+    return run_form(
+        form,
+        save,
+        page=lambda _records: _profile_page(form, ChangePasswordForm(), differences),
+        done=lambda _none: finish(_("Your profile has been saved."), url_for("accounts.profile")),
+        stale=compare,
+        refused_status=200,
+    )
 
 
 @bp.route("/profile/password", methods=["POST"])
@@ -158,21 +166,21 @@ def profile():
 def change_password():
     """Change one's password."""
     form = ChangePasswordForm()
-    if form.validate_on_submit():
-        try:
-            services.change_password(current_user, form.current_password.data, form.password.data)
-        except DomainError as error:
-            field_errors_from(form, error)
-        else:
-            db.session.commit()
-            flash(_("Your password has been changed."), "success")
-            return redirect(url_for("accounts.profile"))
-    return render_template(
-        "accounts/profile.html", form=ProfileForm(obj=current_user), password_form=form, differences=[]
+    return run_form(
+        form,
+        lambda: services.change_password(current_user, form.current_password.data, form.password.data),
+        page=lambda _records: _profile_page(ProfileForm(obj=current_user), form, []),
+        done=lambda _none: finish(_("Your password has been changed."), url_for("accounts.profile")),
+        refused_status=200,
     )
 
 
+def _profile_page(form: ProfileForm, password_form: ChangePasswordForm, differences: list) -> str:
+    return render_template("accounts/profile.html", form=form, password_form=password_form, differences=differences)
+
+
 def _my_organization() -> Organization:
+    """The organization the user acts for, with its people (404 when they act for none)."""
     if current_user.membership is None:
         abort(404)
     return db.session.execute(
@@ -185,79 +193,72 @@ def _my_organization() -> Organization:
 @bp.route("/organization", methods=["GET", "POST"])
 @login_required
 def organization():
-    """See and edit one's organization and its members."""
-    org = _my_organization()
-    if not org.can_edit(current_user):
-        abort(403)
+    """See and edit one's organization and its members; a stale save shows what changed."""
+    org = authorized(_my_organization(), "can_edit")
     form = OrganizationForm(obj=org if request.method == "GET" else None)
-    differences = []
-    if form.validate_on_submit():
-        try:
-            check_version(org, form)
-            services.update_organization(org, form.organization_data())
-        except StaleObjectError as error:
-            differences = stale_differences(form, org, ORG_FIELDS)
-            form.form_errors.append(error.message)
-        except DomainError as error:
-            field_errors_from(form, error)
-        else:
-            db.session.commit()
-            flash(_("The organization has been saved."), "success")
-            return redirect(url_for("accounts.organization"))
-    return render_template(
-        "accounts/organization.html",
-        org=org,
-        form=form,
-        invite_form=EmailForm(prefix="invite"),
-        differences=differences,
-    ), (409 if differences else 200)
+    differences: list[tuple[str, str, str]] = []
+
+    def save() -> None:
+        check_version(org, form)
+        services.update_organization(org, form.organization_data())
+
+    def compare(fresh: Organization) -> Organization:
+        differences.extend(stale_differences(form, fresh, ORG_FIELDS))
+        return fresh
+
+    return run_form(
+        form,
+        save,
+        page=lambda shown: _organization_page(shown, form, EmailForm(prefix="invite"), differences),
+        done=lambda _none: finish(_("The organization has been saved."), url_for("accounts.organization")),
+        records=org,
+        reload=_my_organization,
+        stale=compare,
+        refused_status=200,
+    )
 
 
 @bp.route("/organization/invite", methods=["POST"])
 @login_required
 def invite():
     """Invite a colleague to act for the same organization."""
-    org = _my_organization()
-    if not org.can_invite(current_user):
-        abort(403)
+    org = authorized(_my_organization(), "can_invite")
     invite_form = EmailForm(prefix="invite")
-    if invite_form.validate_on_submit():
-        try:
-            services.invite_colleague(org, current_user, invite_form.email.data)
-        except DomainError as error:
-            field_errors_from(invite_form, error)
-        else:
-            db.session.commit()
-            flash(_("The invitation has been sent to %(email)s.", email=invite_form.email.data), "success")
-            return redirect(url_for("accounts.organization"))
-    form = OrganizationForm(obj=org)
+    return run_form(
+        invite_form,
+        lambda: services.invite_colleague(org, current_user, invite_form.email.data),
+        page=lambda shown: _organization_page(shown, OrganizationForm(obj=shown), invite_form, []),
+        done=lambda _none: finish(
+            _("The invitation has been sent to %(email)s.", email=invite_form.email.data),
+            url_for("accounts.organization"),
+        ),
+        records=org,
+        reload=_my_organization,
+    )
+
+
+def _organization_page(org: Organization, form: OrganizationForm, invite_form: EmailForm, differences: list) -> str:
     return render_template(
-        "accounts/organization.html", org=org, form=form, invite_form=invite_form, differences=[]
-    ), 400
+        "accounts/organization.html", org=org, form=form, invite_form=invite_form, differences=differences
+    )
 
 
 @bp.route("/invitation/<token>", methods=["GET", "POST"])
 def accept_invitation(token: str):
     """Accept an invitation: join as the logged-in user, or create an account for the invited email."""
-    try:
-        invitation = services.peek_token("invitation", token)
-    except DomainError as error:
-        return render_template("accounts/token_problem.html", message=error.message, resend=False), 400
+    invitation, problem = services.usable_token("invitation", token)
+    if problem is not None:
+        return _token_problem(problem)
     org = db.session.get(Organization, invitation.organization_id)
     form = AcceptInvitationForm()
     user = current_user if current_user.is_authenticated else None
     if request.method == "POST" and (user is not None or form.validate_on_submit()):
-        try:
-            new_user = None if user else form.to_data() | {"locale": _current_locale()}
-            joined = services.accept_invitation(token, user, new_user, form.password.data or "")
-        except DomainError as error:
-            db.session.rollback()
-            form.form_errors.append(error.message)
-        else:
-            db.session.commit()
+        new_user = None if user else form.to_data() | {"locale": _current_locale()}
+        joined, error = attempt(lambda: services.accept_invitation(token, user, new_user, form.password.data or ""))
+        if error is None:
             login_user(joined)
-            flash(_("You now act for %(name)s.", name=org.name), "success")
-            return redirect(url_for("accounts.organization"))
+            return finish(_("You now act for %(name)s.", name=org.name), url_for("accounts.organization"))
+        field_errors_from(form, error)
     return render_template("accounts/invitation.html", form=form, invitation=invitation, org=org, user=user)
 
 
@@ -269,13 +270,20 @@ def set_language():
         abort(400)
     session["locale"] = language
     if current_user.is_authenticated:
-        services.update_profile(current_user, {"locale": language})
-        db.session.commit()
+        attempt(lambda: services.update_profile(current_user, {"locale": language}))
     target = request.form.get("next")
     return redirect(target if is_safe_next(target) else url_for("policies.home"))
 
 
-def _current_locale() -> str:
-    from flask_babel import get_locale
+def _check_mail(email: str, purpose: str) -> str:
+    """The page that says a link has been mailed (the same whether or not the account exists)."""
+    return render_template("accounts/check_mail.html", email=email, purpose=purpose)
 
+
+def _token_problem(message: str, resend: bool = False) -> tuple[str, int]:
+    """Why a mailed link cannot be used (400)."""
+    return render_template("accounts/token_problem.html", message=message, resend=resend), 400
+
+
+def _current_locale() -> str:
     return str(get_locale() or "vi")

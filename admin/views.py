@@ -3,7 +3,8 @@ evaluation rules, outbox, audit."""
 
 from collections.abc import Callable
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, render_template, request, url_for
+from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from sqlalchemy import select
 
@@ -13,9 +14,9 @@ from accounts.forms import UserAdminForm
 from accounts.models import ROLE_LABELS, User
 from admin import services
 from admin.forms import SettingsForm
-from core.errors import DomainError, StaleObjectError
+from core.edge import finish, run_form
 from core.extensions import db
-from core.forms import BaseForm, VersionedForm, check_version, field_errors_from, stale_differences
+from core.forms import BaseForm, VersionedForm, check_version, stale_differences
 from core.models import AgencySettings, AuditEvent, OutboxMessage
 from core.paging import page_number
 from policies.evaluation import COUNCIL_ROLES, MECHANICS, SHEET_TOTAL, ZERO_RULES, EvaluationRule, ScoreSheetTemplate
@@ -35,28 +36,34 @@ def _edit(
     title: str,
     back: str,
     page: str = "admin/record_form.html",
-    differ: Callable[[], list] | None = None,
+    differ: Callable[[object], list] | None = None,
     **context: object,
-):
-    """Shared edit cycle: validate → version check → save → commit → back; errors keep the input."""
-    differences = []
-    if form.validate_on_submit():
-        try:
-            if isinstance(form, VersionedForm) and record.id is not None:
-                check_version(record, form)
-            save(form.to_data())
-        except StaleObjectError as error:
-            differences = differ() if differ else stale_differences(form, record, tuple(form.to_data()))
-            form.form_errors.append(error.message)
-        except DomainError as error:
-            db.session.rollback()
-            field_errors_from(form, error)
-        else:
-            db.session.commit()
-            flash(_("Saved."), "success")
-            return redirect(back)
-    status = 409 if differences else 200
-    return render_template(page, form=form, title=title, back=back, differences=differences, **context), status
+) -> ResponseReturnValue:
+    """The edit cycle of the reference-data pages through the request edge: version check → save → commit → back; a
+    refusal keeps the input, a stale save (409) shows what differs from the saved record (`differ`, given the record
+    after the rollback; by default the form's own fields)."""
+    differences: list[tuple[str, str, str]] = []
+
+    def act() -> object:
+        if isinstance(form, VersionedForm) and record.id is not None:
+            check_version(record, form)
+        return save(form.to_data())
+
+    def compare(saved: object) -> object:
+        differences.extend(differ(saved) if differ else stale_differences(form, saved, tuple(form.to_data())))
+        return saved
+
+    return run_form(
+        form,
+        act,
+        page=lambda _records: render_template(
+            page, form=form, title=title, back=back, differences=differences, **context
+        ),
+        done=lambda _saved: finish(_("Saved."), back),
+        records=record,
+        stale=compare,
+        refused_status=200,
+    )
 
 
 @bp.route("/")
@@ -80,18 +87,19 @@ def user(user_id: int):
     form = UserAdminForm(obj=person if request.method == "GET" else None)
     if request.method == "GET":
         form.roles.data = sorted(person.roles)
-    if form.validate_on_submit():
-        try:
-            check_version(person, form)
-            account_services.set_roles(person, form.roles.data or [], form.active.data)
-        except StaleObjectError as error:
-            form.form_errors.append(error.message)
-            form.version.data = str(person.version)
-        else:
-            db.session.commit()
-            flash(_("The user has been saved."), "success")
-            return redirect(url_for("admin.users"))
-    return render_template("admin/user.html", person=person, form=form)
+
+    def save() -> None:
+        check_version(person, form)
+        account_services.set_roles(person, form.roles.data or [], form.active.data)
+
+    return run_form(
+        form,
+        save,
+        page=lambda shown: render_template("admin/user.html", person=shown, form=form),
+        done=lambda _none: finish(_("The user has been saved."), url_for("admin.users")),
+        records=person,
+        refused_status=200,
+    )
 
 
 @bp.route("/settings", methods=["GET", "POST"])
@@ -128,8 +136,13 @@ def category(regime_id: int, category_id: int | None):
     parent = db.get_or_404(Regime, regime_id)
     record = _child(SupportCategory, category_id, regime_id=regime_id)
     form = CategoryForm(obj=record if request.method == "GET" and category_id else None)
-    save = lambda data: services.save_category(record, parent, data)  # noqa: E731
-    return _edit(form, record, save, _("Support category of %(code)s", code=parent.code), url_for("admin.regimes"))
+    return _edit(
+        form,
+        record,
+        lambda data: services.save_category(record, parent, data),
+        _("Support category of %(code)s", code=parent.code),
+        url_for("admin.regimes"),
+    )
 
 
 @bp.route("/regimes/<int:regime_id>/conditions/new", methods=["GET", "POST"], defaults={"condition_id": None})
@@ -139,8 +152,13 @@ def condition(regime_id: int, condition_id: int | None):
     parent = db.get_or_404(Regime, regime_id)
     record = _child(RegimeCondition, condition_id, regime_id=regime_id)
     form = ConditionForm(obj=record if request.method == "GET" and condition_id else None)
-    save = lambda data: services.save_condition(record, parent, data)  # noqa: E731
-    return _edit(form, record, save, _("Condition of %(code)s", code=parent.code), url_for("admin.regimes"))
+    return _edit(
+        form,
+        record,
+        lambda data: services.save_condition(record, parent, data),
+        _("Condition of %(code)s", code=parent.code),
+        url_for("admin.regimes"),
+    )
 
 
 @bp.route("/sectors")
@@ -165,9 +183,12 @@ def priority_item(sector_id: int, item_id: int | None):
     parent = db.get_or_404(Sector, sector_id)
     record = _child(PriorityItem, item_id, sector_id=sector_id)
     form = PriorityItemForm(obj=record if request.method == "GET" and item_id else None)
-    save = lambda data: services.save_priority_item(record, parent, data)  # noqa: E731
     return _edit(
-        form, record, save, _("Priority item of sector %(number)d", number=parent.number), url_for("admin.sectors")
+        form,
+        record,
+        lambda data: services.save_priority_item(record, parent, data),
+        _("Priority item of sector %(number)d", number=parent.number),
+        url_for("admin.sectors"),
     )
 
 
@@ -196,11 +217,18 @@ def score_sheet(template_id: int | None):
     if request.method == "GET":
         form.add_blank_rows()
     in_use = services.sheets_using([template_id]).get(template_id, 0) if template_id else 0
-    save = lambda data: services.save_score_sheet(record, data)  # noqa: E731
-    differ = lambda: form.differences(record)  # noqa: E731
-    back = url_for("admin.evaluation")
-    page = "admin/score_sheet.html"
-    return _edit(form, record, save, _("Score sheet"), back, page, differ, in_use=in_use, total=SHEET_TOTAL)
+    return _edit(
+        form,
+        record,
+        lambda data: services.save_score_sheet(record, data),
+        _("Score sheet"),
+        url_for("admin.evaluation"),
+        "admin/score_sheet.html",
+        # only a saved sheet can be stale: compared with its criteria as saved now
+        lambda _saved: form.differences(services.load_score_sheet(template_id)),
+        in_use=in_use,
+        total=SHEET_TOTAL,
+    )
 
 
 @bp.route("/evaluation-rules/new", methods=["GET", "POST"], defaults={"rule_id": None})
@@ -212,10 +240,15 @@ def evaluation_rule(rule_id: int | None):
     form = EvaluationRuleForm(obj=source if request.method == "GET" else None)
     if request.method == "GET" and not rule_id:
         form.code.data = form.name.data = form.name_en.data = form.version.data = ""
-    save = lambda data: services.save_evaluation_rule(record, data)  # noqa: E731
-    differ = lambda: form.differences(record)  # noqa: E731
-    back = url_for("admin.evaluation")
-    return _edit(form, record, save, _("Evaluation rule"), back, "admin/evaluation_rule.html", differ)
+    return _edit(
+        form,
+        record,
+        lambda data: services.save_evaluation_rule(record, data),
+        _("Evaluation rule"),
+        url_for("admin.evaluation"),
+        "admin/evaluation_rule.html",
+        form.differences,
+    )
 
 
 def _child(model: type, record_id: int | None, **parent: int) -> object:

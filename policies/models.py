@@ -18,7 +18,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from accounts.models import MANAGERS
+from accounts.models import APPLICANTS, MANAGERS
 from core.extensions import db
 from core.formatting import utcnow
 from core.i18n import register_status_labels
@@ -299,6 +299,13 @@ class Call(db.Model):
 
     def can_edit(self, user: object) -> bool:
         return bool(getattr(user, "is_authenticated", False) and user.has_role(*MANAGERS))
+
+    def can_apply(self, user: object) -> bool:
+        """True when the user may start an application to this call: an applicant acting for an organization (the
+        call's own state, open or not, is the service's to check and explain)."""
+        return bool(
+            getattr(user, "is_authenticated", False) and user.has_role(*APPLICANTS) and user.membership is not None
+        )
 
 
 class CallDocument(db.Model):

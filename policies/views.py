@@ -1,15 +1,15 @@
 """Public portal pages (home, calls, support categories, sectors, guide) and the staff's call management."""
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
 from accounts.decorators import role_required
 from accounts.models import DEPARTMENT_ROLES, MANAGERS, ORG_TYPES
-from core.errors import DomainError, StaleObjectError
+from core.edge import authorized, finish, run_form, run_small_form
 from core.extensions import db
-from core.forms import check_version, field_errors_from, stale_differences
+from core.forms import check_version, stale_differences
 from core.paging import page_number
 from core.workflow import allowed_targets
 from policies import services
@@ -17,6 +17,7 @@ from policies.forms import CallForm, ExtendForm, TransitionForm
 from policies.models import CALL_STATES, CALL_TRANSITIONS, Call, Regime, Sector, SupportCategory
 
 bp = Blueprint("policies", __name__)
+CALL_COMPARED = ("code", "title", "title_en", "year", "budget_vnd", "guidance")  # what a stale save's page compares
 
 
 @bp.route("/")
@@ -39,9 +40,7 @@ def calls():
 @bp.route("/calls/<int:call_id>")
 def call_detail(call_id: int):
     """A call: deadline, categories with their rule, sectors, required documents, guidance."""
-    call = services.load_call(call_id)
-    if not call.can_view(current_user):
-        abort(404)
+    call = authorized(services.load_call(call_id))
     actions = allowed_targets(CALL_TRANSITIONS, call.status, current_user)
     return render_template("policies/call_detail.html", call=call, actions=actions, form=TransitionForm())
 
@@ -106,17 +105,16 @@ def new_call():
     if request.method == "GET":
         current = db.session.execute(select(Regime).where(Regime.is_current.is_(True)).limit(1)).scalar()
         form.regime_id.data = current.id if current else None
-    if form.validate_on_submit():
-        try:
-            call = services.create_call(form.to_data())
-        except DomainError as error:
-            db.session.rollback()
-            field_errors_from(form, error)
-        else:
-            db.session.commit()
-            flash(_("The call has been created as a draft. Publish it when it is ready."), "success")
-            return redirect(url_for("policies.call_detail", call_id=call.id))
-    return render_template("policies/call_form.html", form=form, call=None, differences=[])
+    return run_form(
+        form,
+        lambda: services.create_call(form.to_data()),
+        page=lambda _records: render_template("policies/call_form.html", form=form, call=None, differences=[]),
+        done=lambda call: finish(
+            _("The call has been created as a draft. Publish it when it is ready."),
+            url_for("policies.call_detail", call_id=call.id),
+        ),
+        refused_status=200,
+    )
 
 
 @bp.route("/staff/calls/<int:call_id>/edit", methods=["GET", "POST"])
@@ -127,22 +125,24 @@ def edit_call(call_id: int):
     form = _call_form(obj=call) if request.method == "GET" else _call_form()
     if request.method == "GET":
         form.fill_from(call)
-    differences = []
-    if form.validate_on_submit():
-        try:
-            check_version(call, form)
-            services.update_call(call, form.to_data())
-        except StaleObjectError as error:
-            differences = stale_differences(form, call, ("code", "title", "title_en", "year", "budget_vnd", "guidance"))
-            form.form_errors.append(error.message)
-        except DomainError as error:
-            field_errors_from(form, error)
-        else:
-            db.session.commit()
-            flash(_("The call has been saved."), "success")
-            return redirect(url_for("policies.call_detail", call_id=call.id))
-    return render_template("policies/call_form.html", form=form, call=call, differences=differences), (
-        409 if differences else 200
+    differences: list[tuple[str, str, str]] = []
+
+    def save() -> None:
+        check_version(call, form)
+        services.update_call(call, form.to_data())
+
+    def compare(fresh: Call) -> Call:
+        differences.extend(stale_differences(form, fresh, CALL_COMPARED))
+        return fresh
+
+    return run_form(
+        form,
+        save,
+        page=lambda shown: render_template("policies/call_form.html", form=form, call=shown, differences=differences),
+        done=lambda _none: finish(_("The call has been saved."), url_for("policies.call_detail", call_id=call_id)),
+        records=call,
+        stale=compare,
+        refused_status=200,
     )
 
 
@@ -152,16 +152,12 @@ def transition_call(call_id: int, to_state: str):
     """Publish, close or reopen a call."""
     call = db.get_or_404(Call, call_id)
     form = TransitionForm()
-    if form.validate_on_submit():
-        try:
-            services.transition_call(call, to_state, current_user, form.comment.data or "")
-        except DomainError as error:
-            db.session.rollback()
-            flash(error.message, "danger")
-        else:
-            db.session.commit()
-            flash(_("The call is now: %(state)s.", state=CALL_STATES[to_state]), "success")
-    return redirect(url_for("policies.call_detail", call_id=call_id))
+    return run_small_form(
+        form,
+        lambda: services.transition_call(call, to_state, current_user, form.comment.data or ""),
+        success=_("The call is now: %(state)s.", state=CALL_STATES.get(to_state, to_state)),
+        back=url_for("policies.call_detail", call_id=call_id),
+    )
 
 
 @bp.route("/staff/calls/<int:call_id>/extend", methods=["GET", "POST"])
@@ -170,14 +166,11 @@ def extend_call(call_id: int):
     """Give a call a later closing time (reopening it if closed)."""
     call = db.get_or_404(Call, call_id)
     form = ExtendForm()
-    if form.validate_on_submit():
-        try:
-            services.extend_call(call, form.closes_at_utc(), current_user, form.comment.data)
-        except DomainError as error:
-            db.session.rollback()
-            field_errors_from(form, error)
-        else:
-            db.session.commit()
-            flash(_("The call has been extended."), "success")
-            return redirect(url_for("policies.call_detail", call_id=call.id))
-    return render_template("policies/extend.html", form=form, call=call)
+    return run_form(
+        form,
+        lambda: services.extend_call(call, form.closes_at_utc(), current_user, form.comment.data),
+        page=lambda shown: render_template("policies/extend.html", form=form, call=shown),
+        done=lambda _none: finish(_("The call has been extended."), url_for("policies.call_detail", call_id=call_id)),
+        records=call,
+        refused_status=200,
+    )
