@@ -228,7 +228,12 @@ class Proposal(db.Model):
 
     def can_edit(self, user: object) -> bool:
         """Members of the organization edit the contents while it is a draft or under a supplement request."""
-        return self.status in EDITABLE_STATES and self.is_member(user) and user.has_role("applicant")
+        return self.status in EDITABLE_STATES and self.is_member(user) and user.has_role(*APPLICANTS)
+
+    def can_view_check(self, user: object) -> bool:
+        """The department's people open the staff's check page of an application they may see."""
+        department = bool(getattr(user, "is_authenticated", False) and user.is_department)
+        return department and self.can_view(user)
 
     def actions_for(self, user: object) -> list[tuple[str, Transition]]:
         """The moves this user may make now; the applicant's only on its own organization's application."""

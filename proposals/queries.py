@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass
 
+from flask import abort
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import selectinload
 
@@ -45,6 +46,14 @@ def load_proposal(proposal_id: int) -> Proposal:
             selectinload(Proposal.files).selectinload(ProposalFile.call_document),
         )
     )
+
+
+def load_file(proposal: Proposal, file_id: int) -> ProposalFile:
+    """A document of this application, or 404: a file of another application is not served through this one."""
+    record = db.get_or_404(ProposalFile, file_id)
+    if record.proposal_id != proposal.id:
+        abort(404)
+    return record
 
 
 def organization_proposals(organization_id: int, page: int, per_page: int) -> object:

@@ -10,7 +10,7 @@ from accounts.models import User
 from core.audit import record_event
 from core.errors import DomainError
 from core.extensions import db
-from core.formatting import to_local, utcnow
+from core.formatting import add_working_days, to_local, utcnow
 from core.workflow import perform_transition
 from policies.models import Call, PriorityItem
 from proposals import checks, emails, files, signals
@@ -24,7 +24,7 @@ from proposals.models import (
     ProposalVersion,
     WorkPackage,
 )
-from proposals.versions import content_of
+from proposals.versions import Difference, content_of, differences
 
 TEXT_FIELDS = (
     "title",
@@ -91,6 +91,20 @@ def apply_draft(proposal: Proposal, data: dict) -> None:
     # The server's arithmetic is the truth; the browser's running totals are only a convenience.
     proposal.support_total_vnd = sum(line["support_vnd"] for line in data["budget_lines"])
     proposal.counterpart_total_vnd = sum(line["counterpart_vnd"] for line in data["budget_lines"])
+
+
+def preview_draft(proposal: Proposal, data: dict) -> tuple[list[Difference], DomainError | None]:
+    """What saving the contents would change, without saving: applied in memory, compared, then rolled back (the
+    caller loads the application again). Contents that do not hold together yet give their refusal, and no change."""
+    saved = content_of(proposal)
+    refusal = None
+    try:
+        apply_draft(proposal, data)
+        yours = content_of(proposal)
+    except DomainError as error:
+        refusal, yours = error, saved
+    db.session.rollback()
+    return differences(saved, yours), refusal
 
 
 def save_draft(proposal: Proposal, data: dict, user: User) -> None:
@@ -180,6 +194,11 @@ def submit_proposal(proposal: Proposal, user: User) -> ProposalVersion:
     if from_state == "needs_supplement":
         emails.send_resubmitted(proposal, number)
     return version
+
+
+def suggested_supplement_due_on(proposal: Proposal) -> date:
+    """The deadline offered for a supplement: the regime's working days from today (call and regime loaded)."""
+    return add_working_days(to_local(utcnow()).date(), proposal.call.regime.supplement_working_days)
 
 
 def transition_proposal(

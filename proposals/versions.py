@@ -83,6 +83,22 @@ def format_size(size_bytes: int) -> str:
     return f"{size_bytes / 1024 / 1024:.1f} MB".replace(".", ",")
 
 
+def chosen_versions(
+    versions: list[ProposalVersion], older: int | None, newer: int | None
+) -> tuple[ProposalVersion, ProposalVersion] | None:
+    """The two versions to compare: the numbers asked for, by default the last two (the only one, twice); None when
+    there is no version or a number asked for is not one."""
+    if not versions:
+        return None
+    numbers = [v.number for v in versions]
+    by_number = {v.number: v for v in versions}
+    older = older or (numbers[-2] if len(numbers) > 1 else numbers[0])
+    newer = newer or numbers[-1]
+    if older not in by_number or newer not in by_number:
+        return None
+    return by_number[older], by_number[newer]
+
+
 @dataclass
 class Shown:
     """What a reader sees of an application: its contents and documents, and the version they come from."""

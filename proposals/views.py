@@ -1,82 +1,86 @@
 """Pages of the application: the applicant's drafting, documents and submission; the staff's queue and check."""
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, send_file, url_for
+from flask import Blueprint, abort, current_app, render_template, request, send_file, url_for
+from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from accounts.decorators import role_required
-from accounts.models import DEPARTMENT_ROLES, MANAGERS
-from core.edge import finish, run_form
+from accounts.models import APPLICANTS, DEPARTMENT_ROLES, MANAGERS
+from core.edge import attempt, authorized, finish, run_form, run_small_form
 from core.errors import DomainError, render_error
-from core.extensions import db
-from core.formatting import add_working_days, to_local, utcnow
-from core.forms import check_version, field_errors_from
+from core.formatting import to_local, utcnow
+from core.forms import BaseForm, check_version, field_errors_from
 from core.i18n import localized
 from core.paging import page_number
 from policies.services import load_call
 from proposals import checks, files, queries, services
 from proposals.files import UploadTooLarge
 from proposals.forms import ChecklistForm, ProposalForm, ScreeningForm, SubmitForm, UploadForm
-from proposals.models import PROPOSAL_STATES, Proposal, ProposalFile
-from proposals.versions import SECTIONS, content_of, differences, shown_to
+from proposals.models import PROPOSAL_STATES, Proposal, ProposalVersion
+from proposals.versions import SECTIONS, chosen_versions, content_of, differences, shown_to
 
 bp = Blueprint("proposals", __name__)
 
 
-def _load(proposal_id: int, predicate: str = "can_view") -> Proposal:
-    """The application, 404 for whoever may not know it exists, 403 when seen but not allowed."""
-    proposal = queries.load_proposal(proposal_id)
-    if not proposal.can_view(current_user):
-        abort(404)
-    if not getattr(proposal, predicate)(current_user):
-        abort(403)
-    return proposal
-
-
-def _errors_text(form: object) -> str:
+def _errors_text(form: BaseForm) -> str:
     """A small form's errors as one sentence for a flash message (its page is another page)."""
     return " ".join(str(error) for errors in form.errors.values() for error in errors)
 
 
-def _proposal_form(proposal: Proposal, **kwargs: object) -> ProposalForm:
-    form = ProposalForm(**kwargs)
+def _said(error: DomainError | None, success: str, back: str, refused: str = "danger") -> ResponseReturnValue:
+    """Back to the page, saying what was done or why it was refused."""
+    return finish(success, back) if error is None else finish(error.message, back, refused)
+
+
+def _proposal_form(proposal: Proposal) -> ProposalForm:
+    """The contents form with the call's choices; shown first, it holds the saved application."""
+    shown = request.method == "GET"
+    form = ProposalForm(obj=proposal) if shown else ProposalForm()
     none = [("", _("— choose —"))]
     form.category_id.choices = none + [(c.id, f"{c.code} — {localized(c, 'name')}") for c in proposal.call.categories]
     form.sector_id.choices = none + [(s.id, f"{s.number}. {localized(s, 'name')}") for s in proposal.call.sectors]
+    if shown:
+        form.fill_from(proposal)
     return form
 
 
 def _upload_form(proposal: Proposal) -> UploadForm:
+    """The upload form with the call's checklist, offering the first required document still missing."""
     form = UploadForm()
     form.call_document_id.choices = [(d.id, d.name) for d in proposal.call.documents] + [("", _("Other document"))]
-    if not form.is_submitted():  # offer the first required document still missing
+    if not form.is_submitted():
         attached = {f.call_document_id for f in proposal.active_files}
         missing = [d.id for d in proposal.call.documents if d.required and d.id not in attached]
         form.call_document_id.data = missing[0] if missing else None
     return form
 
 
+def _checklist_form(proposal: Proposal, **kwargs: object) -> ChecklistForm:
+    """The checklist form with the call's documents as its choices."""
+    form = ChecklistForm(**kwargs)
+    form.document_ids.choices = [(d.id, d.name) for d in proposal.call.documents]
+    return form
+
+
 @bp.route("/calls/<int:call_id>/apply", methods=["POST"])
-@role_required("applicant")
+@role_required(*APPLICANTS)
 def start(call_id: int):
     """Open a new draft application to a call for the user's organization."""
-    call = load_call(call_id)
-    if not call.can_view(current_user):
-        abort(404)
+    call = authorized(load_call(call_id))
     membership = current_user.membership
-    try:
-        proposal = services.start_proposal(call, membership.organization_id if membership else None, current_user)
-    except DomainError as error:
-        db.session.rollback()
-        flash(error.message, "danger")
-        return redirect(url_for("policies.call_detail", call_id=call_id))
-    db.session.commit()
-    flash(_("A draft application has been opened. Save it at any time; nothing is sent until you submit."), "success")
-    return redirect(url_for("proposals.edit", proposal_id=proposal.id))
+    organization_id = membership.organization_id if membership else None
+    proposal, error = attempt(lambda: services.start_proposal(call, organization_id, current_user))
+    if error is not None:
+        return finish(error.message, url_for("policies.call_detail", call_id=call_id), "danger")
+    return finish(
+        _("A draft application has been opened. Save it at any time; nothing is sent until you submit."),
+        url_for("proposals.edit", proposal_id=proposal.id),
+    )
 
 
 @bp.route("/applications")
-@role_required("applicant")
+@role_required(*APPLICANTS)
 def mine():
     """The applications of the user's organization."""
     membership = current_user.membership
@@ -92,7 +96,7 @@ def mine():
 @login_required
 def detail(proposal_id: int):
     """An application: status and history, checks, documents, contents, versions and the actions allowed."""
-    proposal = _load(proposal_id)
+    proposal = authorized(queries.load_proposal(proposal_id))
     versions = queries.versions(proposal.id)
     return render_template(
         "proposals/detail.html",
@@ -111,10 +115,8 @@ def detail(proposal_id: int):
 @login_required
 def edit(proposal_id: int):
     """Edit the contents; a save from a stale page shows both versions and keeps what the user typed."""
-    proposal = _load(proposal_id, "can_edit")
-    form = _proposal_form(proposal, obj=proposal) if request.method == "GET" else _proposal_form(proposal)
-    if request.method == "GET":
-        form.fill_from(proposal)
+    proposal = authorized(queries.load_proposal(proposal_id), "can_edit")
+    form = _proposal_form(proposal)
     changes = []
 
     def save() -> None:
@@ -139,19 +141,14 @@ def edit(proposal_id: int):
 
 
 def _stale_changes(proposal: Proposal, form: ProposalForm, changes: list) -> Proposal:
-    """What differs between the saved application and the user's unsaved input (applied in memory, then rolled
-    back), put in `changes`; the form is re-armed to overwrite on the next save. Gives the application reloaded."""
-    saved = content_of(proposal)
-    try:
-        services.apply_draft(proposal, form.to_data())
-        yours = content_of(proposal)
-    except DomainError as error:  # their input does not hold together yet: say why, next to the field
-        field_errors_from(form, error)
-        yours = saved
-    db.session.rollback()
+    """What differs between the saved application and the user's unsaved input, put in `changes` (a refusal of that
+    input next to its field); the form is re-armed to overwrite on the next save. Gives the application reloaded."""
+    found, refusal = services.preview_draft(proposal, form.to_data())
+    if refusal is not None:
+        field_errors_from(form, refusal)
     fresh = queries.load_proposal(proposal.id)
     form.version.data = str(fresh.version)
-    changes.extend(differences(saved, yours))
+    changes.extend(found)
     return fresh
 
 
@@ -159,36 +156,25 @@ def _stale_changes(proposal: Proposal, form: ProposalForm, changes: list) -> Pro
 @login_required
 def upload(proposal_id: int):
     """Attach a document to the dossier."""
-    proposal = _load(proposal_id, "can_edit")
+    proposal = authorized(queries.load_proposal(proposal_id), "can_edit")
     form = _upload_form(proposal)
-    if form.validate_on_submit():
-        upload_file = form.file.data
-        try:
-            services.add_file(
-                proposal, form.call_document_id.data, upload_file.filename or "", upload_file.read(), current_user
-            )
-        except UploadTooLarge as error:
-            db.session.rollback()
-            return render_error(413, error.message)
-        except DomainError as error:
-            db.session.rollback()
-            flash(error.message, "danger")
-        else:
-            db.session.commit()
-            flash(_("The document has been attached."), "success")
-    else:
-        flash(_errors_text(form), "danger")
-    return redirect(url_for("proposals.detail", proposal_id=proposal_id, _anchor="documents"))
+    back = url_for("proposals.detail", proposal_id=proposal_id, _anchor="documents")
+    if not form.validate_on_submit():
+        return finish(_errors_text(form), back, "danger")
+    sent = form.file.data
+    _record, error = attempt(
+        lambda: services.add_file(proposal, form.call_document_id.data, sent.filename or "", sent.read(), current_user)
+    )
+    if isinstance(error, UploadTooLarge):
+        return render_error(413, error.message)
+    return _said(error, _("The document has been attached."), back)
 
 
 @bp.route("/applications/<int:proposal_id>/documents/<int:file_id>")
 @login_required
 def download(proposal_id: int, file_id: int):
     """A document of the dossier, always as an attachment, for those who may see the application."""
-    proposal = _load(proposal_id)
-    record = db.get_or_404(ProposalFile, file_id)
-    if record.proposal_id != proposal.id:
-        abort(404)
+    record = queries.load_file(authorized(queries.load_proposal(proposal_id)), file_id)
     return send_file(
         files.stored_path(record.stored_name),
         mimetype=record.content_type,
@@ -201,47 +187,41 @@ def download(proposal_id: int, file_id: int):
 @login_required
 def remove_document(proposal_id: int, file_id: int):
     """Take a document out of the dossier."""
-    proposal = _load(proposal_id, "can_edit")
-    record = db.get_or_404(ProposalFile, file_id)
-    if record.proposal_id != proposal.id:
-        abort(404)
-    try:
-        services.remove_file(proposal, record, current_user)
-    except DomainError as error:
-        db.session.rollback()
-        flash(error.message, "warning")
-    else:
-        db.session.commit()
-        flash(_("The document has been removed from the dossier."), "success")
-    return redirect(url_for("proposals.detail", proposal_id=proposal_id, _anchor="documents"))
+    proposal = authorized(queries.load_proposal(proposal_id), "can_edit")
+    record = queries.load_file(proposal, file_id)
+    _removed, error = attempt(lambda: services.remove_file(proposal, record, current_user))
+    back = url_for("proposals.detail", proposal_id=proposal_id, _anchor="documents")
+    return _said(error, _("The document has been removed from the dossier."), back, refused="warning")
 
 
 @bp.route("/applications/<int:proposal_id>/submit", methods=["GET", "POST"])
 @login_required
 def submit(proposal_id: int):
     """Confirm and submit (or resubmit): lists what is still incomplete first."""
-    proposal = _load(proposal_id, "can_edit")
+    proposal = authorized(queries.load_proposal(proposal_id), "can_edit")
     form = SubmitForm()
-    missing = checks.missing_items(proposal)
-    if form.validate_on_submit():
-        try:
-            version = services.submit_proposal(proposal, current_user)
-        except DomainError as error:
-            db.session.rollback()
-            proposal = queries.load_proposal(proposal_id)
-            missing = checks.missing_items(proposal)
-            form.form_errors.append(error.message)
-        else:
-            db.session.commit()
-            flash(
-                _(
-                    "Application %(code)s has been submitted (version %(number)d). A receipt has been sent by mail.",
-                    code=proposal.reference_code,
-                    number=version.number,
-                ),
-                "success",
-            )
-            return redirect(url_for("proposals.detail", proposal_id=proposal.id))
+
+    def done(version: ProposalVersion) -> ResponseReturnValue:
+        message = _(
+            "Application %(code)s has been submitted (version %(number)d). A receipt has been sent by mail.",
+            code=proposal.reference_code,
+            number=version.number,
+        )
+        return finish(message, url_for("proposals.detail", proposal_id=proposal.id))
+
+    return run_form(
+        form,
+        lambda: services.submit_proposal(proposal, current_user),
+        page=lambda shown: _submit_page(shown, form),
+        done=done,
+        records=proposal,
+        reload=lambda: queries.load_proposal(proposal_id),
+        refused_status=200,
+    )
+
+
+def _submit_page(proposal: Proposal, form: SubmitForm) -> str:
+    """The confirmation: what is still incomplete, the rule checks and, on a resubmission, what changed."""
     versions = queries.versions(proposal.id)
     # On a resubmission, what the organization changed since the version the department has.
     changes = differences(versions[-1].snapshot, content_of(proposal)) if versions else None
@@ -249,7 +229,7 @@ def submit(proposal_id: int):
         "proposals/submit.html",
         proposal=proposal,
         form=form,
-        missing=missing,
+        missing=checks.missing_items(proposal),
         rules=checks.rule_checks(proposal),
         changes=changes,
         versions=versions,
@@ -260,38 +240,38 @@ def submit(proposal_id: int):
 @login_required
 def transition(proposal_id: int, to_state: str):
     """Withdraw (the applicant) or a screening move (staff), if allowed now for this user."""
-    proposal = _load(proposal_id)
+    proposal = authorized(queries.load_proposal(proposal_id))
     screening = proposal.can_screen(current_user)
     back = url_for("proposals.check" if screening else "proposals.detail", proposal_id=proposal_id)
     if to_state not in dict(proposal.actions_for(current_user)):
         if not proposal.is_outdated_move(current_user, to_state):
             abort(403)
-        flash(_("The application changed meanwhile: this action is no longer possible."), "warning")
-        return redirect(back)
+        return finish(_("The application changed meanwhile: this action is no longer possible."), back, "warning")
     form = ScreeningForm()
-    if form.validate_on_submit():
-        try:
-            services.transition_proposal(proposal, to_state, current_user, form.comment.data or "", form.due_on.data)
-        except DomainError as error:
-            db.session.rollback()
-            field_errors_from(form, error)
-        else:
-            db.session.commit()
-            flash(_("The application is now: %(state)s.", state=PROPOSAL_STATES[to_state]), "success")
-            return redirect(back)
-    if not screening:
-        flash(_errors_text(form), "danger")
-        return redirect(back)
-    # Staff get the check page again with what they typed and the error beside it.
-    context = _check_context(queries.load_proposal(proposal_id), form, to_state)
-    return render_template("proposals/check.html", **context), 400
+    return run_form(
+        form,
+        lambda: services.transition_proposal(
+            proposal, to_state, current_user, form.comment.data or "", form.due_on.data
+        ),
+        page=lambda shown: _refused_move(shown, form, to_state, back),
+        done=lambda _moved: finish(_("The application is now: %(state)s.", state=PROPOSAL_STATES[to_state]), back),
+        records=proposal,
+        reload=lambda: queries.load_proposal(proposal_id),
+    )
+
+
+def _refused_move(proposal: Proposal, form: ScreeningForm, to_state: str, back: str) -> ResponseReturnValue:
+    """Staff get the check page again, what they typed beside the error; the applicant is told on its page."""
+    if not proposal.can_screen(current_user):
+        return finish(_errors_text(form), back, "danger")
+    return render_template("proposals/check.html", **_check_context(proposal, form, to_state))
 
 
 @bp.route("/applications/<int:proposal_id>/print")
 @login_required
 def print_view(proposal_id: int):
     """The application in the official layout, to print and sign."""
-    proposal = _load(proposal_id)
+    proposal = authorized(queries.load_proposal(proposal_id))
     shown = shown_to(proposal, queries.versions(proposal.id), current_user)
     return render_template(
         "proposals/print.html",
@@ -306,24 +286,19 @@ def print_view(proposal_id: int):
 @login_required
 def compare(proposal_id: int):
     """Field-by-field difference between two submitted versions, documents included."""
-    proposal = _load(proposal_id)
+    proposal = authorized(queries.load_proposal(proposal_id))
     versions = queries.versions(proposal.id)
-    if not versions:
+    chosen = chosen_versions(versions, request.args.get("a", type=int), request.args.get("b", type=int))
+    if chosen is None:
         abort(404)
-    numbers = [v.number for v in versions]
-    older = request.args.get("a", type=int) or (numbers[-2] if len(numbers) > 1 else numbers[0])
-    newer = request.args.get("b", type=int) or numbers[-1]
-    by_number = {v.number: v for v in versions}
-    if older not in by_number or newer not in by_number:
-        abort(404)
-    changes = differences(by_number[older].snapshot, by_number[newer].snapshot)
+    older, newer = chosen
     return render_template(
         "proposals/compare.html",
         proposal=proposal,
         versions=versions,
-        older=by_number[older],
-        newer=by_number[newer],
-        changes=changes,
+        older=older,
+        newer=newer,
+        changes=differences(older.snapshot, newer.snapshot),
     )
 
 
@@ -352,19 +327,17 @@ def queue(call_id: int):
 @role_required(*DEPARTMENT_ROLES)
 def check(proposal_id: int):
     """The staff's check: checklist, automatic checks, possible duplicates, screening actions."""
-    proposal = _load(proposal_id)
-    due_on = add_working_days(to_local(utcnow()).date(), proposal.call.regime.supplement_working_days)
-    return render_template("proposals/check.html", **_check_context(proposal, ScreeningForm(due_on=due_on)))
+    proposal = authorized(queries.load_proposal(proposal_id), "can_view_check")
+    form = ScreeningForm(due_on=services.suggested_supplement_due_on(proposal))
+    return render_template("proposals/check.html", **_check_context(proposal, form))
 
 
 def _check_context(proposal: Proposal, action_form: ScreeningForm, failed_action: str | None = None) -> dict:
     """What the check page shows; after a refused action, the form keeps the input and its error."""
-    checklist = ChecklistForm(document_ids=proposal.checked_document_ids)
-    checklist.document_ids.choices = [(d.id, d.name) for d in proposal.call.documents]
     versions = queries.versions(proposal.id)
     return dict(
         proposal=proposal,
-        checklist=checklist,
+        checklist=_checklist_form(proposal, document_ids=proposal.checked_document_ids),
         action_form=action_form,
         failed_action=failed_action,
         versions=versions,
@@ -379,16 +352,11 @@ def _check_context(proposal: Proposal, action_form: ScreeningForm, failed_action
 @role_required(*MANAGERS)
 def checklist(proposal_id: int):
     """Save the ticks of the document checklist."""
-    proposal = _load(proposal_id)
-    form = ChecklistForm()
-    form.document_ids.choices = [(d.id, d.name) for d in proposal.call.documents]
-    if form.validate_on_submit():
-        try:
-            services.set_checklist(proposal, form.document_ids.data or [], current_user)
-        except DomainError as error:
-            db.session.rollback()
-            flash(error.message, "danger")
-        else:
-            db.session.commit()
-            flash(_("The checklist has been saved."), "success")
-    return redirect(url_for("proposals.check", proposal_id=proposal_id))
+    proposal = authorized(queries.load_proposal(proposal_id), "can_screen")
+    form = _checklist_form(proposal)
+    return run_small_form(
+        form,
+        lambda: services.set_checklist(proposal, form.document_ids.data or [], current_user),
+        success=_("The checklist has been saved."),
+        back=url_for("proposals.check", proposal_id=proposal_id),
+    )

@@ -357,6 +357,8 @@ def test_staff_never_screen_their_own_organization(app, people, client):
     db.session.commit()
     login(client, insider.email)
     assert client.post(f"/applications/{proposal.id}/transition/under_check").status_code == 403
+    # The checklist is the screener's too: the page disables it for them, and the view refuses it alike.
+    assert client.post(f"/staff/applications/{proposal.id}/checklist", data={"document_ids": []}).status_code == 403
     db.session.expire_all()
     assert db.session.get(Proposal, proposal.id).status == "submitted"
 
