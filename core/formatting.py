@@ -79,11 +79,12 @@ def format_long_date(value: date) -> str:
     return f"ngày {value.day} tháng {value.month} năm {value.year}"
 
 
-def add_working_days(start: date, days: int) -> date:
-    """The date `days` working days (Monday to Friday) after start; public holidays are not known here."""
+def add_working_days(start: date, days: int, holidays: frozenset[date] = frozenset()) -> date:
+    """The date `days` working days after start: Monday to Friday, except the given holidays (the caller loads them;
+    policies.services.working_days_after reads the table of public holidays)."""
     current = start
     while days > 0:
         current += timedelta(days=1)
-        if current.weekday() < 5:
+        if current.weekday() < 5 and current not in holidays:
             days -= 1
     return current

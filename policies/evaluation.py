@@ -38,7 +38,7 @@ class ScoreSheetTemplate(db.Model):
     code: Mapped[str] = mapped_column(String(32), unique=True)
     name: Mapped[str] = mapped_column(String(255))
     name_en: Mapped[str] = mapped_column(String(255), default="")
-    mechanic: Mapped[str] = mapped_column(String(16), default="levels")
+    mechanic: Mapped[str] = mapped_column(String(16))
     version: Mapped[int] = mapped_column(default=1)
 
     criteria: Mapped[list["Criterion"]] = relationship(
@@ -91,25 +91,26 @@ class EvaluationRule(db.Model):
     code: Mapped[str] = mapped_column(String(32), unique=True)
     name: Mapped[str] = mapped_column(String(255))
     name_en: Mapped[str] = mapped_column(String(255), default="")
-    pass_threshold: Mapped[int] = mapped_column(default=70)
-    zero_rule: Mapped[str] = mapped_column(String(16), default="share")
-    zero_share: Mapped[str] = mapped_column(String(16), default="1/3")
-    use_criterion_minimum: Mapped[bool] = mapped_column(default=False)
-    tiebreak_criterion_code: Mapped[str] = mapped_column(String(32), default="")
-    tiebreak_chair: Mapped[bool] = mapped_column(default=True)
-    council_min_size: Mapped[int] = mapped_column(default=7)
-    council_max_size: Mapped[int] = mapped_column(default=9)
+    # The figures below have no default here: they come from policies/data/evaluation.yaml (`rule_defaults`).
+    pass_threshold: Mapped[int]
+    zero_rule: Mapped[str] = mapped_column(String(16))
+    zero_share: Mapped[str] = mapped_column(String(16))
+    use_criterion_minimum: Mapped[bool]
+    tiebreak_criterion_code: Mapped[str] = mapped_column(String(32))
+    tiebreak_chair: Mapped[bool]
+    council_min_size: Mapped[int]
+    council_max_size: Mapped[int]
     # Council role → how many members must hold it, e.g. {"chair": 1, "reviewer": 2, "scientific_secretary": 1}.
-    required_roles: Mapped[dict[str, int]] = mapped_column(JSON, default=dict)
-    quorum_share: Mapped[str] = mapped_column(String(16), default="2/3")
-    quorum_needs_chair_or_vice: Mapped[bool] = mapped_column(default=True)
-    quorum_needs_reviewers: Mapped[bool] = mapped_column(default=True)
-    agreement_share: Mapped[str] = mapped_column(String(16), default="3/4")
-    show_scores_before_submit: Mapped[bool] = mapped_column(default=False)
-    disagreement_points: Mapped[int] = mapped_column(default=20)
-    outlier_points: Mapped[int] = mapped_column(default=15)
-    documents_days_before: Mapped[int] = mapped_column(default=3)
-    reviewers_per_application: Mapped[int] = mapped_column(default=2)
+    required_roles: Mapped[dict[str, int]] = mapped_column(JSON)
+    quorum_share: Mapped[str] = mapped_column(String(16))
+    quorum_needs_chair_or_vice: Mapped[bool]
+    quorum_needs_reviewers: Mapped[bool]
+    agreement_share: Mapped[str] = mapped_column(String(16))
+    show_scores_before_submit: Mapped[bool]
+    disagreement_points: Mapped[int]
+    outlier_points: Mapped[int]
+    documents_days_before: Mapped[int]
+    reviewers_per_application: Mapped[int]
     version: Mapped[int] = mapped_column(default=1)
 
     __mapper_args__ = {"version_id_col": version}

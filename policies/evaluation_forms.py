@@ -29,6 +29,8 @@ from core.forms import (
     stale_differences,
 )
 from policies.evaluation import COUNCIL_ROLES, MECHANICS, SHEET_TOTAL, ZERO_RULES
+from policies.fields import StartsFromDefaults
+from policies.loader import evaluation_rule_defaults
 
 MAX_CRITERIA = 30
 BLANK_ROWS = 3  # empty rows offered for new criteria when the page works without JavaScript
@@ -247,8 +249,11 @@ RoleCountsForm = type(
 )
 
 
-class EvaluationRuleForm(VersionedForm):
-    """An evaluation rule: pass rule, ties, council composition, quorum, agreement and review flags."""
+class EvaluationRuleForm(StartsFromDefaults):
+    """An evaluation rule: pass rule, ties, council composition, quorum, agreement and review flags; a new one, when
+    there is no rule to start from, takes the defaults of policies/data/evaluation.yaml."""
+
+    defaults = staticmethod(evaluation_rule_defaults)
 
     code = StringField(_l("Code"), [required(), max_length(32)])
     name = StringField(_l("Name (Vietnamese)"), [required(), max_length(255)])

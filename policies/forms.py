@@ -1,6 +1,6 @@
 """Forms for calls and for the reference data edited by administrators."""
 
-from datetime import date, datetime
+from datetime import datetime
 from fractions import Fraction
 
 from flask_babel import lazy_gettext as _l
@@ -30,6 +30,8 @@ from core.forms import (
     optional,
     required,
 )
+from policies.fields import DayField, DayMonthsField, PercentsField, StartsFromDefaults
+from policies.loader import REGIME_FIELDS, regime_defaults
 from policies.models import CONDITION_KINDS, RULE_KINDS
 
 
@@ -140,8 +142,10 @@ def _check_share(field: StringField) -> None:
         raise ValidationError(_l("A fraction between 0 and 1, e.g. 3/4."))
 
 
-class RegimeForm(VersionedForm):
-    """A policy regime."""
+class RegimeForm(StartsFromDefaults):
+    """A policy regime; a new one starts from the defaults of policies/data/regimes.yaml."""
+
+    defaults = staticmethod(regime_defaults)
 
     code = StringField(_l("Code"), [required(), max_length(32)])
     title = TextAreaField(_l("Title (Vietnamese)"), [required()], render_kw={"rows": 2})
@@ -159,31 +163,26 @@ class RegimeForm(VersionedForm):
     supplement_working_days = IntegerField(
         _l("Working days given to supplement an application"),
         [input_required(), NumberRange(min=1, max=90, message=_l("Between 1 and 90."))],
-        default=10,
     )
-
-    tranche_percents = StringField(
+    # The typed lists keep the names their inputs have always had on the page.
+    tranche_split = PercentsField(
         _l("Default tranche split of funded projects, in percent (e.g. 50, 30, 20)"),
-        [required(), max_length(64)],
-        default="50, 30, 20",
+        [input_required()],
+        name="tranche_percents",
     )
-    report_due_dates = StringField(
+    report_dates = DayMonthsField(
         _l("Periodic reports fall due each year on (day/month, e.g. 15/3, 15/9)"),
-        [required(), max_length(64)],
-        default="15/3, 15/9",
+        [input_required()],
+        name="report_due_dates",
     )
     final_dossier_days = IntegerField(
-        _l("Days after the end to submit the final dossier"),
-        [input_required(), NumberRange(min=1, max=365)],
-        default=30,
+        _l("Days after the end to submit the final dossier"), [input_required(), NumberRange(min=1, max=365)]
     )
     reminder_days_before = IntegerField(
-        _l("Days before a due date that the host is reminded"),
-        [input_required(), NumberRange(min=1, max=60)],
-        default=7,
+        _l("Days before a due date that the host is reminded"), [input_required(), NumberRange(min=1, max=60)]
     )
     inspection_month = IntegerField(
-        _l("Month of the periodic inspection (1–12)"), [input_required(), NumberRange(min=1, max=12)], default=10
+        _l("Month of the periodic inspection (1–12)"), [input_required(), NumberRange(min=1, max=12)]
     )
     acceptance_rule = SelectField(
         _l("Acceptance rating rule"),
@@ -193,74 +192,26 @@ class RegimeForm(VersionedForm):
         ],
     )
     acceptance_share = StringField(
-        _l("Share of the members present needed for a rating (e.g. 3/4)"), [required(), max_length(8)], default="3/4"
+        _l("Share of the members present needed for a rating (e.g. 3/4)"), [required(), max_length(8)]
     )
-    points_excellent = IntegerField(
-        _l("Points rule: excellent from"), [input_required(), NumberRange(0, 100)], default=85
-    )
-    points_pass = IntegerField(_l("Points rule: pass from"), [input_required(), NumberRange(0, 100)], default=50)
+    points_excellent = IntegerField(_l("Points rule: excellent from"), [input_required(), NumberRange(0, 100)])
+    points_pass = IntegerField(_l("Points rule: pass from"), [input_required(), NumberRange(0, 100)])
     acceptance_council_min = IntegerField(
-        _l("Acceptance council: fewest members"), [input_required(), NumberRange(1, 30)], default=5
+        _l("Acceptance council: fewest members"), [input_required(), NumberRange(1, 30)]
     )
     acceptance_council_max = IntegerField(
-        _l("Acceptance council: most members"), [input_required(), NumberRange(1, 30)], default=9
+        _l("Acceptance council: most members"), [input_required(), NumberRange(1, 30)]
     )
     acceptance_quorum = StringField(
         _l("Acceptance council: share of members present for a valid session (e.g. 2/3)"),
         [required(), max_length(8)],
-        default="2/3",
     )
     spending_lag_percent = IntegerField(
         _l("A project is at risk when its share of time elapsed passes its share of support paid by (points)"),
         [input_required(), NumberRange(1, 100)],
-        default=40,
     )
 
-    FIELDS = (
-        "code",
-        "title",
-        "title_en",
-        "legal_basis",
-        "legal_basis_en",
-        "issued_on",
-        "effective_from",
-        "start_year",
-        "end_year",
-        "is_current",
-        "figures_illustrative",
-        "description",
-        "description_en",
-        "supplement_working_days",
-        "tranche_percents",
-        "report_due_dates",
-        "final_dossier_days",
-        "reminder_days_before",
-        "inspection_month",
-        "acceptance_rule",
-        "acceptance_share",
-        "points_excellent",
-        "points_pass",
-        "acceptance_council_min",
-        "acceptance_council_max",
-        "acceptance_quorum",
-        "spending_lag_percent",
-    )
-
-    def validate_tranche_percents(self, field: StringField) -> None:
-        try:
-            parts = [int(part) for part in field.data.replace(";", ",").split(",") if part.strip()]
-        except ValueError:
-            raise ValidationError(_l("Whole percents separated by commas, e.g. 50, 30, 20.")) from None
-        if not parts or any(part <= 0 for part in parts) or sum(parts) != 100:
-            raise ValidationError(_l("The percents must be positive and add up to 100."))
-
-    def validate_report_due_dates(self, field: StringField) -> None:
-        try:
-            for part in field.data.replace(";", ",").split(","):
-                day, month = part.strip().split("/")
-                date(2024, int(month), int(day))  # a leap year: 29/2 is a real date
-        except ValueError:
-            raise ValidationError(_l("Day/month pairs separated by commas, e.g. 15/3, 15/9.")) from None
+    FIELDS = ("code", *REGIME_FIELDS)
 
     def validate_acceptance_share(self, field: StringField) -> None:
         _check_share(field)
@@ -397,3 +348,17 @@ class PriorityItemForm(BaseForm):
             "text": self.text.data.strip(),
             "text_en": (self.text_en.data or "").strip(),
         }
+
+
+class HolidayForm(VersionedForm):
+    """A public holiday."""
+
+    day = DayField(_l("Date"), [input_required()])
+    name = StringField(_l("Name (Vietnamese)"), [required(), max_length(255)])
+    name_en = StringField(_l("Name (English)"), [optional(), max_length(255)])
+
+    FIELDS = ("day", "name", "name_en")
+
+    def to_data(self) -> dict:
+        """The holiday's fields."""
+        return {"day": self.day.data, "name": self.name.data.strip(), "name_en": (self.name_en.data or "").strip()}

@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from core.extensions import db
 from policies.evaluation import Criterion, EvaluationRule, ScoreSheetTemplate
-from policies.models import PriorityItem, Regime, RegimeCondition, Sector, SupportCategory
+from policies.models import PriorityItem, PublicHoliday, Regime, RegimeCondition, Sector, SupportCategory
 
 DATA = Path(__file__).resolve().parent / "data"
 REGIME_FIELDS = (
@@ -24,8 +24,8 @@ REGIME_FIELDS = (
     "description",
     "description_en",
     "supplement_working_days",
-    "tranche_percents",
-    "report_due_dates",
+    "tranche_split",
+    "report_dates",
     "final_dossier_days",
     "reminder_days_before",
     "inspection_month",
@@ -45,13 +45,25 @@ def _read(name: str) -> dict:
         return yaml.safe_load(handle)
 
 
+def regime_defaults() -> dict:
+    """The figures a regime takes unless it gives its own (regimes.yaml `defaults`), by field name."""
+    return _read("regimes.yaml")["defaults"]
+
+
+def evaluation_rule_defaults() -> dict:
+    """The figures an evaluation rule takes unless it gives its own (evaluation.yaml `rule_defaults`), by field name."""
+    return _read("evaluation.yaml")["rule_defaults"]
+
+
 def load_reference_data() -> dict[str, int]:
-    """Insert the missing regimes, categories, conditions, sectors, items, score sheets and rules; count them."""
+    """Insert the missing regimes, categories, conditions, sectors, items, score sheets, rules and public holidays;
+    count them."""
     added = {"regimes": 0, "categories": 0, "conditions": 0, "sectors": 0, "items": 0}
     for spec in _read("regimes.yaml")["regimes"]:
         regime = db.session.execute(select(Regime).where(Regime.code == spec["code"])).scalar_one_or_none()
         if regime is None:
-            regime = Regime(code=spec["code"], **{k: spec.get(k) for k in REGIME_FIELDS if k in spec})
+            fields = {**regime_defaults(), **{k: spec[k] for k in REGIME_FIELDS if k in spec}}
+            regime = Regime(code=spec["code"], **fields)
             db.session.add(regime)
             db.session.flush()
             added["regimes"] += 1
@@ -86,6 +98,7 @@ def load_reference_data() -> dict[str, int]:
                 )
                 added["items"] += 1
     added.update(_load_evaluation())
+    added["holidays"] = _load_holidays()
     db.session.flush()
     return added
 
@@ -105,6 +118,15 @@ def _load_evaluation() -> dict[str, int]:
     known = set(db.session.execute(select(EvaluationRule.code)).scalars())
     for spec in data["evaluation_rules"]:
         if spec["code"] not in known:
-            db.session.add(EvaluationRule(**spec))
+            db.session.add(EvaluationRule(**{**evaluation_rule_defaults(), **spec}))
             added["rules"] += 1
     return added
+
+
+def _load_holidays() -> int:
+    """Insert the days of each year the table holds nothing of: a year already there is the administrators' (they
+    move, add and remove its days, e.g. for the government's yearly decisions), and a reload never undoes that."""
+    known_years = {day.year for day in db.session.execute(select(PublicHoliday.day)).scalars()}
+    rows = [row for row in _read("holidays.yaml")["holidays"] if row["day"].year not in known_years]
+    db.session.add_all(PublicHoliday(**row) for row in rows)
+    return len(rows)

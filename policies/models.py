@@ -13,10 +13,11 @@ from sqlalchemy import (
     String,
     Table,
     Text,
+    TypeDecorator,
     UniqueConstraint,
     event,
 )
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from accounts.models import APPLICANTS, MANAGERS
 from core.extensions import db
@@ -31,6 +32,29 @@ CONDITION_KINDS = {
     "limit_per_year": _l("Limit of supported contents per applicant per year"),
     "exclusion": _l("Exclusion"),
 }
+
+
+def percents_text(percents: list[int]) -> str:
+    """Percents written as the admin form takes them: "50, 30, 20"."""
+    return ", ".join(str(percent) for percent in percents)
+
+
+def day_months_text(pairs: list[tuple[int, int]]) -> str:
+    """(day, month) pairs written as the admin form takes them: "15/3, 15/9"."""
+    return ", ".join(f"{day}/{month}" for day, month in pairs)
+
+
+class DayMonthList(TypeDecorator):
+    """A list of (day, month) pairs, stored as JSON [[day, month], ...] and read back as tuples."""
+
+    impl = JSON
+    cache_ok = True
+
+    def process_bind_param(self, value: list | None, dialect: object) -> list[list[int]] | None:
+        return None if value is None else [[int(day), int(month)] for day, month in value]
+
+    def process_result_value(self, value: list | None, dialect: object) -> list[tuple[int, int]] | None:
+        return None if value is None else [(day, month) for day, month in value]
 
 
 class Regime(db.Model):
@@ -52,21 +76,22 @@ class Regime(db.Model):
     figures_illustrative: Mapped[bool] = mapped_column(default=True)
     description: Mapped[str] = mapped_column(Text, default="")
     description_en: Mapped[str] = mapped_column(Text, default="")
-    supplement_working_days: Mapped[int] = mapped_column(default=10)
+    # The figures below have no default here: they come from policies/data/regimes.yaml (`defaults`), their one source.
+    supplement_working_days: Mapped[int]
     # How its funded projects are followed (DOMAIN §7; defaults, editable).
-    tranche_percents: Mapped[str] = mapped_column(String(64), default="50, 30, 20")
-    report_due_dates: Mapped[str] = mapped_column(String(64), default="15/3, 15/9")
-    final_dossier_days: Mapped[int] = mapped_column(default=30)
-    reminder_days_before: Mapped[int] = mapped_column(default=7)
-    inspection_month: Mapped[int] = mapped_column(default=10)
-    acceptance_rule: Mapped[str] = mapped_column(String(16), default="tt11_2014")
-    acceptance_share: Mapped[str] = mapped_column(String(8), default="3/4")
-    points_excellent: Mapped[int] = mapped_column(default=85)
-    points_pass: Mapped[int] = mapped_column(default=50)
-    acceptance_council_min: Mapped[int] = mapped_column(default=5)
-    acceptance_council_max: Mapped[int] = mapped_column(default=9)
-    acceptance_quorum: Mapped[str] = mapped_column(String(8), default="2/3")
-    spending_lag_percent: Mapped[int] = mapped_column(default=40)
+    tranche_split: Mapped[list[int]] = mapped_column(JSON)  # percents of the support by tranche, adding up to 100
+    report_dates: Mapped[list[tuple[int, int]]] = mapped_column(DayMonthList)  # (day, month) reports fall due on
+    final_dossier_days: Mapped[int]
+    reminder_days_before: Mapped[int]
+    inspection_month: Mapped[int]
+    acceptance_rule: Mapped[str] = mapped_column(String(16))
+    acceptance_share: Mapped[str] = mapped_column(String(8))
+    points_excellent: Mapped[int]
+    points_pass: Mapped[int]
+    acceptance_council_min: Mapped[int]
+    acceptance_council_max: Mapped[int]
+    acceptance_quorum: Mapped[str] = mapped_column(String(8))
+    spending_lag_percent: Mapped[int]
     version: Mapped[int] = mapped_column(default=1)
 
     categories: Mapped[list["SupportCategory"]] = relationship(
@@ -89,19 +114,15 @@ class Regime(db.Model):
         CheckConstraint("spending_lag_percent BETWEEN 1 AND 100", name="spending_lag"),
     )
 
-    @property
-    def tranche_split(self) -> list[int]:
-        """The default split of the support into tranches, in percent (validated to add up to 100 when saved)."""
-        return [int(part) for part in self.tranche_percents.replace(";", ",").split(",") if part.strip()]
+    @validates("report_dates")
+    def _in_the_years_order(self, _key: str, pairs: list) -> list[tuple[int, int]]:
+        """Report dates are kept as (day, month) tuples in the order they fall due in a year."""
+        return sorted(((int(day), int(month)) for day, month in pairs), key=lambda pair: (pair[1], pair[0]))
 
     @property
-    def report_dates(self) -> list[tuple[int, int]]:
-        """The (day, month) pairs on which periodic reports fall due each year."""
-        pairs = []
-        for part in self.report_due_dates.replace(";", ",").split(","):
-            day, month = part.strip().split("/")
-            pairs.append((int(day), int(month)))
-        return sorted(pairs, key=lambda pair: (pair[1], pair[0]))
+    def tranche_percents(self) -> str:
+        """The tranche split as the admin form writes it, "50, 30, 20"."""
+        return percents_text(self.tranche_split)
 
 
 class SupportCategory(db.Model):
@@ -202,6 +223,20 @@ class PriorityItem(db.Model):
     sector: Mapped[Sector] = relationship(back_populates="items", lazy="raise")
 
     __table_args__ = (UniqueConstraint("sector_id", "number"),)
+
+
+class PublicHoliday(db.Model):
+    """A public holiday (ngày nghỉ lễ, Tết), which deadlines counted in working days skip."""
+
+    __tablename__ = "public_holidays"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    day: Mapped[date] = mapped_column(unique=True)
+    name: Mapped[str] = mapped_column(String(255))
+    name_en: Mapped[str] = mapped_column(String(255), default="")
+    version: Mapped[int] = mapped_column(default=1)
+
+    __mapper_args__ = {"version_id_col": version}
 
 
 call_categories = Table(

@@ -1,19 +1,20 @@
-"""Rules about calls and reference data: creating, editing, publishing, closing and extending calls."""
+"""Rules about calls and reference data: creating, editing, publishing, closing and extending calls; public holidays
+and the working days they leave."""
 
-from datetime import datetime
+from datetime import date, datetime, timedelta
 
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import extract, select
 from sqlalchemy.orm import selectinload
 
 from core.audit import record_event
 from core.errors import DomainError
 from core.extensions import db
-from core.formatting import utcnow
+from core.formatting import add_working_days, utcnow
 from core.text import like_pattern
 from core.workflow import perform_transition
 from policies import signals
-from policies.models import CALL_TRANSITIONS, Call, CallDocument, Regime, Sector, SupportCategory
+from policies.models import CALL_TRANSITIONS, Call, CallDocument, PublicHoliday, Regime, Sector, SupportCategory
 
 CALL_FIELDS = (
     "regime_id",
@@ -172,3 +173,54 @@ def sectors_with_items() -> list[Sector]:
     return list(
         db.session.execute(select(Sector).options(selectinload(Sector.items)).order_by(Sector.number)).scalars()
     )
+
+
+def holidays_between(first: date, last: date) -> frozenset[date]:
+    """The public holidays from first to last, both included."""
+    statement = select(PublicHoliday.day).where(PublicHoliday.day.between(first, last))
+    return frozenset(db.session.execute(statement).scalars())
+
+
+def working_days_after(start: date, days: int) -> date:
+    """The date `days` working days after start, skipping weekends and the public holidays of the table."""
+    span = 2 * days + 14  # calendar days that hold `days` working days unless holidays crowd them
+    while True:
+        last = start + timedelta(days=span)
+        due = add_working_days(start, days, holidays_between(start, last))
+        if due <= last:
+            return due
+        span *= 2
+
+
+def holidays_of_year(year: int) -> list[PublicHoliday]:
+    """A year's public holidays in date order."""
+    statement = select(PublicHoliday).where(PublicHoliday.day.between(date(year, 1, 1), date(year, 12, 31)))
+    return list(db.session.execute(statement.order_by(PublicHoliday.day)).scalars())
+
+
+def holiday_years(*also: int) -> list[int]:
+    """The years that have public holidays, with the given ones, in order."""
+    years = db.session.execute(select(extract("year", PublicHoliday.day)).distinct()).scalars()
+    return sorted({int(year) for year in years} | set(also))
+
+
+def save_holiday(holiday: PublicHoliday, data: dict) -> PublicHoliday:
+    """Add or change a public holiday; two cannot share a day."""
+    taken = select(PublicHoliday.id).where(PublicHoliday.day == data["day"])
+    if holiday.id is not None:
+        taken = taken.where(PublicHoliday.id != holiday.id)
+    if db.session.execute(taken).first():
+        raise DomainError(_("Another public holiday is already on this date."), "day")
+    for key in ("day", "name", "name_en"):
+        setattr(holiday, key, data[key])
+    db.session.add(holiday)
+    db.session.flush()
+    record_event("save", "public_holiday", holiday.id, comment=f"{holiday.day:%d/%m/%Y} {holiday.name}")
+    return holiday
+
+
+def delete_holiday(holiday: PublicHoliday) -> None:
+    """Remove a public holiday: deadlines counted from now on count that day as a working day."""
+    record_event("delete", "public_holiday", holiday.id, comment=f"{holiday.day:%d/%m/%Y} {holiday.name}")
+    db.session.delete(holiday)
+    db.session.flush()

@@ -9,7 +9,7 @@ from werkzeug.datastructures import FileStorage
 from core.extensions import db
 from core.formatting import utcnow
 from policies.evaluation import EvaluationRule, ScoreSheetTemplate
-from policies.models import Call, PriorityItem, Regime, RegimeCondition, Sector, SupportCategory
+from policies.models import Call, PriorityItem, PublicHoliday, Regime, RegimeCondition, Sector, SupportCategory
 from projects.acceptance_queries import load_council as load_acceptance
 from projects.models import (
     Adjustment,
@@ -297,6 +297,9 @@ MATRIX: dict[str, tuple[str, str, dict]] = {
     "admin.evaluation": ("GET", "/admin/evaluation", only(200, "admin")),
     "admin.score_sheet": ("GET", "/admin/score-sheets/{template_id}", only(200, "admin")),
     "admin.evaluation_rule": ("GET", "/admin/evaluation-rules/{rule_id}", only(200, "admin")),
+    "admin.holidays": ("GET", "/admin/holidays", only(200, "admin")),
+    "admin.holiday": ("GET", "/admin/holidays/{holiday_id}", only(200, "admin")),
+    "admin.delete_holiday": ("POST", "/admin/holidays/{holiday_id}/delete", only(302, "admin")),
     "admin.outbox": ("GET", "/admin/outbox", only(200, "admin")),
     "admin.audit": ("GET", "/admin/audit", only(200, "admin")),
 }
@@ -432,6 +435,7 @@ def world(app, reference):
             "sheet_id": db.session.execute(select(ScoreSheet.id)).scalar(),
             "decision_id": decision.id,
             "rule_id": db.session.execute(select(EvaluationRule.id)).scalars().first(),
+            "holiday_id": db.session.execute(select(PublicHoliday.id)).scalars().first(),
             "approved_proposal_id": approved_proposal.id,
             "awarded_proposal_id": awarded_proposal.id,
             "project_id": project.id,
