@@ -10,9 +10,10 @@ from accounts.models import User
 from core.audit import record_event
 from core.errors import DomainError
 from core.extensions import db
-from core.formatting import add_working_days, to_local, utcnow
+from core.formatting import to_local, utcnow
 from core.workflow import perform_transition
 from policies.models import Call, PriorityItem
+from policies.services import working_days_after
 from proposals import checks, emails, files, signals
 from proposals.models import (
     EDITABLE_STATES,
@@ -197,8 +198,9 @@ def submit_proposal(proposal: Proposal, user: User) -> ProposalVersion:
 
 
 def suggested_supplement_due_on(proposal: Proposal) -> date:
-    """The deadline offered for a supplement: the regime's working days from today (call and regime loaded)."""
-    return add_working_days(to_local(utcnow()).date(), proposal.call.regime.supplement_working_days)
+    """The deadline offered for a supplement: the regime's working days from today, public holidays skipped (call and
+    regime loaded)."""
+    return working_days_after(to_local(utcnow()).date(), proposal.call.regime.supplement_working_days)
 
 
 def transition_proposal(

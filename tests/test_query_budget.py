@@ -54,7 +54,11 @@ PROPOSAL_PAGES = {
     "my applications": ("/applications", "an@org.vn", 8),
     "staff queue": ("/staff/calls/{call_id}/applications?q=thanh+long&sort=support&order=desc", "staff@s.vn", 18),
     "application page": ("/applications/{proposal_id}", "an@org.vn", 27),
-    "check page": ("/staff/applications/{proposal_id}/check", "staff@s.vn", 30),
+    "check page": (
+        "/staff/applications/{proposal_id}/check",
+        "staff@s.vn",
+        31,
+    ),  # + the public holidays of the deadline
     "edit page": ("/applications/{proposal_id}/edit", "an@org.vn", 21),
     "submit page": ("/applications/{proposal_id}/submit", "an@org.vn", 26),
     "compare page": ("/applications/{proposal_id}/versions", "staff@s.vn", 25),
