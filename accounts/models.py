@@ -29,6 +29,7 @@ LEADERS = frozenset({"leader"})  # who approve decisions, terminate projects
 FINANCE = frozenset({"finance"})  # who record payments
 APPLICANTS = frozenset({"applicant"})  # the people of an applicant or host organization
 REVIEWERS = frozenset({"reviewer"})  # who may sit on councils
+ADMINS = frozenset({"admin"})  # who run the administration area: users, reference data, settings
 
 ORG_TYPES = {
     "enterprise": _l("Enterprise"),
@@ -151,7 +152,7 @@ class Organization(db.Model):
         return self.is_member(user) or user.is_authenticated and user.is_department
 
     def can_edit(self, user: User) -> bool:
-        return self.is_member(user) or user.is_authenticated and user.has_role("admin")
+        return self.is_member(user) or user.is_authenticated and user.has_role(*ADMINS)
 
     def can_invite(self, user: User) -> bool:
         return self.is_member(user)

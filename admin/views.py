@@ -11,7 +11,7 @@ from sqlalchemy import select
 from accounts import services as account_services
 from accounts.decorators import guard_blueprint_roles
 from accounts.forms import UserAdminForm
-from accounts.models import ROLE_LABELS, User
+from accounts.models import ADMINS, ROLE_LABELS, User
 from admin import services
 from admin.forms import SettingsForm
 from core.edge import finish, run_form
@@ -26,7 +26,7 @@ from policies.models import PriorityItem, Regime, RegimeCondition, Sector, Suppo
 from policies.services import regimes_with_categories, sectors_with_items
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
-bp.before_request(guard_blueprint_roles("admin"))
+bp.before_request(guard_blueprint_roles(*ADMINS))
 
 
 def _edit(
