@@ -12,7 +12,7 @@ from core.formatting import utcnow
 from core.i18n import register_status_labels
 from core.workflow import Transition, TransitionTable
 from policies.evaluation import COUNCIL_ROLES
-from projects.contracts.models import GRADES, Project
+from projects.contracts.models import GRADES, Project, is_user
 
 ACCEPTANCE_STATES = {"forming": _l("Being formed"), "rating": _l("Rating open"), "concluded": _l("Concluded")}
 register_status_labels("acceptance", ACCEPTANCE_STATES)
@@ -59,7 +59,7 @@ class AcceptanceCouncil(db.Model):
 
     def seat_of(self, user: object) -> "AcceptanceMember | None":
         """The user's seat on this council (members must be loaded)."""
-        if not getattr(user, "is_authenticated", False):
+        if not is_user(user):
             return None
         return next((m for m in self.members if m.user_id == user.id), None)
 

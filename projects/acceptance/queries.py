@@ -34,6 +34,12 @@ def load_council(council_id: int) -> AcceptanceCouncil:
     )
 
 
+def forming_council(project_id: int) -> AcceptanceCouncil | None:
+    """The council being formed for the project, loaded (None when a new one is to be formed)."""
+    latest = next(iter(project_councils(project_id)), None)
+    return load_council(latest.id) if latest is not None and latest.status == "forming" else None
+
+
 def seated_council(council_id: int, user: object) -> tuple[AcceptanceCouncil, AcceptanceMember]:
     """The council and the user's seat on it; 404 unless the user sits on it and the rating has opened (a member
     never learns of other councils)."""

@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 from werkzeug.datastructures import FileStorage
 
-from accounts.models import User
+from accounts.models import REVIEWERS, User
 from core.audit import record_event
 from core.errors import DomainError
 from core.extensions import db
@@ -67,7 +67,7 @@ def _check_members(project: Project, secretary_id: int | None, rows: list[tuple[
     domains = organization_domains({project.organization_id})[project.organization_id]
     for user_id in user_ids:
         user = found.get(user_id)
-        if user is None or not user.active or not user.has_role("reviewer"):
+        if user is None or not user.active or not user.has_role(*REVIEWERS):
             raise DomainError(_("Council members must be active users with the reviewer role."), "members")
         reason = detect_conflict(user, project.organization_id, domains)
         if reason:

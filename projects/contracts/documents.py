@@ -1,6 +1,8 @@
 """The documents of a project: attached to its records (a payment request, a report, the final dossier...), checked
 by content and stored like an application's, listed for its pages and sent as attachments."""
 
+from collections.abc import Sequence
+
 from flask import send_file
 from sqlalchemy import select
 from werkzeug.datastructures import FileStorage
@@ -9,12 +11,11 @@ from accounts.models import User
 from core.extensions import db
 from projects.contracts.models import Project, ProjectFile
 from projects.followup.models import PeriodicReport
-from proposals import files
-from proposals.files import check_upload, store_bytes
+from proposals.files import check_upload, store_bytes, stored_path
 
 
 def attach_files(
-    project: Project, purpose: str, record_id: int | None, uploads: list[FileStorage], user: User
+    project: Project, purpose: str, record_id: int | None, uploads: Sequence[FileStorage], user: User
 ) -> list[ProjectFile]:
     """Check every upload first (so a refused one stores nothing), then store them all for the record."""
     checked = []
@@ -52,7 +53,7 @@ def project_files(project_id: int) -> list[ProjectFile]:
 def send_project_file(record: ProjectFile) -> object:
     """A stored document of a project, always as an attachment under its original name."""
     return send_file(
-        files.stored_path(record.stored_name),
+        stored_path(record.stored_name),
         mimetype=record.content_type,
         as_attachment=True,
         download_name=record.original_name,

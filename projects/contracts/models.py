@@ -70,7 +70,8 @@ register_status_labels("legacy_area", LEGACY_AREAS)
 register_status_labels("grade", GRADES)
 
 
-def _is_user(user: object) -> bool:
+def is_user(user: object) -> bool:
+    """A signed-in user, not the anonymous one (whose object has no roles)."""
     return bool(getattr(user, "is_authenticated", False))
 
 
@@ -162,16 +163,16 @@ class Project(db.Model):
 
     def is_host(self, user: object) -> bool:
         """True when the user acts for the host organization."""
-        membership = getattr(user, "membership", None) if _is_user(user) else None
+        membership = getattr(user, "membership", None) if is_user(user) else None
         return membership is not None and membership.organization_id == self.organization_id
 
     def can_view(self, user: object) -> bool:
         """The host organization and the department; nobody else learns more than the public list shows."""
-        return self.is_host(user) or (_is_user(user) and user.is_department)
+        return self.is_host(user) or (is_user(user) and user.is_department)
 
     def can_manage(self, user: object) -> bool:
         """Department staff follow the project (never one of their own organization's)."""
-        return _is_user(user) and user.has_role(*MANAGERS) and not self.is_host(user)
+        return is_user(user) and user.has_role(*MANAGERS) and not self.is_host(user)
 
     def can_act_as_host(self, user: object) -> bool:
         """The host's people report, request tranches and adjustments and submit the final dossier."""
@@ -179,11 +180,20 @@ class Project(db.Model):
 
     def can_pay(self, user: object) -> bool:
         """Finance records payments and settlements."""
-        return _is_user(user) and user.has_role(*FINANCE) and not self.is_host(user)
+        return is_user(user) and user.has_role(*FINANCE) and not self.is_host(user)
 
     def can_decide(self, user: object) -> bool:
         """Staff or a leader approve or refuse the host's requests."""
-        return _is_user(user) and user.has_role(*(MANAGERS | LEADERS)) and not self.is_host(user)
+        return is_user(user) and user.has_role(*(MANAGERS | LEADERS)) and not self.is_host(user)
+
+    def can_submit_dossier(self, user: object) -> bool:
+        """The host submits the final dossier while the work is done or the dossier called for."""
+        return self.can_act_as_host(user) and self.status in DOSSIER_STATES
+
+    @staticmethod
+    def can_record_contract(user: object, proposal: Proposal) -> bool:
+        """Department staff record the contract of an approved application, never one of their own organization's."""
+        return is_user(user) and user.has_role(*MANAGERS) and not proposal.is_member(user)
 
     def actions_for(self, user: object) -> list[tuple[str, Transition]]:
         """The project moves this user may make now (department only)."""
@@ -275,6 +285,11 @@ class Tranche(db.Model):
         CheckConstraint("paid_vnd IS NULL OR paid_vnd > 0", name="paid"),
         Index("ix_tranches_status", "status"),
     )
+
+    @property
+    def finance_step(self) -> str | None:
+        """What finance records next: the payment of an approved tranche, the settlement of a paid one."""
+        return {"approved": "payment", "paid": "settlement"}.get(self.status)
 
 
 FILE_PURPOSES = {

@@ -4,11 +4,13 @@ condition is met, requested by the host, approved by staff, paid and settled by 
 the approved support by one conditional update."""
 
 import calendar
+from collections.abc import Sequence
 from datetime import date, timedelta
 
 from flask_babel import gettext as _
 from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
+from werkzeug.datastructures import FileStorage
 
 from accounts.models import User
 from core.audit import record_event
@@ -17,6 +19,7 @@ from core.extensions import db
 from core.formatting import format_money, utcnow
 from core.workflow import perform_transition
 from policies.models import Regime
+from projects.contracts.documents import attach_files
 from projects.contracts.models import (
     FROZEN_STATES,
     PROJECT_STATES,
@@ -270,13 +273,16 @@ class _System:
         return True
 
 
-def request_tranche(tranche: Tranche, project: Project, note: str, user: User) -> None:
-    """The host asks for the payment of an eligible tranche, with its documents attached by the view."""
+def request_tranche(
+    tranche: Tranche, project: Project, note: str, user: User, uploads: Sequence[FileStorage] = ()
+) -> None:
+    """The host asks for the payment of an eligible tranche, with its documents."""
     check_payable(project)
     if not note.strip():
         raise DomainError(_("Say what the payment is for and what was done."), "note")
     _move(tranche, "requested", user, note)
     tranche.request_note, tranche.requested_at = note.strip(), utcnow()
+    attach_files(project, "tranche", tranche.id, uploads, user)
 
 
 def review_request(tranche: Tranche, project: Project, to_state: str, user: User, comment: str = "") -> None:
@@ -285,6 +291,14 @@ def review_request(tranche: Tranche, project: Project, to_state: str, user: User
     if to_state not in ("approved", "eligible"):
         raise DomainError(_("This action is not possible in the current state."))
     _move(tranche, to_state, user, comment)
+
+
+def record_finance(tranche: Tranche, project: Project, data: dict, user: User) -> None:
+    """Finance's next step on the tranche (its finance_step): the payment of an approved one, then its settlement."""
+    if tranche.finance_step == "payment":
+        pay_tranche(tranche, project, data["paid_on"], data["paid_vnd"], data["payment_reference"], user)
+    else:  # a tranche in any other state than paid is refused by the table
+        settle_tranche(tranche, project, data["settled_on"], data["invoices_note"], user)
 
 
 def pay_tranche(tranche: Tranche, project: Project, paid_on: date, amount: int, reference: str, user: User) -> None:

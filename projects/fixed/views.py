@@ -1,23 +1,21 @@
 """The department's pages of fixed-amount support (DOMAIN §6): batch decisions of a call, drafted by staff, approved
 by a leader, each award paid by finance; no council, no contract."""
 
-from flask import flash, redirect, render_template, url_for
+from flask import abort, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from accounts.decorators import role_required
-from accounts.models import DEPARTMENT_ROLES, MANAGERS
-from core.errors import DomainError
+from accounts.models import DEPARTMENT_ROLES
+from core.edge import authorized, finish, run_form, run_small_form
 from core.extensions import db
 from core.formatting import local_today
-from core.forms import CommentForm, check_version, field_errors_from
-from core.workflow import allowed_targets
+from core.forms import CommentForm, check_version
 from policies.models import Call
 from projects import bp
 from projects.fixed import queries, services
 from projects.fixed.forms import AwardPaymentForm, BatchForm
-from projects.fixed.models import BATCH_STATES, BATCH_TRANSITIONS, FixedAward
-from review.views import run_small_form
+from projects.fixed.models import BATCH_STATES, BatchDecision, FixedAward
 
 
 @bp.route("/staff/calls/<int:call_id>/batch-decisions")
@@ -28,22 +26,22 @@ def batches(call_id: int):
 
 
 @bp.route("/staff/calls/<int:call_id>/batch-decisions", methods=["POST"])
-@role_required(*MANAGERS)
+@role_required(*DEPARTMENT_ROLES)
 def draft_batch(call_id: int):
     """Staff draft a batch decision from the checked applications they ticked."""
+    if not BatchDecision.can_draft(current_user):
+        abort(403)
     call, form = db.get_or_404(Call, call_id), BatchForm()
-    if form.validate_on_submit():
-        try:
-            batch = services.draft_batch(call, form.to_data(), current_user)
-        except DomainError as error:
-            db.session.rollback()  # the page is shown again from fresh records, with what was typed
-            field_errors_from(form, error)
-            call = db.get_or_404(Call, call_id)
-        else:
-            db.session.commit()
-            flash(_("The decision was drafted; a leader approves it."), "success")
-            return redirect(url_for("projects.batch", batch_id=batch.id))
-    return _batches_page(call, form)
+    return run_form(
+        form,
+        lambda: services.draft_batch(call, form.to_data(), current_user),
+        page=lambda shown: _batches_page(shown, form),
+        done=lambda batch: finish(
+            _("The decision was drafted; a leader approves it."), url_for("projects.batch", batch_id=batch.id)
+        ),
+        records=call,
+        reload=lambda: db.get_or_404(Call, call_id),
+    )
 
 
 def _batches_page(call: Call, form: BatchForm) -> tuple[str, int]:
@@ -55,7 +53,7 @@ def _batches_page(call: Call, form: BatchForm) -> tuple[str, int]:
         batches=queries.call_batches(call.id),
         candidates=services.candidate_applications(call.id),
         max_awards=services.MAX_AWARDS,
-        can_draft=current_user.has_role(*MANAGERS),
+        can_draft=BatchDecision.can_draft(current_user),
     ), 400 if form.errors else 200
 
 
@@ -66,7 +64,7 @@ def _batch_page(batch_id: int, failed: tuple[int, AwardPaymentForm] | None = Non
     pay_forms = {
         a.id: AwardPaymentForm(formdata=None, prefix=f"award{a.id}", version=a.version, paid_on=today)
         for a in batch.awards
-        if a.status == "approved" and current_user.has_role("finance")
+        if a.status == "approved" and a.can_pay(current_user)
     }
     if failed is not None:
         pay_forms[failed[0]] = failed[1]
@@ -75,7 +73,7 @@ def _batch_page(batch_id: int, failed: tuple[int, AwardPaymentForm] | None = Non
         batch=batch,
         totals=services.batch_totals(batch),
         pay_forms=pay_forms,
-        actions=allowed_targets(BATCH_TRANSITIONS, batch.status, current_user),
+        actions=batch.actions_for(current_user),
         action_form=CommentForm(),
     ), 400 if failed else 200
 
@@ -88,32 +86,36 @@ def batch(batch_id: int):
 
 
 @bp.route("/staff/batch-decisions/<int:batch_id>/transition/<to_state>", methods=["POST"])
-@role_required("leader")
+@role_required(*DEPARTMENT_ROLES)
 def transition_batch(batch_id: int, to_state: str):
     """A leader approves the batch (committing its total, telling the applicants) or does not approve it."""
-    record = queries.load_batch(batch_id)
+    record = authorized(queries.load_batch(batch_id), "can_decide")
     form = CommentForm()
-    act = lambda: services.decide_batch(record, to_state, current_user, (form.comment.data or "").strip())  # noqa: E731
-    run_small_form(form, act, _("The decision is now: %(state)s.", state=BATCH_STATES.get(to_state, to_state)))
-    return redirect(url_for("projects.batch", batch_id=batch_id))
+    return run_small_form(
+        form,
+        lambda: services.decide_batch(record, to_state, current_user, (form.comment.data or "").strip()),
+        success=_("The decision is now: %(state)s.", state=BATCH_STATES.get(to_state, to_state)),
+        back=url_for("projects.batch", batch_id=batch_id),
+    )
 
 
 @bp.route("/staff/awards/<int:award_id>/payment", methods=["POST"])
-@role_required("finance")
+@role_required(*DEPARTMENT_ROLES)
 def pay_award(award_id: int):
     """Finance records the payment of an approved award; a repeated or stale form pays nothing."""
-    award = db.get_or_404(FixedAward, award_id)
+    award = authorized(db.get_or_404(FixedAward, award_id), "can_pay")
     batch_id = award.batch_id
     form = AwardPaymentForm(prefix=f"award{award_id}")
-    if form.validate_on_submit():
-        try:
-            check_version(award, form, _("This award changed after you opened the page (it may be paid already)."))
-            services.pay_award(award, form.paid_on.data, form.payment_reference.data, current_user)
-        except DomainError as error:
-            db.session.rollback()
-            field_errors_from(form, error)
-        else:
-            db.session.commit()
-            flash(_("The payment was recorded."), "success")
-            return redirect(url_for("projects.batch", batch_id=batch_id, _anchor=f"award-{award_id}"))
-    return _batch_page(batch_id, (award_id, form))
+
+    def pay() -> None:
+        check_version(award, form, _("This award changed after you opened the page (it may be paid already)."))
+        services.pay_award(award, form.paid_on.data, form.payment_reference.data, current_user)
+
+    return run_form(
+        form,
+        pay,
+        page=lambda _records: _batch_page(batch_id, (award_id, form)),
+        done=lambda _paid: finish(
+            _("The payment was recorded."), url_for("projects.batch", batch_id=batch_id, _anchor=f"award-{award_id}")
+        ),
+    )

@@ -1,6 +1,8 @@
 """Forms of a running project's follow-up: the periodic report, the inspection and its actions, the adjustment
 request."""
 
+from datetime import date
+
 from flask_babel import lazy_gettext as _l
 from flask_wtf.file import MultipleFileField
 from wtforms import FieldList, Form, FormField, HiddenField, SelectField, StringField, TextAreaField
@@ -71,6 +73,10 @@ class InspectionForm(VersionedForm):
             )
         for _ in range(ACTION_ROWS):
             self.actions.append_entry()
+
+    def propose(self, planned_on: date) -> None:
+        """A new inspection, proposed as the year's periodic one."""
+        self.kind.data, self.planned_on.data = "periodic", planned_on
 
     def to_data(self) -> dict:
         """The values for projects.followup.services.save_inspection."""

@@ -10,7 +10,7 @@ from accounts.models import APPLICANTS, LEADERS, MANAGERS, User
 from core.extensions import db, in_list
 from core.formatting import to_local, utcnow
 from core.i18n import register_status_labels
-from core.workflow import Transition, TransitionTable
+from core.workflow import Transition, TransitionTable, allowed_targets
 from projects.contracts.models import Project
 
 REPORT_STATES = {
@@ -65,7 +65,19 @@ class PeriodicReport(db.Model):
         """Submitted after its due date, or still not submitted once the date has passed."""
         if self.submitted_at is not None:
             return to_local(self.submitted_at).date() > self.due_on
-        return self.status in ("due", "returned") and today > self.due_on
+        return self.status in OPEN_REPORTS and today > self.due_on
+
+    def can_edit(self, user: object, project: Project) -> bool:
+        """The host writes the report while it is awaited and the work runs (`project`: the report's)."""
+        return project.can_act_as_host(user) and self.status in OPEN_REPORTS and project.is_running
+
+    def is_hidden_from(self, user: object, project: Project) -> bool:
+        """The host's draft stays its own until it is submitted, as an application's does."""
+        return not project.is_host(user) and self.submitted_at is None
+
+    def actions_for(self, user: object, project: Project) -> list[tuple[str, Transition]]:
+        """The review moves this user may make now: staff following the project accept or return it."""
+        return allowed_targets(REPORT_TRANSITIONS, self.status, user) if project.can_manage(user) else []
 
 
 INSPECTION_KINDS = {"periodic": _l("Periodic"), "adhoc": _l("Ad hoc")}
@@ -168,3 +180,16 @@ class Adjustment(db.Model):
         CheckConstraint("kind != 'lead' OR new_lead_name != ''", name="lead_name"),
         Index("ix_adjustments_status", "status"),
     )
+
+    def actions_for(self, user: object, project: Project) -> list[tuple[str, Transition]]:
+        """The decisions this user may take on the request now: the host withdraws it, staff or a leader approve or
+        refuse it (the approval is made by the amendment service, so the table does not offer it as a button)."""
+        if self.status != "requested":
+            return []
+        if project.can_act_as_host(user):
+            targets = ("withdrawn",)
+        elif project.can_decide(user):
+            targets = ("approved", "refused")
+        else:
+            targets = ()
+        return [(to, ADJUSTMENT_TRANSITIONS[("requested", to)]) for to in targets]

@@ -10,7 +10,7 @@ from sqlalchemy.orm import selectinload
 from core.extensions import db
 from core.formatting import local_today
 from projects.contracts.models import ACTIVE_STATES, Project, ProjectFile
-from projects.followup.models import ADJUSTMENT_TRANSITIONS, Adjustment, Inspection, PeriodicReport
+from projects.followup.models import Adjustment, Inspection, PeriodicReport
 
 
 def follow_section(project: Project, documents: list[ProjectFile]) -> dict:
@@ -68,17 +68,3 @@ def record_files(project_id: int, purpose: str, record_id: int) -> list[ProjectF
         ProjectFile.project_id == project_id, ProjectFile.purpose == purpose, ProjectFile.record_id == record_id
     )
     return list(db.session.execute(query.order_by(ProjectFile.id)).scalars())
-
-
-def adjustment_moves(project: Project, adjustment: Adjustment, user: object) -> list[tuple[str, object]]:
-    """The decisions this user may take on the request now: the host withdraws it, staff or a leader approve or
-    refuse it (the approval is made by the amendment service, so the table does not offer it as a button)."""
-    if adjustment.status != "requested":
-        return []
-    if project.can_act_as_host(user):
-        targets = ("withdrawn",)
-    elif project.can_decide(user):
-        targets = ("approved", "refused")
-    else:
-        targets = ()
-    return [(to, ADJUSTMENT_TRANSITIONS[("requested", to)]) for to in targets]

@@ -5,13 +5,14 @@ the host asks to extend the end date, reallocate the budget, change the content 
 approve (a numbered amendment that keeps the old value and applies the new one) or refuse. The host is told of
 each review by mail."""
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import date, timedelta
 
 from flask import url_for
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy import select
+from werkzeug.datastructures import FileStorage
 
 from accounts.models import Membership, User
 from core.audit import record_event
@@ -21,11 +22,13 @@ from core.formatting import format_date, utcnow
 from core.outbox import queue_mail
 from core.workflow import perform_transition
 from policies.models import Regime
+from projects.contracts.documents import attach_files
 from projects.contracts.models import ACTIVE_STATES, Project
 from projects.contracts.services import refresh_eligibility, schedule_reports
 from projects.followup.models import (
     ADJUSTMENT_KINDS,
     ADJUSTMENT_TRANSITIONS,
+    OPEN_REPORTS,
     REPORT_TRANSITIONS,
     Adjustment,
     FollowUpAction,
@@ -34,7 +37,6 @@ from projects.followup.models import (
 )
 from projects.signals import adjustment_changed, report_changed
 
-EDITABLE = ("due", "returned")
 REPORT_FIELDS = ("progress", "products_progress", "spent_vnd", "problems", "proposals")
 
 
@@ -44,10 +46,17 @@ def check_running(project: Project) -> None:
         raise DomainError(_("Periodic reports are only kept while the project runs; this project is not running now."))
 
 
-def save_report(report: PeriodicReport, project: Project, data: dict, submitting: bool, user: User) -> None:
-    """The host saves the report as a draft, or submits it to the department."""
+def save_report(
+    report: PeriodicReport,
+    project: Project,
+    data: dict,
+    submitting: bool,
+    user: User,
+    uploads: Sequence[FileStorage] = (),
+) -> None:
+    """The host saves the report as a draft, or submits it to the department, with its documents."""
     check_running(project)
-    if report.status not in EDITABLE:
+    if report.status not in OPEN_REPORTS:
         raise DomainError(_("This report was already submitted; it can be changed only once it is returned."))
     for name in REPORT_FIELDS:
         setattr(report, name, data[name])
@@ -57,6 +66,7 @@ def save_report(report: PeriodicReport, project: Project, data: dict, submitting
         perform_transition(report, REPORT_TRANSITIONS, "submitted", user, "periodic_report", signal=report_changed)
         report.submitted_at = utcnow()
     db.session.flush()
+    attach_files(project, "report", report.id, uploads, user)
 
 
 def review_report(report: PeriodicReport, project: Project, to_state: str, comment: str, user: User) -> None:
@@ -189,8 +199,8 @@ def _check_change(project: Project, kind: str, new_end_on: date | None, new_lead
         raise DomainError(_("Give the name of the new project lead."), "new_lead_name")
 
 
-def request_adjustment(project: Project, data: dict, user: User) -> Adjustment:
-    """The host asks for a change of the contract (its documents are attached by the view)."""
+def request_adjustment(project: Project, data: dict, user: User, uploads: Sequence[FileStorage] = ()) -> Adjustment:
+    """The host asks for a change of the contract, with its documents."""
     _check_followed(project)
     if not data["reason"]:
         raise DomainError(_("Please give a reason."), "reason")
@@ -207,12 +217,21 @@ def request_adjustment(project: Project, data: dict, user: User) -> Adjustment:
     db.session.add(adjustment)
     db.session.flush()
     record_event("create", "adjustment", adjustment.id, comment=adjustment.reason, actor=user)
+    attach_files(project, "adjustment", adjustment.id, uploads, user)
     return adjustment
 
 
 def withdraw_adjustment(adjustment: Adjustment, user: User) -> None:
     """The host takes back a request not yet decided."""
     perform_transition(adjustment, ADJUSTMENT_TRANSITIONS, "withdrawn", user, "adjustment", signal=adjustment_changed)
+
+
+def move_adjustment(adjustment: Adjustment, project: Project, to_state: str, comment: str, user: User) -> None:
+    """A move of the request from its page: the host withdraws it, staff or a leader decide it."""
+    if to_state == "withdrawn":
+        withdraw_adjustment(adjustment, user)
+    else:
+        decide_adjustment(adjustment, project, to_state, comment, user)
 
 
 def decide_adjustment(adjustment: Adjustment, project: Project, to_state: str, comment: str, user: User) -> None:
@@ -229,7 +248,10 @@ def decide_adjustment(adjustment: Adjustment, project: Project, to_state: str, c
         _amend(adjustment, project)
     db.session.flush()
     link = url_for("projects.adjustment", project_id=project.id, adjustment_id=adjustment.id, _external=True)
-    subject = lambda: _("Project %(code)s: your adjustment request was decided", code=project.code)  # noqa: E731
+
+    def subject() -> str:
+        return _("Project %(code)s: your adjustment request was decided", code=project.code)
+
     mail_host(project, subject, f"adjustment_{to_state}", link=link, adjustment=adjustment)
 
 

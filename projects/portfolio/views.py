@@ -4,7 +4,7 @@ from flask import current_app, render_template, request
 from flask_login import current_user
 
 from accounts.decorators import role_required
-from accounts.models import DEPARTMENT_ROLES
+from accounts.models import APPLICANTS, DEPARTMENT_ROLES
 from core.formatting import local_today
 from core.paging import page_number
 from projects import bp
@@ -34,7 +34,7 @@ def monitoring():
 
 
 @bp.route("/projects")
-@role_required("applicant")
+@role_required(*APPLICANTS)
 def mine():
     """The projects of the user's organization, with what is due next."""
     membership = current_user.membership
