@@ -10,8 +10,9 @@ from accounts.models import Organization
 from core.audit import record_event
 from core.extensions import db
 from policies.models import Call, Regime, Sector
-from projects.models import PeriodicReport, Project, ProjectProduct, Tranche
-from projects.services.contracts import report_due_dates
+from projects.contracts.models import Project, ProjectProduct, Tranche
+from projects.contracts.services import report_due_dates
+from projects.followup.models import PeriodicReport
 
 # (code, tax code of the host, sector number, legacy area, title, lead, approved, start, months, status, grade)
 PORTFOLIO = [

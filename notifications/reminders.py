@@ -19,8 +19,9 @@ from core.formatting import local_today
 from core.outbox import queue_mail
 from notifications.models import SentReminder
 from policies.models import Regime
-from projects.models import DOSSIER_STATES, FollowUpAction, Inspection, PeriodicReport, Project
-from projects.portfolio import OPEN_REPORTS, REPORTING_STATES, UNFINISHED_STATES
+from projects.contracts.models import DOSSIER_STATES, Project
+from projects.followup.models import OPEN_REPORTS, FollowUpAction, Inspection, PeriodicReport
+from projects.portfolio.deadlines import REPORTING_STATES, UNFINISHED_STATES
 
 LOOKAHEAD_DAYS = 60  # the most a regime may ask to be reminded in advance (its check constraint)
 STAFF_LIST_LIMIT = 50  # items written in the staff's mail; the rest are counted and on the monitoring page

@@ -1,11 +1,36 @@
-"""Funded projects: contract, tranches, periodic reports, inspections, adjustments, acceptance, closing, health."""
+"""Funded projects, one subpackage per feature, each with its models, services, forms, queries and views:
 
-from flask import Flask
+- contracts/  the project record and its contract: the project page, its moves and documents, the contract of an
+              approved application and its annex, products and tranches (request, approval, payment, settlement);
+- followup/   while it runs: periodic reports, inspections with their follow-up actions, adjustments;
+- acceptance/ the final dossier, the acceptance council and its members' ratings (the grade in rating.py), the
+              conclusion, and closing: result registration, settlement, assets, liquidation, recovery;
+- fixed/      fixed-amount support: batch decisions of a call and their awards, paid without a contract;
+- portfolio/  many projects at once: health (its rules in health.py), the staff's monitoring page, the host's
+              projects and to-do list.
+
+Every page is on the one blueprint `projects` below, registered by init_app.
+"""
+
+from importlib import import_module
+
+from flask import Blueprint, Flask
+
+from core.forms import BaseForm
+
+FEATURES = ("contracts", "followup", "acceptance", "fixed", "portfolio")
+
+bp = Blueprint("projects", __name__)
+
+
+def form_page(body: str, form: BaseForm) -> tuple[str, int]:
+    """A form page for core.edge.run_form: 400 once the form was refused, by a validator, a rule or a stale version
+    alike (these pages answered a stale save with 400, the comparison beside the form, before the edge gave 409)."""
+    return body, 400 if form.errors else 200
 
 
 def init_app(app: Flask) -> None:
-    """Register the blueprint with the pages of every module."""
-    from projects import acceptance_views, contract_views, fixed_views, follow_views, portfolio_views  # noqa: F401
-    from projects.views import bp
-
+    """Register the blueprint with the pages of every feature (their views import the features' models)."""
+    for feature in FEATURES:
+        import_module(f"projects.{feature}.views")
     app.register_blueprint(bp)

@@ -10,9 +10,9 @@ from core.formatting import utcnow
 from policies.evaluation import EvaluationRule, ScoreSheetTemplate
 from policies.models import Call, CallDocument, PriorityItem, Regime, Sector, SupportCategory
 from policies.services import load_call
-from projects.models import Project
-from projects.queries import load_project
-from projects.services import contracts
+from projects.contracts import services as contracts
+from projects.contracts.models import Project
+from projects.contracts.queries import load_project
 from proposals import services as proposal_services
 from proposals.models import Proposal
 from proposals.queries import load_proposal
@@ -253,7 +253,8 @@ def bulk_projects(like: Project, count: int, overdue_every: int = 3) -> None:
     reports (every `overdue_every`-th with its first report late), inserted in bulk for budgets and benches."""
     from sqlalchemy import insert
 
-    from projects.models import PeriodicReport, Tranche
+    from projects.contracts.models import Tranche
+    from projects.followup.models import PeriodicReport
 
     base = {
         name: getattr(like, name)

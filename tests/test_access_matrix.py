@@ -10,19 +10,12 @@ from core.extensions import db
 from core.formatting import utcnow
 from policies.evaluation import EvaluationRule, ScoreSheetTemplate
 from policies.models import Call, PriorityItem, PublicHoliday, Regime, RegimeCondition, Sector, SupportCategory
-from projects.acceptance_queries import load_council as load_acceptance
-from projects.models import (
-    Adjustment,
-    BatchDecision,
-    FixedAward,
-    FollowUpAction,
-    Inspection,
-    PeriodicReport,
-    Project,
-    ProjectFile,
-)
-from projects.services.acceptance import open_rating, save_council, submit_dossier
-from projects.services.files import attach_files
+from projects.acceptance.queries import load_council as load_acceptance
+from projects.acceptance.services import open_rating, save_council, submit_dossier
+from projects.contracts.documents import attach_files
+from projects.contracts.models import Project, ProjectFile
+from projects.fixed.models import BatchDecision, FixedAward
+from projects.followup.models import Adjustment, FollowUpAction, Inspection, PeriodicReport
 from proposals.models import Proposal, ProposalFile
 from proposals.services import submit_proposal
 from review.models import Decision, ScoreSheet

@@ -236,7 +236,7 @@ PROJECT_PAGES = {
 def test_project_query_budget(app, reference, count_queries, page, rows):
     from sqlalchemy import select
 
-    from projects.models import PeriodicReport
+    from projects.followup.models import PeriodicReport
     from tests.factories import bulk_projects, make_organization, make_project
 
     path, who, budget = PROJECT_PAGES[page]
@@ -274,8 +274,8 @@ ACCEPTANCE_PAGES = {
 @pytest.mark.parametrize("page", ACCEPTANCE_PAGES)
 @pytest.mark.parametrize("rows", [10, 2000])
 def test_acceptance_query_budget(app, reference, count_queries, page, rows):
-    from projects.acceptance_queries import load_council
-    from projects.services.acceptance import open_rating, save_council, submit_dossier
+    from projects.acceptance.queries import load_council
+    from projects.acceptance.services import open_rating, save_council, submit_dossier
     from tests.factories import bulk_projects, make_organization, make_project
 
     path, who, budget = ACCEPTANCE_PAGES[page]

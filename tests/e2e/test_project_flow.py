@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from core.extensions import db
 from core.formatting import to_local, utcnow
-from projects.models import Project, Tranche
+from projects.contracts.models import Project, Tranche
 from tests.e2e.conftest import shot
 from tests.e2e.test_review_flow import log_in
 from tests.factories import PDF_BYTES, make_call, make_organization, make_user, make_valid_proposal

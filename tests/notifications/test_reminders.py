@@ -10,7 +10,7 @@ from core.models import OutboxMessage
 from core.outbox import deliver_due
 from notifications.models import SentReminder
 from notifications.reminders import run_reminders
-from projects.models import FollowUpAction, Inspection
+from projects.followup.models import FollowUpAction, Inspection
 from tests.factories import make_organization, make_project, make_user
 
 # make_project: from 1/1 to 31/12/2026, reports due 15/3 and 15/9/2026, final dossier due 30/1/2027; the regime

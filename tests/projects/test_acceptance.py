@@ -8,10 +8,11 @@ from sqlalchemy import func, select
 
 from core.extensions import db
 from core.models import OutboxMessage
-from projects.acceptance_queries import load_council
-from projects.models import AcceptanceCouncil, AcceptanceMember, ProjectFile, Tranche
-from projects.queries import load_project
-from projects.services import acceptance
+from projects.acceptance import services as acceptance
+from projects.acceptance.models import AcceptanceCouncil, AcceptanceMember
+from projects.acceptance.queries import load_council
+from projects.contracts.models import ProjectFile, Tranche
+from projects.contracts.queries import load_project
 from tests.conftest import login, vi_text
 from tests.factories import PDF_BYTES, make_organization, make_project, make_user
 

@@ -8,9 +8,9 @@ from sqlalchemy import update
 from accounts.models import User
 from core.errors import DomainError
 from core.extensions import db
-from projects.models import Project, Tranche
-from projects.queries import load_project
-from projects.services import tranches
+from projects.contracts import services as tranches
+from projects.contracts.models import Project, Tranche
+from projects.contracts.queries import load_project
 from tests.conftest import run_at_once
 from tests.factories import make_organization, make_project, make_user
 

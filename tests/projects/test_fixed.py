@@ -13,8 +13,8 @@ from core.errors import DomainError
 from core.extensions import db
 from core.models import AuditEvent, OutboxMessage
 from policies.models import Call, Regime, SupportCategory
-from projects.models import BatchDecision, FixedAward
-from projects.services import fixed
+from projects.fixed import services as fixed
+from projects.fixed.models import BatchDecision, FixedAward
 from proposals.models import Proposal
 from tests.conftest import login, run_at_once
 from tests.factories import make_call, make_organization, make_user, make_valid_proposal

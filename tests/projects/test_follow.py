@@ -10,9 +10,11 @@ from core.extensions import db
 from core.formatting import utcnow
 from core.models import OutboxMessage
 from policies.models import Regime
-from projects.models import Adjustment, FollowUpAction, Inspection, PeriodicReport, ProjectFile, Tranche
-from projects.queries import load_project
-from projects.services import inspections, tranches
+from projects.contracts import services as tranches
+from projects.contracts.models import ProjectFile, Tranche
+from projects.contracts.queries import load_project
+from projects.followup import services as inspections
+from projects.followup.models import Adjustment, FollowUpAction, Inspection, PeriodicReport
 from tests.conftest import login, vi_text
 from tests.factories import PDF_BYTES, make_organization, make_project, make_user
 

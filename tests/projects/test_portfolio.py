@@ -7,8 +7,8 @@ from sqlalchemy import select
 
 from core.extensions import db
 from core.formatting import format_money, local_today
-from projects.health import ProjectFacts, project_health
-from projects.models import Adjustment, FollowUpAction, Inspection, PeriodicReport
+from projects.followup.models import Adjustment, FollowUpAction, Inspection, PeriodicReport
+from projects.portfolio.health import ProjectFacts, project_health
 from tests.conftest import login, vi_text
 from tests.factories import make_organization, make_project, make_user
 

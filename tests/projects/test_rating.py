@@ -4,7 +4,7 @@ from fractions import Fraction
 
 import pytest
 
-from projects.rating import MemberInput, member_verdict, rate_project
+from projects.acceptance.rating import MemberInput, member_verdict, rate_project
 
 E, P, F = "excellent", "pass", "fail"
 PRODUCTS = [1, 2, 3, 4]

@@ -1,0 +1,195 @@
+"""The project page (host and department), its moves and its documents; the contract of an approved application and
+its annex; the tranches: the host's request, staff's approval, finance's payment and settlement."""
+
+from flask import abort, current_app, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from accounts.decorators import role_required
+from accounts.models import DEPARTMENT_ROLES, MANAGERS
+from core.edge import authorized, finish, run_form, run_small_form
+from core.extensions import db
+from core.forms import CommentForm, check_version
+from core.paging import page_number
+from policies.models import Regime
+from projects import bp, form_page
+from projects.acceptance.queries import acceptance_section
+from projects.contracts import queries, services
+from projects.contracts.documents import is_draft_report_file, project_files, send_project_file
+from projects.contracts.forms import ContractForm, TrancheRequestForm, finance_form
+from projects.contracts.models import Project, ProjectFile, Tranche
+from projects.contracts.queries import load_project
+from projects.fixed.queries import fixed_amount_calls, is_fixed_award
+from projects.followup.queries import follow_section
+from projects.portfolio.queries import health_section
+from proposals.models import Proposal
+from proposals.queries import load_proposal
+from proposals.versions import SECTIONS
+
+
+@bp.route("/projects/<int:project_id>")
+@login_required
+def detail(project_id: int):
+    """The project: contract, tranches, reports, inspections, adjustments, acceptance and closing, with the moves
+    the user may make."""
+    project = authorized(load_project(project_id))
+    documents = project_files(project.id)
+    return render_template(
+        "projects/detail.html",
+        project=project,
+        documents=documents,
+        action_form=CommentForm(),
+        **health_section(project),
+        **follow_section(project, documents),
+        **acceptance_section(project, documents),
+    )
+
+
+@bp.route("/projects/<int:project_id>/transition/<to_state>", methods=["POST"])
+@login_required
+def transition(project_id: int, to_state: str):
+    """A project move from its table (start, suspend, resume, call for the dossier, terminate, declare failed)."""
+    project = authorized(load_project(project_id), "can_decide")
+    form = CommentForm()
+    return run_small_form(
+        form,
+        lambda: services.move_by_hand(project, to_state, current_user, form.comment.data or ""),
+        success=_("The project was updated."),
+        back=url_for("projects.detail", project_id=project_id),
+    )
+
+
+@bp.route("/projects/<int:project_id>/documents/<int:file_id>")
+@login_required
+def download(project_id: int, file_id: int):
+    """A document of the project, always as an attachment, for those who may see the project (the files of a report
+    the host has not submitted yet only for the host)."""
+    project = authorized(load_project(project_id))
+    record = db.get_or_404(ProjectFile, file_id)
+    if record.project_id != project.id or (not project.is_host(current_user) and is_draft_report_file(record)):
+        abort(404)
+    return send_project_file(record)
+
+
+@bp.route("/staff/contracts")
+@role_required(*DEPARTMENT_ROLES)
+def contracts_due():
+    """Approved applications waiting for their contract, and the calls whose fixed amounts go in batch decisions."""
+    page = queries.contracts_due_page(page_number(), current_app.config["PAGE_SIZE"])
+    return render_template("projects/contracts_due.html", page=page, fixed_calls=fixed_amount_calls(), Project=Project)
+
+
+def _contractable(proposal_id: int) -> Proposal:
+    """An approved application waiting for its contract, for staff who may record it (404 for any other)."""
+    proposal = load_proposal(proposal_id)
+    may = proposal.status == "approved" and Project.can_record_contract(current_user, proposal)
+    if not may or is_fixed_award(proposal_id):
+        abort(404)
+    return proposal
+
+
+@bp.route("/staff/applications/<int:proposal_id>/contract", methods=["GET", "POST"])
+@role_required(*MANAGERS)
+def contract_form(proposal_id: int):
+    """Sign the contract of an approved application: dates, parties and the disbursement plan (the regime's split
+    pre-filled)."""
+    proposal = _contractable(proposal_id)
+    approved = services.approved_amount(proposal)
+    regime = db.session.get(Regime, proposal.call.regime_id)
+    form = ContractForm()
+    if request.method == "GET":
+        form.propose(services.plan_tranches(approved, regime.tranche_split), proposal.organization.legal_rep_name)
+
+    def page(shown: Proposal) -> str:
+        return render_template(
+            "projects/contract_form.html", proposal=shown, form=form, approved=approved, regime=regime
+        )
+
+    return run_form(
+        form,
+        lambda: services.create_project(proposal, form.to_data(), form.plan(approved), current_user),
+        page=page,
+        done=lambda project: finish(
+            _("The contract was recorded: project %(code)s.", code=project.code),
+            url_for("projects.detail", project_id=project.id),
+        ),
+        records=proposal,
+        reload=lambda: load_proposal(proposal_id),
+    )
+
+
+@bp.route("/projects/<int:project_id>/annex")
+@login_required
+def annex(project_id: int):
+    """The contract's annex: the approved application and its budget as frozen at signature."""
+    project = authorized(load_project(project_id))
+    return render_template("projects/annex.html", project=project, content=project.annex, sections=SECTIONS)
+
+
+@bp.route("/projects/<int:project_id>/tranches/<int:tranche_id>/request", methods=["POST"])
+@login_required
+def request_tranche(project_id: int, tranche_id: int):
+    """The host asks for an eligible tranche, with its documents."""
+    project = authorized(load_project(project_id), "can_act_as_host")
+    tranche = queries.load_tranche(project, tranche_id)
+    form = TrancheRequestForm()
+    uploads = request.files.getlist("files")
+    return run_small_form(
+        form,
+        lambda: services.request_tranche(tranche, project, form.note.data or "", current_user, uploads),
+        success=_("The payment request was sent."),
+        back=url_for("projects.detail", project_id=project_id, _anchor="tranches"),
+    )
+
+
+@bp.route("/projects/<int:project_id>/tranches/<int:tranche_id>/review/<to_state>", methods=["POST"])
+@login_required
+def review_tranche(project_id: int, tranche_id: int, to_state: str):
+    """Staff approve a request for payment, or return it with a reason."""
+    project = authorized(load_project(project_id), "can_manage")
+    tranche = queries.load_tranche(project, tranche_id)
+    form = CommentForm()
+    return run_small_form(
+        form,
+        lambda: services.review_request(tranche, project, to_state, current_user, form.comment.data or ""),
+        success=_("The tranche was updated."),
+        back=url_for("projects.detail", project_id=project_id, _anchor="tranches"),
+    )
+
+
+def _finance_records(project_id: int, tranche_id: int) -> tuple[Project, Tranche]:
+    """The project, for finance, and its tranche awaiting finance's next step (404 for a tranche awaiting none)."""
+    project = authorized(load_project(project_id), "can_pay")
+    tranche = queries.load_tranche(project, tranche_id)
+    if tranche.finance_step is None:
+        abort(404)
+    return project, tranche
+
+
+@bp.route("/projects/<int:project_id>/tranches/<int:tranche_id>/payment", methods=["GET", "POST"])
+@login_required
+def payment(project_id: int, tranche_id: int):
+    """Finance records an approved tranche's payment, then its settlement by invoices."""
+    project, tranche = _finance_records(project_id, tranche_id)
+    paying = tranche.finance_step == "payment"
+    form = finance_form(tranche, showing=request.method == "GET")
+
+    def record() -> None:
+        check_version(tranche, form)
+        services.record_finance(tranche, project, form.to_data(), current_user)
+
+    def page(shown: tuple[Project, Tranche]) -> tuple[str, int]:
+        body = render_template("projects/payment.html", project=shown[0], tranche=shown[1], form=form, paying=paying)
+        return form_page(body, form)
+
+    return run_form(
+        form,
+        record,
+        page=page,
+        done=lambda _recorded: finish(
+            _("The payment was recorded.") if paying else _("The settlement was recorded."),
+            url_for("projects.detail", project_id=project_id, _anchor="tranches"),
+        ),
+        records=(project, tranche),
+        reload=lambda: _finance_records(project_id, tranche_id),
+    )

@@ -1,0 +1,1 @@
+"""Following a running project: periodic reports, inspections and their follow-up actions, adjustments."""
