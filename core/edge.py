@@ -60,13 +60,14 @@ def run_form(
     reload: Callable[[], T] | None = None,
     stale: Callable[[T | None], T | None] | None = None,
     refused_status: int = 400,
+    stale_status: int = 409,
 ) -> ResponseReturnValue:
     """The page of a form, in one of four outcomes:
 
     - shown (200);
     - refused by the form's validators or by a rule (a DomainError, its message at its field): `refused_status`, 400
       unless the page is a draft that may rest with errors;
-    - refused as stale (409): the form is re-armed so that saving again goes through, and `stale(records)` may
+    - refused as stale (`stale_status`, 409 unless the page shows the refusal like any other): the form is re-armed so that saving again goes through, and `stale(records)` may
       prepare the comparison and give the records to show;
     - done: committed, then `done(result)`.
     """
@@ -81,7 +82,7 @@ def run_form(
     if isinstance(error, StaleObjectError):
         if stale is not None:
             records = stale(records)
-        return _status(page(records), 409)
+        return _status(page(records), stale_status)
     return _status(page(records), refused_status)
 
 

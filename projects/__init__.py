@@ -16,17 +16,9 @@ from importlib import import_module
 
 from flask import Blueprint, Flask
 
-from core.forms import BaseForm
-
 FEATURES = ("contracts", "followup", "acceptance", "fixed", "portfolio")
 
 bp = Blueprint("projects", __name__)
-
-
-def form_page(body: str, form: BaseForm) -> tuple[str, int]:
-    """A form page for core.edge.run_form: 400 once the form was refused, by a validator, a rule or a stale version
-    alike (these pages answered a stale save with 400, the comparison beside the form, before the edge gave 409)."""
-    return body, 400 if form.errors else 200
 
 
 def init_app(app: Flask) -> None:

@@ -14,7 +14,7 @@ from core.extensions import db
 from core.formatting import local_today, to_local, utcnow
 from core.forms import CommentForm, check_version
 from core.paging import page_number
-from projects import bp, form_page
+from projects import bp
 from projects.acceptance import forms, services
 from projects.acceptance.models import AcceptanceCouncil, AcceptanceMember
 from projects.acceptance.queries import dossier_files, forming_council, load_council, member_councils, seated_council
@@ -84,9 +84,8 @@ def acceptance_council_form(project_id: int):
             check_version(council, form)
         return services.save_council(project, council, form.to_data(), current_user)
 
-    def page(shown: tuple[Project, AcceptanceCouncil | None]) -> tuple[str, int]:
-        body = render_template("projects/acceptance_council_form.html", project=shown[0], council=shown[1], form=form)
-        return form_page(body, form)
+    def page(shown: tuple[Project, AcceptanceCouncil | None]) -> str:
+        return render_template("projects/acceptance_council_form.html", project=shown[0], council=shown[1], form=form)
 
     return run_form(
         form,
@@ -97,6 +96,7 @@ def acceptance_council_form(project_id: int):
         ),
         records=(project, council),
         reload=lambda: _forming(project_id),
+        stale_status=400,  # the comparison is beside the form, as on any refusal
     )
 
 
@@ -217,13 +217,14 @@ def rating(council_id: int):
     return run_form(
         form,
         save,
-        page=lambda shown: form_page(_rating_page(*shown, form), form),
+        page=lambda shown: _rating_page(*shown, form),
         done=lambda _saved: finish(
             _("Your rating was submitted.") if submitting else _("Draft saved."),
             url_for("projects.rating", council_id=council_id),
         ),
         records=(council, seat, project),
         reload=lambda: _seat(council_id),
+        stale_status=400,  # the comparison is beside the form, as on any refusal
     )
 
 

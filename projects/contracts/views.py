@@ -12,7 +12,7 @@ from core.extensions import db
 from core.forms import CommentForm, check_version
 from core.paging import page_number
 from policies.models import Regime
-from projects import bp, form_page
+from projects import bp
 from projects.acceptance.queries import acceptance_section
 from projects.contracts import queries, services
 from projects.contracts.documents import is_draft_report_file, project_files, send_project_file
@@ -178,9 +178,8 @@ def payment(project_id: int, tranche_id: int):
         check_version(tranche, form)
         services.record_finance(tranche, project, form.to_data(), current_user)
 
-    def page(shown: tuple[Project, Tranche]) -> tuple[str, int]:
-        body = render_template("projects/payment.html", project=shown[0], tranche=shown[1], form=form, paying=paying)
-        return form_page(body, form)
+    def page(shown: tuple[Project, Tranche]) -> str:
+        return render_template("projects/payment.html", project=shown[0], tranche=shown[1], form=form, paying=paying)
 
     return run_form(
         form,
@@ -192,4 +191,5 @@ def payment(project_id: int, tranche_id: int):
         ),
         records=(project, tranche),
         reload=lambda: _finance_records(project_id, tranche_id),
+        stale_status=400,  # the comparison is beside the form, as on any refusal
     )

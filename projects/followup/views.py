@@ -8,7 +8,7 @@ from flask_login import current_user, login_required
 from core.edge import authorized, finish, run_form, run_small_form
 from core.formatting import local_today
 from core.forms import CommentForm, check_version
-from projects import bp, form_page
+from projects import bp
 from projects.contracts.models import Project
 from projects.contracts.queries import load_project
 from projects.followup import services
@@ -41,13 +41,14 @@ def report(project_id: int, report_id: int):
     return run_form(
         form,
         save,
-        page=lambda shown: form_page(_report_page(*shown, form), form),
+        page=lambda shown: _report_page(*shown, form),
         done=lambda _saved: finish(
             _("The report was submitted.") if submitting else _("Draft saved."),
             url_for("projects.report", project_id=project_id, report_id=report_id),
         ),
         records=(project, record),
         reload=lambda: _report_records(project_id, report_id),
+        stale_status=400,  # the comparison is beside the form, as on any refusal
     )
 
 
@@ -158,13 +159,14 @@ def inspection(project_id: int, inspection_id: int | None = None):
     return run_form(
         form,
         save,
-        page=lambda shown: form_page(_inspection_page(*shown, form), form),
+        page=lambda shown: _inspection_page(*shown, form),
         done=lambda saved: finish(
             _("The inspection was saved."),
             url_for("projects.inspection", project_id=project_id, inspection_id=saved.id),
         ),
         records=(project, record),
         reload=lambda: _inspection_records(project_id, inspection_id),
+        stale_status=400,  # the comparison is beside the form, as on any refusal
     )
 
 
