@@ -90,14 +90,14 @@ def run_small_form(form: BaseForm, act: Callable[[], Any], *, success: str, back
     """A one-button form shown on another page (a move, attendance, a reopening): commit and say so, or roll back
     and say why; back to that page either way."""
     if not form.validate_on_submit():
-        flash(_("The form expired; please try again."), "danger")
-        return redirect(back)
+        return finish(_("The form expired; please try again."), back, "danger")
     _result, error = attempt(act)
-    if error is None:
-        flash(success, "success")
-    else:
-        flash(error.message, "danger")
-    return redirect(back)
+    return said(error, success, back)
+
+
+def said(error: DomainError | None, success: str, back: str, refused: str = "danger") -> ResponseReturnValue:
+    """Back to the page, saying what `attempt` did or why it was refused (`refused`: the flash category)."""
+    return finish(success, back) if error is None else finish(error.message, back, refused)
 
 
 def finish(message: str, url: str, category: str = "success") -> ResponseReturnValue:

@@ -7,8 +7,8 @@ from flask_login import current_user, login_required
 
 from accounts.decorators import role_required
 from accounts.models import APPLICANTS, DEPARTMENT_ROLES, MANAGERS
-from core.edge import attempt, authorized, finish, run_form, run_small_form
-from core.errors import DomainError, render_error
+from core.edge import attempt, authorized, finish, run_form, run_small_form, said
+from core.errors import render_error
 from core.formatting import to_local, utcnow
 from core.forms import BaseForm, check_version, field_errors_from
 from core.i18n import localized
@@ -26,11 +26,6 @@ bp = Blueprint("proposals", __name__)
 def _errors_text(form: BaseForm) -> str:
     """A small form's errors as one sentence for a flash message (its page is another page)."""
     return " ".join(str(error) for errors in form.errors.values() for error in errors)
-
-
-def _said(error: DomainError | None, success: str, back: str, refused: str = "danger") -> ResponseReturnValue:
-    """Back to the page, saying what was done or why it was refused."""
-    return finish(success, back) if error is None else finish(error.message, back, refused)
 
 
 def _proposal_form(proposal: Proposal) -> ProposalForm:
@@ -167,7 +162,7 @@ def upload(proposal_id: int):
     )
     if isinstance(error, UploadTooLarge):
         return render_error(413, error.message)
-    return _said(error, _("The document has been attached."), back)
+    return said(error, _("The document has been attached."), back)
 
 
 @bp.route("/applications/<int:proposal_id>/documents/<int:file_id>")
@@ -191,7 +186,7 @@ def remove_document(proposal_id: int, file_id: int):
     record = queries.load_file(proposal, file_id)
     _removed, error = attempt(lambda: services.remove_file(proposal, record, current_user))
     back = url_for("proposals.detail", proposal_id=proposal_id, _anchor="documents")
-    return _said(error, _("The document has been removed from the dossier."), back, refused="warning")
+    return said(error, _("The document has been removed from the dossier."), back, refused="warning")
 
 
 @bp.route("/applications/<int:proposal_id>/submit", methods=["GET", "POST"])
