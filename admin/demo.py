@@ -19,10 +19,11 @@ from policies.models import Call, CallDocument, PriorityItem, Regime, Sector, Su
 from proposals import services as proposals
 from proposals.models import Proposal
 from proposals.queries import load_proposal
-from review import services as review
-from review import sheets as review_sheets
+from review.councils import services as review
+from review.councils.queries import load_council
 from review.models import Council
-from review.queries import load_council, seat_assignment
+from review.sheets import services as review_sheets
+from review.sheets.queries import seat_assignment
 
 DEMO_PASSWORD = "demo-2026-skhcn"
 

@@ -19,7 +19,7 @@ from projects.models import DOSSIER_STATES, GRADES, AcceptanceCouncil, Project, 
 from projects.queries import load_project
 from projects.services import acceptance, closing
 from projects.views import bp, project_files, project_for, send_project_file
-from review.forms import AttendanceForm
+from review.councils.forms import AttendanceForm
 from review.views import run_small_form
 
 

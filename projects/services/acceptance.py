@@ -30,8 +30,8 @@ from projects.models import (
 from projects.rating import MemberInput, Rating, rate_project
 from projects.services.contracts import move_project
 from projects.services.files import attach_files
-from review.scoring import Attendee, Quorum, RuleSpec, quorum
-from review.services import detect_conflict, organization_domains
+from review.councils.assignments import detect_conflict, organization_domains
+from review.results.scoring import Attendee, Quorum, RuleSpec, quorum
 
 DOSSIER_TEXTS = ("final_report", "product_report", "financial_report", "self_assessment")
 
