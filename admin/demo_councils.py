@@ -12,10 +12,11 @@ from core.formatting import utcnow
 from policies.evaluation import EvaluationRule, ScoreSheetTemplate
 from policies.models import Call
 from proposals.models import Proposal
-from review import services as review
-from review import sheets as review_sheets
+from review.councils import services as review
+from review.councils.queries import load_council
 from review.models import Council
-from review.queries import load_council, seat_assignment
+from review.sheets import services as review_sheets
+from review.sheets.queries import seat_assignment
 
 COUNCIL_SEATS = ("chair", "vice_chair", "reviewer", "reviewer", "scientific_secretary", "member", "member")
 

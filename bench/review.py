@@ -24,8 +24,8 @@ def run(sizes: list[int]) -> str:
     from core.extensions import db
     from core.formatting import utcnow
     from proposals.models import Proposal
+    from review.councils.queries import load_council
     from review.models import Assignment, ScoreSheet, SheetScore
-    from review.queries import load_council
     from tests.conftest import login
     from tests.factories import make_call, make_council, make_organization, make_user, make_valid_proposal
 

@@ -78,7 +78,7 @@ PROPOSAL_TRANSITIONS: TransitionTable = {
         (state, "withdrawn"): Transition(APPLICANTS, _l("Withdraw"))
         for state in ("draft", "submitted", "under_check", "needs_supplement", "valid")
     },
-    # The council's workflow moves these (review.services); the department's staff are the actors.
+    # The council's workflow moves these (review.councils.services); the department's staff are the actors.
     ("valid", "in_review"): Transition(MANAGERS, _l("Send to the council"), by_workflow=True),
     ("in_review", "scored"): Transition(MANAGERS, _l("Close scoring"), by_workflow=True),
     ("scored", "in_review"): Transition(MANAGERS, _l("Reopen scoring"), by_workflow=True),

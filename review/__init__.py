@@ -1,10 +1,26 @@
-"""Review: councils, conflicts of interest, score sheets, aggregation, ranking, minutes and decisions."""
+"""Review: councils, conflicts of interest, score sheets, aggregation, ranking, minutes and decisions.
 
-from flask import Flask
+One subpackage per feature, each with its models, services, forms, queries and pages as it needs them:
+
+- councils/   forming a council (members, the composition rule), assignments (conflicts of interest detected,
+              reviewers), attendance and the council's moves;
+- sheets/     a member's declaration of interests and score sheet, reopened by the chair or staff;
+- results/    the arithmetic (scoring.py), aggregation and ranking, the printed records and the Excel export;
+- decisions/  decisions approving support, approved by a leader, released all together.
+
+Their pages share one blueprint, `review`, registered here.
+"""
+
+from flask import Blueprint, Flask
+
+bp = Blueprint("review", __name__)
 
 
 def init_app(app: Flask) -> None:
-    """Register the blueprint."""
-    from review.staff_views import bp
+    """Register the blueprint with the pages of every feature."""
+    from review.councils import views as council_views  # noqa: F401
+    from review.decisions import views as decision_views  # noqa: F401
+    from review.results import views as result_views  # noqa: F401
+    from review.sheets import views as sheet_views  # noqa: F401
 
     app.register_blueprint(bp)

@@ -16,10 +16,11 @@ from projects.contracts.queries import load_project
 from proposals import services as proposal_services
 from proposals.models import Proposal
 from proposals.queries import load_proposal
-from review import services as review_services
-from review import sheets as review_sheets
+from review.councils import services as review_services
+from review.councils.queries import load_council
 from review.models import Council
-from review.queries import load_council, seat_assignment
+from review.sheets import services as review_sheets
+from review.sheets.queries import seat_assignment
 
 PASSWORD = "correct-horse-42"
 _seq = count(1)

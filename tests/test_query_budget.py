@@ -152,8 +152,8 @@ def test_review_query_budget(app, reference, count_queries, page, rows):
 
     from core.formatting import utcnow
     from proposals.models import Proposal
+    from review.councils.queries import load_council
     from review.models import Assignment, ScoreSheet, SheetScore
-    from review.queries import load_council
     from tests.factories import make_council, make_organization, make_valid_proposal
 
     path, who, budget = REVIEW_PAGES[page]

@@ -24,7 +24,7 @@ from core.forms import (
     required,
 )
 from projects.acceptance.models import LEVELS, AcceptanceMember
-from review.forms import CouncilCompositionForm
+from review.councils.forms import CouncilCompositionForm
 
 TEXT = 50000
 

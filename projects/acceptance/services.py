@@ -26,8 +26,8 @@ from projects.acceptance.rating import MemberInput, Rating, rate_project
 from projects.contracts.documents import attach_files
 from projects.contracts.models import DOSSIER_STATES, Project
 from projects.contracts.services import move_project, refresh_eligibility
-from review.scoring import Attendee, Quorum, RuleSpec, quorum
-from review.services import detect_conflict, organization_domains
+from review.councils.assignments import detect_conflict, organization_domains
+from review.results.scoring import Attendee, Quorum, RuleSpec, quorum
 
 DOSSIER_TEXTS = ("final_report", "product_report", "financial_report", "self_assessment")
 

@@ -21,7 +21,7 @@ from projects.acceptance.queries import dossier_files, forming_council, load_cou
 from projects.contracts.documents import project_files, send_project_file
 from projects.contracts.models import GRADES, Project, ProjectFile
 from projects.contracts.queries import load_project
-from review.forms import AttendanceForm
+from review.councils.forms import AttendanceForm
 
 
 @bp.route("/projects/<int:project_id>/dossier", methods=["GET", "POST"])

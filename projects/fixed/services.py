@@ -20,7 +20,7 @@ from projects.fixed.models import AWARD_TRANSITIONS, BATCH_TRANSITIONS, BatchDec
 from proposals.emails import send_result
 from proposals.models import PROPOSAL_TRANSITIONS, Proposal
 from proposals.signals import proposal_changed
-from review.decisions import commit_envelope
+from review.decisions.services import commit_envelope
 
 MAX_AWARDS = 100  # applications offered, and accepted, in one decision: the page stays one screen of checkboxes
 HOLDING = ("pending", "approved", "paid")  # an award in these states keeps its application out of another batch

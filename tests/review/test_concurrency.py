@@ -5,9 +5,9 @@ from core.errors import DomainError
 from core.extensions import db
 from core.formatting import utcnow
 from policies.models import Call
-from review import decisions
+from review.councils.queries import load_council
+from review.decisions import services as decisions
 from review.models import Decision
-from review.queries import load_council
 from tests.conftest import run_at_once
 from tests.factories import make_call, make_council, make_organization, make_user, make_valid_proposal
 

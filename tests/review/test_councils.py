@@ -9,9 +9,13 @@ from core.extensions import db
 from core.models import OutboxMessage
 from policies.models import Call
 from proposals.queries import load_proposal
-from review import decisions, results, services, sheets
+from review.councils import services
+from review.councils.queries import load_assignments, load_council
+from review.decisions import services as decisions
 from review.models import Assignment, Council, Decision
-from review.queries import load_assignments, load_council, seat_assignment
+from review.results import aggregation as results
+from review.sheets import services as sheets
+from review.sheets.queries import seat_assignment
 from tests.factories import make_call, make_council, make_organization, make_user, make_valid_proposal, score
 
 

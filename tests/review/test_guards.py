@@ -14,9 +14,11 @@ from core.models import OutboxMessage
 from policies.evaluation import EvaluationRule
 from proposals.models import Proposal
 from proposals.queries import load_proposal
-from review import decisions, services
+from review.councils import services
+from review.councils.queries import load_assignments, load_council
+from review.decisions import services as decisions
 from review.models import Decision
-from review.queries import load_assignments, load_council, seat_assignment
+from review.sheets.queries import seat_assignment
 from tests.conftest import login
 from tests.factories import make_call, make_council, make_organization, make_user, make_valid_proposal, score
 
@@ -77,7 +79,7 @@ def test_a_chair_sees_others_scores_only_after_scoring_own_sheets(app, world):
         council = load_council(world["council"].id)
         score(council, world["proposals"][0], chair)
         assignment = seat_assignment(council.id, world["proposals"][1].id, chair.id)
-        from review import sheets
+        from review.sheets import services as sheets
 
         sheets.declare(assignment, council, True, "Vợ của chủ nhiệm", chair)
         db.session.commit()

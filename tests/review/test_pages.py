@@ -9,8 +9,9 @@ from sqlalchemy import select
 from core.extensions import db
 from policies.evaluation import EvaluationRule, ScoreSheetTemplate
 from proposals.queries import load_proposal
+from review.councils.queries import load_council
 from review.models import Council
-from review.queries import load_council, seat_assignment
+from review.sheets.queries import seat_assignment
 from tests.conftest import login
 from tests.factories import make_call, make_council, make_organization, make_user, make_valid_proposal, score
 

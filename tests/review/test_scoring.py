@@ -5,7 +5,7 @@ from fractions import Fraction
 
 import pytest
 
-from review.scoring import (
+from review.results.scoring import (
     Aggregate,
     Attendee,
     CriterionSpec,

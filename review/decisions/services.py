@@ -1,6 +1,8 @@
 """Decisions approving support: drafted by staff, approved or not by a leader, the budget envelope committed by one
-conditional update that never lets approved support pass the call's budget."""
+conditional update that never lets approved support pass the call's budget; then released all together, each
+applicant told the outcome."""
 
+from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy import select, update
 
@@ -8,13 +10,19 @@ from accounts.models import User
 from core.audit import record_event
 from core.errors import DomainError
 from core.extensions import db
-from core.formatting import format_money
+from core.formatting import format_money, utcnow
 from core.workflow import perform_transition
 from policies.models import Call
+from proposals import emails as proposal_emails
 from proposals.models import PROPOSAL_TRANSITIONS, Proposal
 from proposals.signals import proposal_changed
 from review import signals
-from review.models import DECISION_TRANSITIONS, Council, Decision
+from review.councils.models import Council
+from review.councils.queries import council_proposals
+from review.decisions.emails import decision_text
+from review.decisions.models import DECISION_TRANSITIONS, Decision
+from review.decisions.queries import council_decisions
+from review.results.aggregation import council_results
 
 DECISION_FIELDS = ("number", "signed_on", "signer", "approved_vnd", "conditions")
 
@@ -76,3 +84,48 @@ def commit_envelope(call_id: int, amount: int) -> None:
                 left=format_money(left or 0),
             )
         )
+
+
+def release_blockers(council: Council) -> str:
+    """Why the decisions cannot be released yet ('' when they can): every recommended application needs a
+    decision, approved or not approved by a leader."""
+    pending = council_proposals(council, ("recommended",))
+    drafts = [d for d in council_decisions(council.id).values() if d.status == "draft"]
+    if pending or drafts:
+        return _("Every recommended application needs a decision approved or not approved first.")
+    return ""
+
+
+def release_decisions(council: Council, proposals: list[Proposal], user: User) -> None:
+    """Each application of the council gets its outcome and its organization is told, all at once; one that passed
+    but did not fit in the envelope is told so ("passed, not funded"), in the record's language."""
+    passed = {row.proposal.id for row in council_results(council).rows if row.aggregate.passed}
+    decisions = council_decisions(council.id)
+    now = utcnow()
+    for proposal in proposals:
+        proposal.result_released_at = now
+        decision = decisions.get(proposal.id)
+        if proposal.status == "pending_approval":
+            target = "approved" if decision.status == "approved" else "not_approved"
+            text = decision_text(decision)
+            perform_transition(proposal, PROPOSAL_TRANSITIONS, target, user, "proposal", text, proposal_changed)
+        else:
+            with force_locale("vi"):
+                text = (
+                    _(
+                        "The application passed the council's assessment but is not funded within the call's "
+                        "budget envelope."
+                    )
+                    if proposal.id in passed
+                    else _("The review council did not select the application for support.")
+                )
+            record_event(
+                "release",
+                "proposal",
+                proposal.id,
+                from_state=proposal.status,
+                to_state=proposal.status,
+                comment=text,
+                actor=user,
+            )
+        proposal_emails.send_result(proposal, text)

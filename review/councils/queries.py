@@ -1,4 +1,5 @@
-"""Loading councils, assignments and sheets with what each page shows, in a bounded number of queries."""
+"""Loading councils, their applications and their member × application assignments with what each page shows, in a
+bounded number of queries."""
 
 from dataclasses import dataclass
 
@@ -11,22 +12,24 @@ from core.extensions import db
 from policies.evaluation import ScoreSheetTemplate
 from policies.models import Call
 from proposals.models import Proposal
-from review.models import CONFLICTED, Assignment, Council, CouncilMember, Decision, ScoreSheet, SheetScore
+from review.councils.models import CONFLICTED, Assignment, Council, CouncilMember
+from review.sheets.models import ScoreSheet, SheetScore
 
 
-def load_council(council_id: int) -> Council:
-    """A council with its call, sheet, rule, secretary and members' users, or 404."""
-    council = db.session.execute(
-        select(Council)
-        .where(Council.id == council_id)
-        .options(
-            joinedload(Council.call),
-            joinedload(Council.rule),
-            joinedload(Council.admin_secretary),
-            selectinload(Council.template).selectinload(ScoreSheetTemplate.criteria),
-            selectinload(Council.members).joinedload(CouncilMember.user),
-        )
-    ).scalar_one_or_none()
+def load_council(council_id: int, proposal_id: int | None = None) -> Council:
+    """A council with its call, sheet, rule, secretary and members' users, or 404; given an application, each
+    seat's assignment of it too (who oversees its sheets: Council.can_oversee)."""
+    seats = selectinload(Council.members)
+    options = [
+        joinedload(Council.call),
+        joinedload(Council.rule),
+        joinedload(Council.admin_secretary),
+        selectinload(Council.template).selectinload(ScoreSheetTemplate.criteria),
+        seats.joinedload(CouncilMember.user),
+    ]
+    if proposal_id is not None:
+        options.append(seats.selectinload(CouncilMember.assignments.and_(Assignment.proposal_id == proposal_id)))
+    council = db.session.execute(select(Council).where(Council.id == council_id).options(*options)).scalar_one_or_none()
     if council is None:
         abort(404)
     return council
@@ -56,6 +59,11 @@ def council_proposals_page(council: Council, states: tuple[str, ...], page: int,
     """One page of them."""
     query = _council_proposals(council, states)
     return db.paginate(query, page=page, per_page=per_page, max_per_page=100, error_out=False)
+
+
+def waiting_applications(council: Council) -> list[Proposal]:
+    """Applications of the call found valid after scoring opened: not yet before the council."""
+    return council_proposals(council, ("valid",)) if council.status == "scoring" else []
 
 
 def load_assignments(council_id: int, proposal_id: int | None = None) -> list[Assignment]:
@@ -137,90 +145,12 @@ def council_entries(council_id: int, proposal_ids: list[int] | None = None) -> l
     return [Entry(*row[:7], row[7] or "") for row in db.session.execute(query)]
 
 
-def council_scores(council_id: int) -> dict[int, dict[int, int]]:
-    """Sheet id → criterion id → value, for every sheet of the council, in one query."""
-    found: dict[int, dict[int, int]] = {}
-    rows = db.session.execute(
-        select(SheetScore.sheet_id, SheetScore.criterion_id, SheetScore.value)
-        .join(ScoreSheet, ScoreSheet.id == SheetScore.sheet_id)
-        .join(Assignment, Assignment.id == ScoreSheet.assignment_id)
-        .join(CouncilMember, CouncilMember.id == Assignment.member_id)
-        .where(CouncilMember.council_id == council_id, ScoreSheet.status == "submitted")
-    )
-    for sheet_id, criterion_id, value in rows:
-        found.setdefault(sheet_id, {})[criterion_id] = value
+def entries_by_proposal(council_id: int, proposal_ids: list[int]) -> dict[int, list[Entry]]:
+    """The entries of these applications, by application (for a page of the council's applications)."""
+    found: dict[int, list[Entry]] = {}
+    for entry in council_entries(council_id, proposal_ids):
+        found.setdefault(entry.proposal_id, []).append(entry)
     return found
-
-
-def seat_assignment(council_id: int, proposal_id: int, user_id: int) -> Assignment | None:
-    """A member's assignment for one application, with the sheet and its scores."""
-    return db.session.execute(
-        select(Assignment)
-        .join(CouncilMember, CouncilMember.id == Assignment.member_id)
-        .where(
-            CouncilMember.council_id == council_id,
-            CouncilMember.user_id == user_id,
-            Assignment.proposal_id == proposal_id,
-        )
-        .options(
-            joinedload(Assignment.member),
-            selectinload(Assignment.sheet).selectinload(ScoreSheet.scores),
-        )
-    ).scalar_one_or_none()
-
-
-def _member_assignments(user_id: int, conflicted: bool) -> Select:
-    """A member's assignments in councils that opened scoring, those with a conflict or those without."""
-    clash = Assignment.conflict.in_(CONFLICTED)
-    return (
-        select(Assignment)
-        .join(CouncilMember, CouncilMember.id == Assignment.member_id)
-        .join(Council, Council.id == CouncilMember.council_id)
-        .where(CouncilMember.user_id == user_id, Council.status != "forming", clash if conflicted else ~clash)
-    )
-
-
-def load_sheet(sheet_id: int) -> ScoreSheet:
-    """A sheet with its assignment, member and scores, or 404."""
-    return db.one_or_404(
-        select(ScoreSheet)
-        .where(ScoreSheet.id == sheet_id)
-        .options(joinedload(ScoreSheet.assignment).joinedload(Assignment.member), selectinload(ScoreSheet.scores))
-    )
-
-
-def member_assignments(user_id: int, page: int, per_page: int) -> object:
-    """A member's applications to declare and score, with council and application, council by council."""
-    query = (
-        _member_assignments(user_id, conflicted=False)
-        .join(Proposal, Proposal.id == Assignment.proposal_id)
-        .options(
-            joinedload(Assignment.member).joinedload(CouncilMember.council).joinedload(Council.call),
-            joinedload(Assignment.proposal).joinedload(Proposal.organization),
-            selectinload(Assignment.sheet),
-        )
-        .order_by(Council.id.desc(), Proposal.sequence)
-    )
-    return db.paginate(query, page=page, per_page=per_page, max_per_page=100, error_out=False)
-
-
-def recused_count(user_id: int) -> int:
-    """How many applications the member is kept away from (a number only: never which)."""
-    query = _member_assignments(user_id, conflicted=True).with_only_columns(func.count(Assignment.id))
-    return db.session.execute(query).scalar_one()
-
-
-def sheets_left(member_id: int) -> int:
-    """How many applications a member still has to declare or score (those they are recused from excepted)."""
-    return db.session.execute(
-        select(func.count(Assignment.id))
-        .outerjoin(ScoreSheet, ScoreSheet.assignment_id == Assignment.id)
-        .where(
-            Assignment.member_id == member_id,
-            Assignment.conflict.not_in(CONFLICTED),
-            (ScoreSheet.id.is_(None)) | (ScoreSheet.status != "submitted"),
-        )
-    ).scalar_one()
 
 
 def calls_page(page: int, per_page: int) -> object:
@@ -243,9 +173,3 @@ def valid_counts(call_ids: list[int]) -> dict[int, int]:
         .group_by(Proposal.call_id)
     )
     return dict(rows.all())
-
-
-def council_decisions(council_id: int) -> dict[int, Decision]:
-    """The council's decisions by application."""
-    rows = db.session.execute(select(Decision).where(Decision.council_id == council_id)).scalars()
-    return {d.proposal_id: d for d in rows}

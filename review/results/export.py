@@ -9,7 +9,7 @@ from openpyxl.styles import Font
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
 from core.i18n import localized, status_label
-from review.results import CouncilResults
+from review.results.aggregation import CouncilResults
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 

@@ -8,13 +8,18 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from accounts.models import User
-from core.i18n import localized
+from core.i18n import localized, register_status_labels
 from policies.evaluation import Criterion, EvaluationRule
 from proposals.models import Proposal
-from review import scoring
-from review.models import SUPPORTING, Council, CouncilMember, ScoreSheet
-from review.queries import Entry, council_entries, council_proposals, council_scores
+from review.councils.models import Assignment, Council, CouncilMember
+from review.councils.queries import Entry, council_entries, council_proposals, load_assignments
+from review.results import scoring
+from review.results.queries import council_scores
+from review.sheets.models import SUPPORTING, ScoreSheet
 
+register_status_labels(
+    "outcome", {"funded": _l("Funded"), "passed_not_funded": _l("Passed, not funded"), "failed": _l("Not passed")}
+)
 REASONS = {
     "no_sheets": _l("no valid sheet"),
     "below_threshold": _l("mean below the pass threshold"),
@@ -54,6 +59,21 @@ def council_quorum(council: Council, rule: EvaluationRule) -> scoring.Quorum:
     """Whether the recorded attendance makes a valid session (members must be loaded)."""
     attendees = [scoring.Attendee(m.id, m.role, m.present) for m in council.members]
     return scoring.quorum(attendees, rule_spec(rule, []))
+
+
+def other_sheets(council: Council, assignment: Assignment) -> list[tuple[CouncilMember, ScoreSheet, Decimal]] | None:
+    """The other members' submitted sheets of the member's application (seat, sheet, total), once the rule lets the
+    member see them: when it shows scores before submitting, or once their own sheet is submitted."""
+    own = assignment.sheet
+    if not (council.rule.show_scores_before_submit or (own is not None and own.is_submitted)):
+        return None
+    seats = {m.id: m for m in council.members}
+    criteria, mechanic = list(council.template.criteria), council.template.mechanic
+    return [
+        (seats[a.member_id], a.sheet, sum(sheet_points(a.sheet, criteria, mechanic).values()))
+        for a in load_assignments(council.id, assignment.proposal_id)
+        if a.member_id != assignment.member_id and not a.is_conflicted and a.sheet is not None and a.sheet.is_submitted
+    ]
 
 
 @dataclass

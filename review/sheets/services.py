@@ -11,7 +11,8 @@ from core.formatting import utcnow
 from core.workflow import perform_transition
 from policies.evaluation import Criterion
 from review import signals
-from review.models import RECOMMENDATIONS, SHEET_TRANSITIONS, Assignment, Council, ScoreSheet, SheetScore
+from review.councils.models import Assignment, Council
+from review.sheets.models import RECOMMENDATIONS, SHEET_TRANSITIONS, ScoreSheet, SheetScore
 
 
 def declare(assignment: Assignment, council: Council, conflicted: bool, reason: str, user: User) -> None:

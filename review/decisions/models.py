@@ -1,0 +1,52 @@
+"""Decisions approving support (quyết định phê duyệt): one per recommended application, and their state table."""
+
+from datetime import date, datetime
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import BigInteger, CheckConstraint, ForeignKey, Index, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from accounts.models import LEADERS
+from core.extensions import db, in_list
+from core.formatting import utcnow
+from core.i18n import register_status_labels
+from core.workflow import Transition, TransitionTable, allowed_targets
+from proposals.models import Proposal
+
+DECISION_STATES = {"draft": _l("Draft"), "approved": _l("Approved"), "refused": _l("Not approved")}
+register_status_labels("decision", DECISION_STATES)
+DECISION_TRANSITIONS: TransitionTable = {
+    ("draft", "approved"): Transition(LEADERS, _l("Approve")),
+    ("draft", "refused"): Transition(LEADERS, _l("Do not approve"), comment_required=True),
+}
+
+
+class Decision(db.Model):
+    """The decision approving support (quyết định phê duyệt) for one recommended application."""
+
+    __tablename__ = "decisions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    council_id: Mapped[int] = mapped_column(ForeignKey("councils.id", ondelete="RESTRICT"))
+    proposal_id: Mapped[int] = mapped_column(ForeignKey("proposals.id", ondelete="RESTRICT"), unique=True)
+    status: Mapped[str] = mapped_column(String(16), default="draft")
+    number: Mapped[str] = mapped_column(String(64), unique=True)
+    signed_on: Mapped[date]
+    signer: Mapped[str] = mapped_column(String(255))
+    approved_vnd: Mapped[int] = mapped_column(BigInteger)
+    conditions: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    version: Mapped[int] = mapped_column(default=1)
+
+    proposal: Mapped[Proposal] = relationship(lazy="raise")
+
+    __mapper_args__ = {"version_id_col": version}
+    __table_args__ = (
+        CheckConstraint(f"status IN {in_list(DECISION_STATES)}", name="status"),
+        CheckConstraint("approved_vnd > 0", name="approved"),
+        Index("ix_decisions_council_status", "council_id", "status"),
+    )
+
+    def can_decide(self, user: object) -> bool:
+        """A leader approves a draft decision or does not approve it (DECISION_TRANSITIONS)."""
+        return bool(allowed_targets(DECISION_TRANSITIONS, self.status, user))

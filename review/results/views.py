@@ -1,0 +1,83 @@
+"""A council's results, for the department and the chair: aggregation and ranking, the minutes, the vote count and
+the Excel export."""
+
+from flask import abort, render_template, send_file, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from core.edge import authorized, finish
+from core.formatting import to_local, utcnow
+from core.forms import CommentForm
+from core.paging import ListPagination, page_number
+from review import bp
+from review.councils.models import Council
+from review.councils.queries import load_council
+from review.results import export
+from review.results.aggregation import council_results
+from review.sheets.queries import sheets_left
+
+RESULTS_PAGE_SIZE = 25  # ranked applications per page; the whole ranking is in the minutes and the export
+
+
+def _results_council(council_id: int) -> Council:
+    """A council whose results the user may see (Council.can_view_results), else 404. While the council withholds
+    scores, a chair who has not submitted every own sheet is sent to their list first."""
+    council = authorized(load_council(council_id), "can_view_results", visible="can_view_results")
+    seat = council.chair_seat(current_user)
+    if seat is not None and council.withholds_scores and sheets_left(seat.id):
+        message = _("Submit your own sheets before seeing the other members' scores.")
+        abort(finish(message, url_for("review.mine"), "warning"))
+    return council
+
+
+@bp.route("/councils/<int:council_id>/results")
+@login_required
+def results_page(council_id: int):
+    """Aggregation and ranking of the council's applications."""
+    council = _results_council(council_id)
+    found = council_results(council, current_user)
+    page = ListPagination(found.rows, page_number(), RESULTS_PAGE_SIZE)
+    short_names = [_("C%(number)d", number=n) for n in range(1, len(found.criteria) + 1)]
+    return render_template(
+        "review/results.html",
+        council=council,
+        results=found,
+        page=page,
+        short_names=short_names,
+        reopen_form=CommentForm(),
+    )
+
+
+@bp.route("/councils/<int:council_id>/results.xlsx")
+@login_required
+def export_results(council_id: int):
+    """The ranking with every score, as an Excel workbook."""
+    council = _results_council(council_id)
+    workbook = export.results_workbook(council_results(council, current_user))
+    return send_file(
+        workbook,
+        as_attachment=True,
+        download_name=f"{council.call.code}-ket-qua.xlsx",
+        mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+
+
+@bp.route("/councils/<int:council_id>/minutes")
+@login_required
+def minutes(council_id: int):
+    """The minutes of the session (biên bản họp), in the official layout."""
+    return _council_record(council_id, "review/minutes.html")
+
+
+@bp.route("/councils/<int:council_id>/vote-count")
+@login_required
+def vote_count(council_id: int):
+    """The vote-count record (biên bản kiểm phiếu), in the official layout."""
+    return _council_record(council_id, "review/vote_count.html")
+
+
+def _council_record(council_id: int, template: str) -> str:
+    """A printed record of the council, dated the day of its meeting (else today)."""
+    council = _results_council(council_id)
+    dated = to_local(council.meeting_at or utcnow()).date()
+    return render_template(template, council=council, dated=dated, results=council_results(council, current_user))
