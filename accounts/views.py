@@ -19,9 +19,9 @@ from accounts.forms import (
 )
 from accounts.models import ROLE_LABELS, Membership, Organization
 from accounts.urls import is_safe_next
-from core.edge import attempt, authorized, finish, run_form
+from core.edge import attempt, authorized, comparing, finish, run_form
 from core.extensions import db
-from core.forms import check_version, field_errors_from, stale_differences
+from core.forms import check_version, field_errors_from
 
 bp = Blueprint("accounts", __name__)
 ORG_FIELDS = tuple(services.ORGANIZATION_FIELDS)
@@ -148,15 +148,12 @@ def profile():
         check_version(current_user, form)
         services.update_profile(current_user, form.to_data())
 
-    def compare(_records: None) -> None:
-        differences.extend(stale_differences(form, current_user, PROFILE_COMPARED))
-
     return run_form(
         form,
         save,
         page=lambda _records: _profile_page(form, ChangePasswordForm(), differences),
         done=lambda _none: finish(_("Your profile has been saved."), url_for("accounts.profile")),
-        stale=compare,
+        stale=comparing(form, PROFILE_COMPARED, differences, current_user),
         refused_status=200,
     )
 
@@ -202,10 +199,6 @@ def organization():
         check_version(org, form)
         services.update_organization(org, form.organization_data())
 
-    def compare(fresh: Organization) -> Organization:
-        differences.extend(stale_differences(form, fresh, ORG_FIELDS))
-        return fresh
-
     return run_form(
         form,
         save,
@@ -213,7 +206,7 @@ def organization():
         done=lambda _none: finish(_("The organization has been saved."), url_for("accounts.organization")),
         records=org,
         reload=_my_organization,
-        stale=compare,
+        stale=comparing(form, ORG_FIELDS, differences),
         refused_status=200,
     )
 

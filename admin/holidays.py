@@ -4,10 +4,10 @@ from flask import render_template, request, url_for
 from flask_babel import gettext as _
 
 from admin.views import bp
-from core.edge import finish, run_form, run_small_form
+from core.edge import comparing, finish, run_form, run_small_form
 from core.extensions import db
 from core.formatting import local_today
-from core.forms import BaseForm, check_version, stale_differences
+from core.forms import BaseForm, check_version
 from policies import services
 from policies.forms import HolidayForm
 from policies.models import PublicHoliday
@@ -48,7 +48,7 @@ def holiday(holiday_id: int | None):
             "admin/record_form.html", form=form, title=title, back=back, differences=differences
         ),
         done=lambda saved: finish(_("Saved."), url_for("admin.holidays", year=saved.day.year)),
-        stale=lambda _shown: differences.extend(stale_differences(form, record, HolidayForm.FIELDS)),
+        stale=comparing(form, HolidayForm.FIELDS, differences, record),
     )
 
 

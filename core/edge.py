@@ -29,7 +29,7 @@ from flask_login import current_user
 
 from core.errors import DomainError, StaleObjectError
 from core.extensions import db
-from core.forms import BaseForm, field_errors_from
+from core.forms import BaseForm, field_errors_from, stale_differences
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -84,6 +84,19 @@ def run_form(
             records = stale(records)
         return _status(page(records), stale_status)
     return _status(page(records), refused_status)
+
+
+def comparing(
+    form: BaseForm, fields: tuple[str, ...], into: list, record: object | None = None
+) -> Callable[[T | None], T | None]:
+    """A `stale` for `run_form`: (label, saved value, your value) of each field that differs, put in `into`, from
+    the records reloaded after the rollback (or from `record`, when the page has no records of its own)."""
+
+    def compare(records: T | None) -> T | None:
+        into.extend(stale_differences(form, record if record is not None else records, fields))
+        return records
+
+    return compare
 
 
 def run_small_form(form: BaseForm, act: Callable[[], Any], *, success: str, back: str) -> ResponseReturnValue:

@@ -7,9 +7,9 @@ from sqlalchemy import select
 
 from accounts.decorators import role_required
 from accounts.models import DEPARTMENT_ROLES, MANAGERS, ORG_TYPES
-from core.edge import authorized, finish, run_form, run_small_form
+from core.edge import authorized, comparing, finish, run_form, run_small_form
 from core.extensions import db
-from core.forms import check_version, stale_differences
+from core.forms import check_version
 from core.paging import page_number
 from core.workflow import allowed_targets
 from policies import services
@@ -131,17 +131,13 @@ def edit_call(call_id: int):
         check_version(call, form)
         services.update_call(call, form.to_data())
 
-    def compare(fresh: Call) -> Call:
-        differences.extend(stale_differences(form, fresh, CALL_COMPARED))
-        return fresh
-
     return run_form(
         form,
         save,
         page=lambda shown: render_template("policies/call_form.html", form=form, call=shown, differences=differences),
         done=lambda _none: finish(_("The call has been saved."), url_for("policies.call_detail", call_id=call_id)),
         records=call,
-        stale=compare,
+        stale=comparing(form, CALL_COMPARED, differences),
         refused_status=200,
     )
 
