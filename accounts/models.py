@@ -31,6 +31,17 @@ APPLICANTS = frozenset({"applicant"})  # the people of an applicant or host orga
 REVIEWERS = frozenset({"reviewer"})  # who may sit on councils
 ADMINS = frozenset({"admin"})  # who run the administration area: users, reference data, settings
 
+
+def is_signed_in(user: object) -> bool:
+    """A signed-in user, not Flask-Login's anonymous one (the models' predicates take either)."""
+    return bool(getattr(user, "is_authenticated", False))
+
+
+def holds_role(user: object, roles: frozenset[str]) -> bool:
+    """A signed-in user holding one of the roles."""
+    return is_signed_in(user) and user.has_role(*roles)
+
+
 ORG_TYPES = {
     "enterprise": _l("Enterprise"),
     "sme": _l("Small or medium enterprise"),

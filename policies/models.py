@@ -19,7 +19,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
-from accounts.models import APPLICANTS, MANAGERS
+from accounts.models import APPLICANTS, DEPARTMENT_ROLES, MANAGERS, holds_role
 from core.extensions import db
 from core.formatting import utcnow
 from core.i18n import register_status_labels
@@ -330,17 +330,15 @@ class Call(db.Model):
 
     def can_view(self, user: object) -> bool:
         """Published calls are public; drafts only for department staff."""
-        return self.status != "draft" or bool(getattr(user, "is_authenticated", False) and user.is_department)
+        return self.status != "draft" or holds_role(user, DEPARTMENT_ROLES)
 
     def can_edit(self, user: object) -> bool:
-        return bool(getattr(user, "is_authenticated", False) and user.has_role(*MANAGERS))
+        return holds_role(user, MANAGERS)
 
     def can_apply(self, user: object) -> bool:
         """True when the user may start an application to this call: an applicant acting for an organization (the
         call's own state, open or not, is the service's to check and explain)."""
-        return bool(
-            getattr(user, "is_authenticated", False) and user.has_role(*APPLICANTS) and user.membership is not None
-        )
+        return holds_role(user, APPLICANTS) and user.membership is not None
 
 
 class CallDocument(db.Model):

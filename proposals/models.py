@@ -18,7 +18,16 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from accounts.models import APPLICANTS, LEADERS, MANAGERS, Organization, User
+from accounts.models import (
+    APPLICANTS,
+    DEPARTMENT_ROLES,
+    LEADERS,
+    MANAGERS,
+    Organization,
+    User,
+    holds_role,
+    is_signed_in,
+)
 from core.extensions import db, in_list
 from core.formatting import utcnow
 from core.i18n import register_status_labels
@@ -217,13 +226,13 @@ class Proposal(db.Model):
 
     def is_member(self, user: object) -> bool:
         """True when the user acts for the applicant organization."""
-        membership = getattr(user, "membership", None) if getattr(user, "is_authenticated", False) else None
+        membership = getattr(user, "membership", None) if is_signed_in(user) else None
         return membership is not None and membership.organization_id == self.organization_id
 
     def can_view(self, user: object) -> bool:
         """The applicant's organization, and the department once it was submitted (a draft, even a discarded one,
         stays private); nobody else learns it exists."""
-        department = bool(getattr(user, "is_authenticated", False) and user.is_department)
+        department = holds_role(user, DEPARTMENT_ROLES)
         return self.is_member(user) or (department and self.sequence is not None)
 
     def can_edit(self, user: object) -> bool:
@@ -232,7 +241,7 @@ class Proposal(db.Model):
 
     def can_view_check(self, user: object) -> bool:
         """The department's people open the staff's check page of an application they may see."""
-        department = bool(getattr(user, "is_authenticated", False) and user.is_department)
+        department = holds_role(user, DEPARTMENT_ROLES)
         return department and self.can_view(user)
 
     def actions_for(self, user: object) -> list[tuple[str, Transition]]:
@@ -257,7 +266,7 @@ class Proposal(db.Model):
 
     def can_screen(self, user: object) -> bool:
         """Department staff check the dossier, never one of their own organization."""
-        screener = bool(getattr(user, "is_authenticated", False) and user.has_role(*MANAGERS))
+        screener = holds_role(user, MANAGERS)
         return screener and not self.is_member(user)
 
 

@@ -6,13 +6,13 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import CheckConstraint, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from accounts.models import MANAGERS, User
+from accounts.models import MANAGERS, User, is_signed_in
 from core.extensions import db, in_list
 from core.formatting import utcnow
 from core.i18n import register_status_labels
 from core.workflow import Transition, TransitionTable
 from policies.evaluation import COUNCIL_ROLES
-from projects.contracts.models import GRADES, Project, is_user
+from projects.contracts.models import GRADES, Project
 
 ACCEPTANCE_STATES = {"forming": _l("Being formed"), "rating": _l("Rating open"), "concluded": _l("Concluded")}
 register_status_labels("acceptance", ACCEPTANCE_STATES)
@@ -59,7 +59,7 @@ class AcceptanceCouncil(db.Model):
 
     def seat_of(self, user: object) -> "AcceptanceMember | None":
         """The user's seat on this council (members must be loaded)."""
-        if not is_user(user):
+        if not is_signed_in(user):
             return None
         return next((m for m in self.members if m.user_id == user.id), None)
 

@@ -7,7 +7,16 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import JSON, BigInteger, CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint, event
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from accounts.models import APPLICANTS, FINANCE, LEADERS, MANAGERS, Organization
+from accounts.models import (
+    APPLICANTS,
+    DEPARTMENT_ROLES,
+    FINANCE,
+    LEADERS,
+    MANAGERS,
+    Organization,
+    holds_role,
+    is_signed_in,
+)
 from core.extensions import db, in_list
 from core.formatting import utcnow
 from core.i18n import register_status_labels
@@ -68,11 +77,6 @@ LEGACY_AREAS = {"": _l("Not set"), "long_an": _l("Long An (former)"), "tay_ninh"
 GRADES = {"excellent": _l("Excellent (Xuất sắc)"), "pass": _l("Pass (Đạt)"), "fail": _l("Fail (Không đạt)")}
 register_status_labels("legacy_area", LEGACY_AREAS)
 register_status_labels("grade", GRADES)
-
-
-def is_user(user: object) -> bool:
-    """A signed-in user, not the anonymous one (whose object has no roles)."""
-    return bool(getattr(user, "is_authenticated", False))
 
 
 class Project(db.Model):
@@ -163,16 +167,16 @@ class Project(db.Model):
 
     def is_host(self, user: object) -> bool:
         """True when the user acts for the host organization."""
-        membership = getattr(user, "membership", None) if is_user(user) else None
+        membership = getattr(user, "membership", None) if is_signed_in(user) else None
         return membership is not None and membership.organization_id == self.organization_id
 
     def can_view(self, user: object) -> bool:
         """The host organization and the department; nobody else learns more than the public list shows."""
-        return self.is_host(user) or (is_user(user) and user.is_department)
+        return self.is_host(user) or holds_role(user, DEPARTMENT_ROLES)
 
     def can_manage(self, user: object) -> bool:
         """Department staff follow the project (never one of their own organization's)."""
-        return is_user(user) and user.has_role(*MANAGERS) and not self.is_host(user)
+        return holds_role(user, MANAGERS) and not self.is_host(user)
 
     def can_act_as_host(self, user: object) -> bool:
         """The host's people report, request tranches and adjustments and submit the final dossier."""
@@ -180,11 +184,11 @@ class Project(db.Model):
 
     def can_pay(self, user: object) -> bool:
         """Finance records payments and settlements."""
-        return is_user(user) and user.has_role(*FINANCE) and not self.is_host(user)
+        return holds_role(user, FINANCE) and not self.is_host(user)
 
     def can_decide(self, user: object) -> bool:
         """Staff or a leader approve or refuse the host's requests."""
-        return is_user(user) and user.has_role(*(MANAGERS | LEADERS)) and not self.is_host(user)
+        return holds_role(user, MANAGERS | LEADERS) and not self.is_host(user)
 
     def can_submit_dossier(self, user: object) -> bool:
         """The host submits the final dossier while the work is done or the dossier called for."""
@@ -193,7 +197,7 @@ class Project(db.Model):
     @staticmethod
     def can_record_contract(user: object, proposal: Proposal) -> bool:
         """Department staff record the contract of an approved application, never one of their own organization's."""
-        return is_user(user) and user.has_role(*MANAGERS) and not proposal.is_member(user)
+        return holds_role(user, MANAGERS) and not proposal.is_member(user)
 
     def actions_for(self, user: object) -> list[tuple[str, Transition]]:
         """The project moves this user may make now (department only)."""

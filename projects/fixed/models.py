@@ -7,13 +7,12 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import BigInteger, CheckConstraint, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from accounts.models import FINANCE, LEADERS, MANAGERS
+from accounts.models import DEPARTMENT_ROLES, FINANCE, LEADERS, MANAGERS, holds_role
 from core.extensions import db, in_list
 from core.formatting import utcnow
 from core.i18n import register_status_labels
 from core.workflow import Transition, TransitionTable, allowed_targets
 from policies.models import Call
-from projects.contracts.models import is_user
 from proposals.models import Proposal
 
 BATCH_STATES = {"draft": _l("Draft"), "approved": _l("Approved"), "refused": _l("Not approved")}
@@ -67,15 +66,15 @@ class BatchDecision(db.Model):
     @staticmethod
     def can_draft(user: object) -> bool:
         """Department staff draft a call's batch decisions from its checked applications."""
-        return is_user(user) and user.has_role(*MANAGERS)
+        return holds_role(user, MANAGERS)
 
     def can_view(self, user: object) -> bool:
         """The department's record: applicants learn of their award by the result mail."""
-        return is_user(user) and user.is_department
+        return holds_role(user, DEPARTMENT_ROLES)
 
     def can_decide(self, user: object) -> bool:
         """A leader approves the decision or does not approve it."""
-        return is_user(user) and user.has_role(*LEADERS)
+        return holds_role(user, LEADERS)
 
     def actions_for(self, user: object) -> list[tuple[str, Transition]]:
         """The moves of the decision this user may make now."""
@@ -108,8 +107,8 @@ class FixedAward(db.Model):
 
     def can_view(self, user: object) -> bool:
         """The department's record, as its decision."""
-        return is_user(user) and user.is_department
+        return holds_role(user, DEPARTMENT_ROLES)
 
     def can_pay(self, user: object) -> bool:
         """Finance records the payment of an award."""
-        return is_user(user) and user.has_role(*FINANCE)
+        return holds_role(user, FINANCE)

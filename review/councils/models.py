@@ -8,7 +8,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import CheckConstraint, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from accounts.models import MANAGERS, User
+from accounts.models import DEPARTMENT_ROLES, MANAGERS, User, holds_role, is_signed_in
 from core.extensions import db, in_list
 from core.formatting import utcnow
 from core.i18n import register_status_labels
@@ -54,11 +54,6 @@ CONFLICTS = {
 CONFLICTED = ("declared", "detected")  # the member sees nothing of the application
 
 
-def is_signed_in(user: object) -> bool:
-    """A real user, not the anonymous one (the predicates of the review models take either)."""
-    return bool(getattr(user, "is_authenticated", False))
-
-
 class Council(db.Model):
     """The review council (hội đồng tư vấn xét chọn) of a call."""
 
@@ -102,7 +97,7 @@ class Council(db.Model):
     @staticmethod
     def can_form(user: object) -> bool:
         """Department staff form the council of a call (before there is a council to ask)."""
-        return is_signed_in(user) and user.has_role(*MANAGERS)
+        return holds_role(user, MANAGERS)
 
     def can_manage(self, user: object) -> bool:
         """Department staff form and run the council."""
@@ -111,7 +106,7 @@ class Council(db.Model):
     def can_view(self, user: object) -> bool:
         """The department and the council's chair know the council's pages (a member knows only their own
         applications)."""
-        return (is_signed_in(user) and user.is_department) or self.chair_seat(user) is not None
+        return holds_role(user, DEPARTMENT_ROLES) or self.chair_seat(user) is not None
 
     def can_view_results(self, user: object) -> bool:
         """Once scoring opened, the department and the council's chair see the aggregation, the ranking and the

@@ -6,13 +6,13 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import CheckConstraint, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from accounts.models import MANAGERS, REVIEWERS
+from accounts.models import MANAGERS, REVIEWERS, is_signed_in
 from core.extensions import db, in_list
 from core.formatting import utcnow
 from core.i18n import register_status_labels
 from core.workflow import Transition, TransitionTable
 from policies.evaluation import Criterion
-from review.councils.models import Assignment, is_signed_in
+from review.councils.models import Assignment
 
 RECOMMENDATIONS = {
     "support": _l("Support"),
