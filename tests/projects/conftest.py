@@ -1,0 +1,50 @@
+"""The running project the follow-up tests share, and their small helpers."""
+
+import pytest
+from sqlalchemy import select
+
+from core.extensions import db
+from projects.contracts.queries import load_project
+from projects.followup.models import PeriodicReport
+from tests.factories import make_organization, make_project, make_user
+
+
+@pytest.fixture
+def world(app, reference):
+    """A running project (1/1–31/12/2026) of the host's organization, the department's people and an outsider."""
+    org = make_organization()
+    people = {
+        "host": make_user("host@congty.vn", organization=org),
+        "other": make_user("other@khac.vn", organization=make_organization()),
+        "staff": make_user("staff@skhcn.gov.vn", roles=("staff",)),
+        "leader": make_user("leader@skhcn.gov.vn", roles=("leader",)),
+        "finance": make_user("finance@skhcn.gov.vn", roles=("finance",)),
+    }
+    with app.test_request_context():
+        project = make_project(people["host"], staff=people["staff"])
+    db.session.commit()
+    reports = (
+        db.session.execute(
+            select(PeriodicReport).where(PeriodicReport.project_id == project.id).order_by(PeriodicReport.sequence)
+        )
+        .scalars()
+        .all()
+    )
+    return {**people, "project": project, "reports": reports}
+
+
+def report_url(world, index=0):
+    """The page of the project's n-th periodic report."""
+    return f"/projects/{world['project'].id}/reports/{world['reports'][index].id}"
+
+
+def fresh(model, record_id):
+    """The record as the database holds it now."""
+    db.session.expire_all()
+    return db.session.get(model, record_id)
+
+
+def reload_project(project_id):
+    """The project as the database holds it now, with what its pages show."""
+    db.session.expire_all()
+    return load_project(project_id)
