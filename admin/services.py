@@ -10,7 +10,7 @@ from core.audit import record_event
 from core.errors import DomainError
 from core.extensions import db
 from core.models import AgencySettings
-from policies.evaluation import SHEET_TOTAL, Criterion, EvaluationRule, ScoreSheetTemplate
+from policies.evaluation import CRITERION_FIELDS, SHEET_TOTAL, Criterion, EvaluationRule, ScoreSheetTemplate
 from policies.models import PriorityItem, Regime, RegimeCondition, Sector, SupportCategory
 from review.models import Assignment, Council, CouncilMember, ScoreSheet, SheetScore
 
@@ -69,18 +69,6 @@ def save_sector(sector: Sector, data: dict) -> Sector:
 def save_priority_item(item: PriorityItem, sector: Sector, data: dict) -> PriorityItem:
     """Save a priority item of a sector."""
     return save_record(item, data, "number", "priority_item", sector_id=sector.id)
-
-
-CRITERION_FIELDS = (
-    "code",
-    "name",
-    "name_en",
-    "description",
-    "description_en",
-    "max_points",
-    "min_points",
-    "shows_priorities",
-)
 
 
 def score_sheets_with_criteria() -> list[ScoreSheetTemplate]:

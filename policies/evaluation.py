@@ -54,6 +54,19 @@ class ScoreSheetTemplate(db.Model):
         return sum(c.max_points for c in self.criteria)
 
 
+# A criterion's fields that its template's admin form edits (and compares when the save is stale).
+CRITERION_FIELDS = (
+    "code",
+    "name",
+    "name_en",
+    "description",
+    "description_en",
+    "max_points",
+    "min_points",
+    "shows_priorities",
+)
+
+
 class Criterion(db.Model):
     """One criterion of a score sheet, with its maximum and an optional minimum required score."""
 

@@ -28,7 +28,7 @@ from core.forms import (
     required,
     stale_differences,
 )
-from policies.evaluation import COUNCIL_ROLES, MECHANICS, SHEET_TOTAL, ZERO_RULES
+from policies.evaluation import COUNCIL_ROLES, CRITERION_FIELDS, MECHANICS, SHEET_TOTAL, ZERO_RULES
 from policies.fields import StartsFromDefaults
 from policies.loader import evaluation_rule_defaults
 
@@ -100,16 +100,6 @@ class CriterionRow(_SubForm):
         }
 
 
-CRITERION_KEYS = (
-    "code",
-    "name",
-    "name_en",
-    "description",
-    "description_en",
-    "max_points",
-    "min_points",
-    "shows_priorities",
-)
 SUMMARY_KEYS = ["code", "name", "max_points"]
 
 
@@ -175,11 +165,13 @@ class ScoreSheetForm(VersionedForm):
         criteria = self.to_data()["criteria"]
         yours = {row["id"]: row for row in criteria if row["id"] is not None}
         for criterion in template.criteria:
-            theirs = {key: getattr(criterion, key) for key in CRITERION_KEYS}
+            theirs = {key: getattr(criterion, key) for key in CRITERION_FIELDS}
             label = _("Criterion %(code)s", code=criterion.code)
             if criterion.id not in yours:
                 rows.append((label, _criterion_text(theirs, SUMMARY_KEYS), _("(removed)")))
-            elif changed := [key for key in CRITERION_KEYS if _shown(theirs[key]) != _shown(yours[criterion.id][key])]:
+            elif changed := [
+                key for key in CRITERION_FIELDS if _shown(theirs[key]) != _shown(yours[criterion.id][key])
+            ]:
                 rows.append((label, _criterion_text(theirs, changed), _criterion_text(yours[criterion.id], changed)))
         saved_ids = {criterion.id for criterion in template.criteria}
         for row in criteria:
@@ -208,7 +200,7 @@ def _shown(value: object) -> str:
 def _criterion_text(values: dict, keys: list[str] | None = None) -> str:
     """The named values of a criterion (all by default) as "label: value; …"."""
     labels = {field.short_name: str(field.label.text) for field in CriterionRow()}
-    return "; ".join(f"{labels[key]}: {_shown(values[key])}" for key in keys or CRITERION_KEYS)
+    return "; ".join(f"{labels[key]}: {_shown(values[key])}" for key in keys or CRITERION_FIELDS)
 
 
 class ShareField(StringField):

@@ -43,7 +43,6 @@ PROJECT_STATES = {
 register_status_labels("project", PROJECT_STATES)
 # Where the work is still being done: reports are due and tranches may be paid.
 RUNNING_STATES = frozenset({"contracted", "in_progress", "acceptance_due"})
-CLOSED_STATES = frozenset({"liquidated", "recovery"})
 # Where the host may still report, request adjustments and be inspected (running, or suspended for a while).
 ACTIVE_STATES = RUNNING_STATES | {"suspended"}
 # Where the final dossier is awaited from the host.

@@ -65,20 +65,8 @@ def test_inspections_with_follow_up_actions(world, client):
     assert client.get(url).status_code == 403
 
 
-@pytest.mark.parametrize(
-    "path",
-    [
-        "reports/{report}",
-        "reports/{report}/transition/accepted",
-        "adjustments/new",
-        "adjustments/{adjustment}",
-        "adjustments/{adjustment}/transition/withdrawn",
-        "inspections/new",
-        "inspections/{inspection}",
-        "inspections/{inspection}/actions/{action}/done",
-    ],
-)
-def test_another_organization_gets_404(world, client, path):
+def _follow_up_records(world) -> dict:
+    """An adjustment and an inspection with one action on the world's project; the ids the follow-up paths need."""
     project = world["project"]
     adjustment = Adjustment(project_id=project.id, kind="content", reason="Đổi sản phẩm")
     inspection = Inspection(
@@ -96,6 +84,25 @@ def test_another_organization_gets_404(world, client, path):
         "action": inspection.actions[0].id,
     }
     db.session.commit()
+    return ids
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "reports/{report}",
+        "reports/{report}/transition/accepted",
+        "adjustments/new",
+        "adjustments/{adjustment}",
+        "adjustments/{adjustment}/transition/withdrawn",
+        "inspections/new",
+        "inspections/{inspection}",
+        "inspections/{inspection}/actions/{action}/done",
+    ],
+)
+def test_another_organization_gets_404(world, client, path):
+    project = world["project"]
+    ids = _follow_up_records(world)
     login(client, "other@khac.vn")
     url = f"/projects/{project.id}/" + path.format(**ids)
     expected_get = 405 if path.endswith(("accepted", "withdrawn", "done")) else 404
@@ -151,22 +158,7 @@ def test_who_may_open_what(world, client, role):
     project = world["project"]
     make_user("admin@skhcn.gov.vn", roles=("admin",))
     make_user("reviewer@vien.vn", roles=("reviewer",))
-    adjustment = Adjustment(project_id=project.id, kind="content", reason="Đổi sản phẩm")
-    inspection = Inspection(
-        project_id=project.id,
-        kind="adhoc",
-        planned_on=date(2026, 6, 1),
-        actions=[FollowUpAction(position=1, description="Bổ sung hồ sơ", due_on=date(2026, 7, 1))],
-    )
-    db.session.add_all([adjustment, inspection])
-    db.session.flush()
-    ids = {
-        "report": world["reports"][0].id,
-        "adjustment": adjustment.id,
-        "inspection": inspection.id,
-        "action": inspection.actions[0].id,
-    }
-    db.session.commit()
+    ids = _follow_up_records(world)
     emails = {HOST: "host@congty.vn", OTHER: "other@khac.vn", REVIEWER: "reviewer@vien.vn"}
     if role != ANON:
         login(client, emails.get(role, f"{role}@skhcn.gov.vn"))
