@@ -99,6 +99,15 @@ def comparing(
     return compare
 
 
+def dry_run(act: Callable[[], T]) -> T:
+    """What an action would do, without keeping it: run it, then roll back everything it changed (a stale save's
+    comparison applies the user's input in memory to see its effect). The caller loads its records again."""
+    try:
+        return act()
+    finally:
+        db.session.rollback()
+
+
 def run_small_form(form: BaseForm, act: Callable[[], Any], *, success: str, back: str) -> ResponseReturnValue:
     """A one-button form shown on another page (a move, attendance, a reopening): commit and say so, or roll back
     and say why; back to that page either way."""

@@ -95,8 +95,9 @@ def apply_draft(proposal: Proposal, data: dict) -> None:
 
 
 def preview_draft(proposal: Proposal, data: dict) -> tuple[list[Difference], DomainError | None]:
-    """What saving the contents would change, without saving: applied in memory, compared, then rolled back (the
-    caller loads the application again). Contents that do not hold together yet give their refusal, and no change."""
+    """What saving the contents would change: applied to the application in memory and compared (run it through
+    core.edge.dry_run, which throws the change away). Contents that do not hold together yet give their refusal, and
+    no change."""
     saved = content_of(proposal)
     refusal = None
     try:
@@ -104,7 +105,6 @@ def preview_draft(proposal: Proposal, data: dict) -> tuple[list[Difference], Dom
         yours = content_of(proposal)
     except DomainError as error:
         refusal, yours = error, saved
-    db.session.rollback()
     return differences(saved, yours), refusal
 
 

@@ -7,7 +7,7 @@ from flask_login import current_user, login_required
 
 from accounts.decorators import role_required
 from accounts.models import APPLICANTS, DEPARTMENT_ROLES, MANAGERS
-from core.edge import attempt, authorized, finish, run_form, run_small_form, said
+from core.edge import attempt, authorized, dry_run, finish, run_form, run_small_form, said
 from core.errors import render_error
 from core.formatting import to_local, utcnow
 from core.forms import BaseForm, check_version, field_errors_from
@@ -138,7 +138,7 @@ def edit(proposal_id: int):
 def _stale_changes(proposal: Proposal, form: ProposalForm, changes: list) -> Proposal:
     """What differs between the saved application and the user's unsaved input, put in `changes` (a refusal of that
     input next to its field); the form is re-armed to overwrite on the next save. Gives the application reloaded."""
-    found, refusal = services.preview_draft(proposal, form.to_data())
+    found, refusal = dry_run(lambda: services.preview_draft(proposal, form.to_data()))
     if refusal is not None:
         field_errors_from(form, refusal)
     fresh = queries.load_proposal(proposal.id)

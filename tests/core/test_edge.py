@@ -7,7 +7,7 @@ from sqlalchemy import func, select
 from wtforms import StringField
 
 from core.audit import record_event
-from core.edge import attempt, authorized, finish, run_form, run_small_form
+from core.edge import attempt, authorized, dry_run, finish, run_form, run_small_form
 from core.errors import DomainError
 from core.extensions import db
 from core.forms import BaseForm, VersionedForm, check_version, required
@@ -157,6 +157,12 @@ def test_attempt_commits_or_rolls_back_and_a_refusal_may_be_kept(app):
     assert result is None and error.message == "refused" and _events() == 1
     _result, error = attempt(lambda: _record_then("a failed login counts"), refusal_commits=True)
     assert error is not None and _events() == 2
+
+
+def test_a_dry_run_gives_its_result_and_keeps_nothing(app):
+    assert dry_run(lambda: _record_then(None)) == "saved"
+    db.session.commit()
+    assert _events() == 0
 
 
 class _Thing:
