@@ -1,9 +1,12 @@
 """Each page sends a bounded number of SQL statements, whatever the number of rows."""
 
+from datetime import date, timedelta
+
 import pytest
 
 from core.extensions import db
 from policies.evaluation import EvaluationRule, ScoreSheetTemplate
+from policies.models import PublicHoliday
 from tests.conftest import login
 from tests.factories import make_call, make_user
 
@@ -18,6 +21,8 @@ PAGES = {
     "admin evaluation": ("/admin/evaluation", "admin@s.vn", 8),
     "admin score sheet": ("/admin/score-sheets/{template_id}", "admin@s.vn", 7),
     "admin evaluation rule": ("/admin/evaluation-rules/{rule_id}", "admin@s.vn", 5),
+    "admin holidays": ("/admin/holidays?year=2026", "admin@s.vn", 6),
+    "admin holiday": ("/admin/holidays/{holiday_id}", "admin@s.vn", 5),
 }
 
 
@@ -27,13 +32,17 @@ def _measure(app, count_queries, rows: int, path: str, who: str | None) -> int:
     calls = [make_call(code=f"Q-{i}") for i in range(rows)]
     for i in range(rows):
         make_user(f"nguoi{i}@example.vn", full_name=f"Người {i}")
+        db.session.add(
+            PublicHoliday(day=date(2026, 6, 1) + timedelta(days=i), name=f"Nghỉ {i}", name_en=f"Day off {i}")
+        )
     db.session.commit()
     client = app.test_client()
     if who:
         login(client, who)
     template_id = db.session.execute(db.select(ScoreSheetTemplate.id)).scalar()
     rule_id = db.session.execute(db.select(EvaluationRule.id)).scalar()
-    url = path.format(call_id=calls[0].id, template_id=template_id, rule_id=rule_id)
+    holiday_id = db.session.execute(db.select(PublicHoliday.id)).scalar()
+    url = path.format(call_id=calls[0].id, template_id=template_id, rule_id=rule_id, holiday_id=holiday_id)
     client.get(url)  # warm-up (first-request work is not the page's)
     db.session.expire_all()
     with count_queries() as counter:
