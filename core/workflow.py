@@ -43,7 +43,8 @@ def perform_transition(
     comment: str = "",
     signal: Signal | None = None,
 ) -> None:
-    """Move record.status to to_state if the table allows it for this user; audit it and emit the signal."""
+    """Move record.status to to_state if the table allows it for this user; audit it and emit the signal (with the
+    states, the actor and the comment)."""
     from_state = record.status
     rule = table.get((from_state, to_state))
     if rule is None or not user.has_role(*rule.roles):
@@ -55,4 +56,4 @@ def perform_transition(
         "transition", object_type, record.id, from_state=from_state, to_state=to_state, comment=comment, actor=user
     )
     if signal is not None:
-        signal.send(record, from_state=from_state, to_state=to_state, actor=user)
+        signal.send(record, from_state=from_state, to_state=to_state, actor=user, comment=comment)
