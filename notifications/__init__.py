@@ -9,17 +9,29 @@ from importlib import import_module
 
 from flask import Blueprint, Flask
 
-PAGES: tuple[str, ...] = ()  # the modules registering pages on the blueprint below
+PAGES = ("views",)  # the modules registering pages on the blueprint below
 
 bp = Blueprint("notifications", __name__)
 
 
 def init_app(app: Flask) -> None:
     """Register the pages, the CLI and the subscribers of every domain signal."""
-    import notifications.models  # noqa: F401
-    from notifications.cli import reminders_cli
+    from notifications.cli import digest_cli, reminders_cli
+    from notifications.subscribers import subscribe
 
     for module in PAGES:
         import_module(f"notifications.{module}")
     app.register_blueprint(bp)
     app.cli.add_command(reminders_cli)
+    app.cli.add_command(digest_cli)
+    app.add_template_global(_unread_notices, "unread_notices")
+    subscribe()
+
+
+def _unread_notices() -> int:
+    """The bell's count for the signed-in user (the header calls it only for them)."""
+    from flask_login import current_user
+
+    from notifications.services import unread_count
+
+    return unread_count(current_user)

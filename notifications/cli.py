@@ -15,3 +15,17 @@ def run_command() -> None:
     counts = run_reminders()
     db.session.commit()
     click.echo(f"reminders queued: {counts}")
+
+
+digest_cli = AppGroup("notifications", help="Notices kept for each person and their daily digest.")
+
+
+@digest_cli.command("digest")
+def digest_command() -> None:
+    """Queue today's digest mails in the outbox (one per person and day)."""
+    from core.extensions import db
+    from notifications.digest import send_digests
+
+    mails = send_digests()
+    db.session.commit()
+    click.echo(f"digests queued: {mails}")

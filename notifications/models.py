@@ -6,6 +6,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import CheckConstraint, ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column
 
+from accounts.models import is_signed_in
 from core.extensions import db, in_list
 from core.formatting import utcnow
 
@@ -41,6 +42,10 @@ class Notification(db.Model):
         Index("ix_notifications_user", "user_id", "id"),
         Index("ix_notifications_digest", "mail", "digested_at"),
     )
+
+    def can_view(self, user: object) -> bool:
+        """A notice is its reader's only."""
+        return is_signed_in(user) and user.id == self.user_id
 
 
 class NotificationPreference(db.Model):

@@ -14,7 +14,7 @@ from core.formatting import to_local, utcnow
 from core.workflow import perform_transition
 from policies.models import Call, PriorityItem
 from policies.services import working_days_after
-from proposals import checks, emails, files, signals
+from proposals import checks, files, signals
 from proposals.models import (
     EDITABLE_STATES,
     PROPOSAL_TRANSITIONS,
@@ -181,7 +181,6 @@ def submit_proposal(proposal: Proposal, user: User) -> ProposalVersion:
     if proposal.sequence is None:
         proposal.sequence = _next_number(proposal.call_id)
         proposal.reference_code = f"{proposal.call.code}-{proposal.sequence:04d}"
-    from_state = proposal.status
     proposal.submitted_at = proposal.submitted_at or utcnow()
     proposal.checked_document_ids = []  # ticks were made on the files of the previous version
     count = select(func.count(ProposalVersion.id)).where(ProposalVersion.proposal_id == proposal.id)
@@ -191,9 +190,6 @@ def submit_proposal(proposal: Proposal, user: User) -> ProposalVersion:
     version = ProposalVersion(proposal_id=proposal.id, number=number, submitted_by_id=user.id, snapshot=snapshot)
     db.session.add(version)
     perform_transition(proposal, PROPOSAL_TRANSITIONS, "submitted", user, "proposal", signal=signals.proposal_changed)
-    emails.send_receipt(proposal, number)
-    if from_state == "needs_supplement":
-        emails.send_resubmitted(proposal, number)
     return version
 
 
@@ -215,17 +211,11 @@ def transition_proposal(
         required = {d.id for d in proposal.call.documents if d.required}
         if not required <= set(proposal.checked_document_ids or []):
             raise DomainError(_("Tick every required document of the checklist before declaring the dossier valid."))
-    was_submitted = proposal.sequence is not None
     perform_transition(proposal, PROPOSAL_TRANSITIONS, to_state, user, "proposal", comment, signals.proposal_changed)
     if to_state == "under_check":
         proposal.checked_by_id = user.id
     elif to_state == "needs_supplement":
         proposal.supplement_request, proposal.supplement_due_on = comment.strip(), due_on
-        emails.send_supplement_request(proposal)
-    elif to_state in ("invalid", "valid"):
-        emails.send_screening_result(proposal, comment)
-    elif to_state == "withdrawn" and was_submitted:
-        emails.send_withdrawn(proposal, comment)
 
 
 def set_checklist(proposal: Proposal, document_ids: list[int], user: User) -> None:

@@ -12,3 +12,7 @@ sheet_changed = _signals.signal("sheet-changed")
 
 decision_changed = _signals.signal("decision-changed")
 """A decision was approved or not approved by a leader; sender is the decision."""
+
+result_released = _signals.signal("result-released")
+"""An application's outcome was released to its organization (approved, not approved or not selected, by a council's
+decisions or a batch decision); sender is the application, with comment: the outcome in words."""

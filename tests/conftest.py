@@ -32,7 +32,7 @@ def make_test_config(database_url: str, **extra: object) -> dict:
         "MAIL_SERVER": "127.0.0.1",
         "MAIL_PORT": 1,  # nothing listens: tests that deliver mail start an SMTP server
         "MAIL_SUPPRESS_SEND": False,
-        "SERVER_NAME": None,
+        "SERVER_NAME": "skhcn.test",
         **extra,
     }
 

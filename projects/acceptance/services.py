@@ -6,8 +6,6 @@ terminated one."""
 from decimal import Decimal
 from fractions import Fraction
 
-from flask import url_for
-from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
@@ -18,7 +16,6 @@ from core.audit import record_event
 from core.errors import DomainError
 from core.extensions import db
 from core.formatting import format_money, to_local, utcnow
-from core.outbox import queue_mail
 from core.workflow import perform_transition
 from policies.models import Regime
 from projects.acceptance.models import ACCEPTANCE_TRANSITIONS, AcceptanceCouncil, AcceptanceMember, ProductRating
@@ -26,6 +23,7 @@ from projects.acceptance.rating import MemberInput, Rating, rate_project
 from projects.contracts.documents import attach_files
 from projects.contracts.models import DOSSIER_STATES, Project
 from projects.contracts.services import move_project, refresh_eligibility
+from projects.signals import acceptance_changed
 from review.councils.assignments import detect_conflict, organization_domains
 from review.results.scoring import Attendee, Quorum, RuleSpec, quorum
 
@@ -107,23 +105,8 @@ def save_council(project: Project, council: AcceptanceCouncil | None, data: dict
 
 
 def open_rating(council: AcceptanceCouncil, project: Project, user: User) -> None:
-    """Open the rating; every member is mailed the link to the rating page."""
-    perform_transition(council, ACCEPTANCE_TRANSITIONS, "rating", user, "acceptance_council")
-    link = url_for("projects.rating", council_id=council.id, _external=True)
-    for seat in council.members:
-        person = seat.user
-        with force_locale(person.locale):
-            subject = _("Acceptance council %(name)s: the rating is open", name=council.name)
-        queue_mail(
-            person.email,
-            subject,
-            "projects/acceptance_rating_open",
-            locale=person.locale,
-            person=person,
-            council=council,
-            project=project,
-            link=link,
-        )
+    """Open the rating (its members are told, with the link to the rating page)."""
+    perform_transition(council, ACCEPTANCE_TRANSITIONS, "rating", user, "acceptance_council", signal=acceptance_changed)
 
 
 def save_rating(council: AcceptanceCouncil, seat: AcceptanceMember, data: dict, submitting: bool, user: User) -> None:
@@ -220,7 +203,9 @@ def conclude(council: AcceptanceCouncil, project: Project, conclusions: str, use
         )
     rating = council_rating(council, project)
     council.grade, council.conclusions, project.grade = rating.grade, conclusions, rating.grade
-    perform_transition(council, ACCEPTANCE_TRANSITIONS, "concluded", user, "acceptance_council", conclusions)
+    perform_transition(
+        council, ACCEPTANCE_TRANSITIONS, "concluded", user, "acceptance_council", conclusions, acceptance_changed
+    )
     move_project(project, "not_accepted" if rating.grade == "fail" else "accepted", user, conclusions)
     return rating
 

@@ -177,6 +177,7 @@ def create_project(proposal: Proposal, data: dict, plan: list[dict], user: User)
         ) from None
     schedule_reports(project, regime)
     record_event("create", "project", project.id, actor=user, comment=project.contract_number)
+    project_changed.send(project, from_state=None, to_state=project.status, actor=user, comment="")
     refresh_eligibility(project)
     return project
 

@@ -17,10 +17,11 @@ from core.formatting import format_date, format_money, utcnow
 from core.workflow import perform_transition
 from policies.models import Call, SupportCategory
 from projects.fixed.models import AWARD_TRANSITIONS, BATCH_TRANSITIONS, BatchDecision, FixedAward
-from proposals.emails import send_result
+from projects.signals import award_changed, batch_changed
 from proposals.models import PROPOSAL_TRANSITIONS, Proposal
 from proposals.signals import proposal_changed
 from review.decisions.services import commit_envelope
+from review.signals import result_released
 
 MAX_AWARDS = 100  # applications offered, and accepted, in one decision: the page stays one screen of checkboxes
 HOLDING = ("pending", "approved", "paid")  # an award in these states keeps its application out of another batch
@@ -122,6 +123,7 @@ def draft_batch(call: Call, data: dict, user: User) -> BatchDecision:
             _("Another decision was recorded at the same moment with this number; please save again."), "number"
         ) from None
     record_event("create", "batch_decision", batch.id, to_state="draft", actor=user)
+    batch_changed.send(batch, from_state=None, to_state="draft", actor=user, comment="")
     return batch
 
 
@@ -141,13 +143,13 @@ def decision_text(batch: BatchDecision, award: FixedAward) -> str:
 def decide_batch(batch: BatchDecision, to_state: str, user: User, comment: str = "") -> None:
     """A leader approves the batch (the envelope committed once for its total, each application approved and its
     organization told) or does not approve it (with a reason; the applications stay valid for another batch)."""
-    perform_transition(batch, BATCH_TRANSITIONS, to_state, user, "batch_decision", comment)
+    perform_transition(batch, BATCH_TRANSITIONS, to_state, user, "batch_decision", comment, batch_changed)
     batch.comment = comment.strip()
     if to_state == "approved":
         _approve(batch, user)
     else:
         for award in batch.awards:
-            perform_transition(award, AWARD_TRANSITIONS, "refused", user, "fixed_award", comment)
+            perform_transition(award, AWARD_TRANSITIONS, "refused", user, "fixed_award", comment, award_changed)
     db.session.flush()
 
 
@@ -166,15 +168,15 @@ def _approve(batch: BatchDecision, user: User) -> None:
     now = utcnow()
     for award in batch.awards:
         text = decision_text(batch, award)
-        perform_transition(award, AWARD_TRANSITIONS, "approved", user, "fixed_award")
+        perform_transition(award, AWARD_TRANSITIONS, "approved", user, "fixed_award", signal=award_changed)
         perform_transition(award.proposal, PROPOSAL_TRANSITIONS, "approved", user, "proposal", text, proposal_changed)
         award.proposal.result_released_at = now
-        send_result(award.proposal, text)
+        result_released.send(award.proposal, from_state=None, to_state="approved", actor=user, comment=text)
 
 
 def pay_award(award: FixedAward, paid_on: date, reference: str, user: User) -> None:
     """Finance records the payment of an approved award; a second submission finds it paid (its state and its
     version column refuse to pay twice)."""
-    perform_transition(award, AWARD_TRANSITIONS, "paid", user, "fixed_award", reference.strip())
+    perform_transition(award, AWARD_TRANSITIONS, "paid", user, "fixed_award", reference.strip(), award_changed)
     award.paid_on, award.payment_reference = paid_on, reference.strip()
     db.session.flush()

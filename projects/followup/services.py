@@ -5,21 +5,18 @@ the host asks to extend the end date, reallocate the budget, change the content 
 approve (a numbered amendment that keeps the old value and applies the new one) or refuse. The host is told of
 each review by mail."""
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from datetime import date, timedelta
 
-from flask import url_for
 from flask_babel import force_locale
 from flask_babel import gettext as _
-from sqlalchemy import select
 from werkzeug.datastructures import FileStorage
 
-from accounts.models import Membership, User
+from accounts.models import User
 from core.audit import record_event
 from core.errors import DomainError
 from core.extensions import db
 from core.formatting import format_date, utcnow
-from core.outbox import queue_mail
 from core.workflow import perform_transition
 from policies.models import Regime
 from projects.contracts.documents import attach_files
@@ -35,7 +32,7 @@ from projects.followup.models import (
     Inspection,
     PeriodicReport,
 )
-from projects.signals import adjustment_changed, report_changed
+from projects.signals import adjustment_changed, inspection_changed, report_changed
 
 REPORT_FIELDS = ("progress", "products_progress", "spent_vnd", "problems", "proposals")
 
@@ -80,38 +77,6 @@ def review_report(report: PeriodicReport, project: Project, to_state: str, comme
     db.session.flush()
     if to_state == "accepted":
         refresh_eligibility(project)
-    link = url_for("projects.report", project_id=project.id, report_id=report.id, _external=True)
-
-    def subject() -> str:
-        return _("Project %(code)s: periodic report no. %(number)s reviewed", code=project.code, number=report.sequence)
-
-    mail_host(project, subject, f"report_{to_state}", link=link, report=report)
-
-
-def host_people(project: Project) -> list[User]:
-    """The active people acting for the host organization."""
-    query = (
-        select(User)
-        .join(Membership, Membership.user_id == User.id)
-        .where(Membership.organization_id == project.organization_id, User.active.is_(True))
-    )
-    return list(db.session.execute(query).scalars())
-
-
-def mail_host(project: Project, subject: Callable[[], str], template: str, **context: object) -> None:
-    """Queue templates/emails/projects/<template>.txt to each of the host's people, in their language."""
-    for person in host_people(project):
-        with force_locale(person.locale):
-            translated = subject()
-        queue_mail(
-            person.email,
-            translated,
-            f"projects/{template}",
-            locale=person.locale,
-            person=person,
-            project=project,
-            **context,
-        )
 
 
 # Inspections are planned, and adjustments requested, while the work runs or is suspended.
@@ -139,6 +104,8 @@ def save_inspection(inspection: Inspection, project: Project, data: dict, user: 
     _save_actions(inspection, rows)
     db.session.flush()
     record_event("create" if creating else "update", "inspection", inspection.id, actor=user)
+    if creating:
+        inspection_changed.send(inspection, from_state=None, to_state="planned", actor=user, comment="")
     return inspection
 
 
@@ -217,6 +184,7 @@ def request_adjustment(project: Project, data: dict, user: User, uploads: Sequen
     db.session.add(adjustment)
     db.session.flush()
     record_event("create", "adjustment", adjustment.id, comment=adjustment.reason, actor=user)
+    adjustment_changed.send(adjustment, from_state=None, to_state="requested", actor=user, comment=adjustment.reason)
     attach_files(project, "adjustment", adjustment.id, uploads, user)
     return adjustment
 
@@ -247,12 +215,6 @@ def decide_adjustment(adjustment: Adjustment, project: Project, to_state: str, c
     if to_state == "approved":
         _amend(adjustment, project)
     db.session.flush()
-    link = url_for("projects.adjustment", project_id=project.id, adjustment_id=adjustment.id, _external=True)
-
-    def subject() -> str:
-        return _("Project %(code)s: your adjustment request was decided", code=project.code)
-
-    mail_host(project, subject, f"adjustment_{to_state}", link=link, adjustment=adjustment)
 
 
 def _amend(adjustment: Adjustment, project: Project) -> None:

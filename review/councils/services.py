@@ -18,7 +18,6 @@ from policies.services import working_days_after
 from proposals.models import PROPOSAL_TRANSITIONS, Proposal
 from proposals.signals import proposal_changed
 from review import signals
-from review.councils import emails
 from review.councils.assignments import admit_applications, sync_assignments
 from review.councils.models import COUNCIL_PROPOSAL_STATES, COUNCIL_TRANSITIONS, Council, CouncilMember
 from review.councils.queries import council_proposals, load_assignments, waiting_applications
@@ -165,8 +164,6 @@ def move_council(council: Council, to_state: str, user: User, comment: str = "")
         target = _proposal_target(council.status, proposal, outcome)
         if target:
             perform_transition(proposal, PROPOSAL_TRANSITIONS, target, user, "proposal", "", proposal_changed)
-    if opening:
-        emails.send_scoring_open(council)
     if to_state == "released":
         release_decisions(council, proposals, user)
 

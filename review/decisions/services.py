@@ -13,7 +13,6 @@ from core.extensions import db
 from core.formatting import format_money, utcnow
 from core.workflow import perform_transition
 from policies.models import Call
-from proposals import emails as proposal_emails
 from proposals.models import PROPOSAL_TRANSITIONS, Proposal
 from proposals.signals import proposal_changed
 from review import signals
@@ -128,4 +127,4 @@ def release_decisions(council: Council, proposals: list[Proposal], user: User) -
                 comment=text,
                 actor=user,
             )
-        proposal_emails.send_result(proposal, text)
+        signals.result_released.send(proposal, from_state=None, to_state=proposal.status, actor=user, comment=text)

@@ -200,9 +200,8 @@ def test_the_envelope_cannot_be_passed(app, people):
     assert _batch().status == "draft"
     assert db.session.get(Call, call.id).committed_vnd == 0
     assert db.session.get(Proposal, first.id).status == "valid"
-    assert (
-        db.session.execute(select(OutboxMessage).where(OutboxMessage.body_text.contains("45/QĐ-SKHCN"))).first() is None
-    )
+    to_host = select(OutboxMessage).where(OutboxMessage.recipient == people["host"].email)
+    assert db.session.execute(to_host.where(OutboxMessage.body_text.contains("45/QĐ-SKHCN"))).first() is None
 
 
 def test_who_may_open_and_act(app, people):
