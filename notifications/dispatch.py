@@ -2,7 +2,6 @@
 each chose for that kind of event; legal notices always go by mail at once. Words are in each reader's language."""
 
 from dataclasses import dataclass
-
 from urllib.parse import urlsplit
 
 from flask_babel import force_locale
