@@ -4,8 +4,10 @@ each chose for that kind of event; legal notices always go by mail at once. Word
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
+from flask import current_app
 from flask_babel import force_locale
-from sqlalchemy import select
+from jinja2 import TemplateNotFound
+from sqlalchemy import func, select
 
 from accounts.models import User
 from core.extensions import db
@@ -14,6 +16,7 @@ from core.urls import external_url
 from notifications.audiences import AUDIENCES, project_of, proposal_of
 from notifications.events import Event
 from notifications.models import Notification, NotificationPreference
+from proposals.models import Proposal, ProposalVersion
 
 MAIL_OF_DELIVERY = {"immediate": "sent", "digest": "digest", "in_app": "none"}
 # The name a mail template knows each kind of record by.
@@ -46,7 +49,7 @@ class Happened:
 def audience(happened: Happened) -> list[User]:
     """Everyone the row names, once each; the one who acted only when the row tells them too (a receipt)."""
     people: dict[int, User] = {}
-    for relation in happened.event.told:
+    for relation in happened.event.relations:
         for person in AUDIENCES[relation](happened.record):
             people.setdefault(person.id, person)
     actor_id = getattr(happened.actor, "id", None)
@@ -62,8 +65,22 @@ def _deliveries(user_ids: list[int], kind: str) -> dict[int, str]:
     return dict(db.session.execute(query).tuples().all())
 
 
+def mail_template(event: Event) -> str:
+    """The row's own mail, templates/emails/notifications/<key>.txt, or the generic notice where it has none."""
+    own = f"notifications/{event.key.replace('.', '_')}"
+    try:
+        current_app.jinja_env.get_template(f"emails/{own}.txt")
+    except TemplateNotFound:
+        return "notifications/notice"
+    return own
+
+
 def mail_context(record: object) -> dict:
-    """What a mail template may name: the record under its own name, and its project and application."""
+    """What a mail template may name: the record under its own name, its project and application, and an
+    application's number of versions."""
+    if isinstance(record, Proposal):
+        count = select(func.count(ProposalVersion.id)).where(ProposalVersion.proposal_id == record.id)
+        return {"proposal": record, "project": None, "version_number": db.session.execute(count).scalar_one()}
     return {
         "proposal": proposal_of(record),
         "project": project_of(record),
@@ -81,7 +98,7 @@ def tell(happened: Happened) -> list[Notification]:
     endpoint, values = event.link(record)
     link = external_url(endpoint, **values)
     path = urlsplit(link)._replace(scheme="", netloc="").geturl()  # the notice links inside the portal
-    context = mail_context(record) | (event.context(record) if event.context else {})
+    context, template = mail_context(record), mail_template(event)
     notices = []
     for person in people:
         with force_locale(person.locale):
@@ -94,7 +111,7 @@ def tell(happened: Happened) -> list[Notification]:
             queue_mail(
                 person.email,
                 headline,
-                f"notifications/{event.template}",
+                template,
                 locale=person.locale,
                 person=person,
                 headline=headline,

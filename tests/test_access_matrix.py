@@ -8,6 +8,7 @@ from werkzeug.datastructures import FileStorage
 
 from core.extensions import db
 from core.formatting import utcnow
+from notifications.models import Notification
 from policies.evaluation import EvaluationRule, ScoreSheetTemplate
 from policies.models import Call, PriorityItem, PublicHoliday, Regime, RegimeCondition, Sector, SupportCategory
 from projects.acceptance.queries import load_council as load_acceptance
@@ -131,6 +132,10 @@ def world(app, reference):
         approved_vnd=1_000_000,
     )
     db.session.add(decision)
+    notice = Notification(
+        user_id=users["applicant"].id, event="project.contracted", kind="projects", subject="Hợp đồng", link="/me"
+    )
+    db.session.add(notice)
     db.session.commit()
     return {
         "users": users,
@@ -160,6 +165,7 @@ def world(app, reference):
             ).scalar(),
             "sheet_id": db.session.execute(select(ScoreSheet.id)).scalar(),
             "decision_id": decision.id,
+            "notice_id": notice.id,
             "rule_id": db.session.execute(select(EvaluationRule.id)).scalars().first(),
             "holiday_id": db.session.execute(select(PublicHoliday.id)).scalars().first(),
             "approved_proposal_id": approved_proposal.id,

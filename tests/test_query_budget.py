@@ -10,6 +10,10 @@ from policies.models import PublicHoliday
 from tests.conftest import login
 from tests.factories import make_call, make_user
 
+# The bell's count of unread notices, in the header of every page a signed-in user sees: one indexed count, added to
+# each budget below measured for a signed-in user.
+BELL = 1
+
 # page → (path, who is logged in, budget)
 PAGES = {
     "home": ("/", None, 8),
@@ -55,6 +59,7 @@ def _measure(app, count_queries, rows: int, path: str, who: str | None) -> int:
 def test_query_budget(app, reference, count_queries, page, rows):
     path, who, budget = PAGES[page]
     used = _measure(app, count_queries, rows, path, who)
+    budget += BELL if who else 0
     assert used <= budget, f"{page} with {rows} rows used {used} queries (budget {budget})"
 
 
@@ -123,6 +128,7 @@ def test_application_query_budget(app, reference, count_queries, page, rows):
     db.session.expire_all()
     with count_queries() as counter:
         assert client.get(url).status_code == 200
+    budget += BELL
     assert counter.count <= budget, f"{page} with {rows} applications used {counter.count} queries (budget {budget})"
 
 
@@ -221,6 +227,7 @@ def test_review_query_budget(app, reference, count_queries, page, rows):
     db.session.expire_all()
     with count_queries() as counter:
         assert client.get(url).status_code == 200
+    budget += BELL
     assert counter.count <= budget, f"{page} with {rows} applications used {counter.count} queries (budget {budget})"
 
 
@@ -266,6 +273,7 @@ def test_project_query_budget(app, reference, count_queries, page, rows):
     db.session.expire_all()
     with count_queries() as counter:
         assert client.get(url).status_code == 200
+    budget += BELL
     assert counter.count <= budget, f"{page} with {rows} projects used {counter.count} queries (budget {budget})"
 
 
@@ -322,4 +330,5 @@ def test_acceptance_query_budget(app, reference, count_queries, page, rows):
     db.session.expire_all()
     with count_queries() as counter:
         assert client.get(url).status_code == 200
+    budget += BELL
     assert counter.count <= budget, f"{page} with {rows} projects used {counter.count} queries (budget {budget})"
