@@ -2,7 +2,6 @@
 (idempotent: what exists is left as it is)."""
 
 import click
-from flask import current_app
 from flask.cli import with_appcontext
 from sqlalchemy import select
 
@@ -29,9 +28,8 @@ def seed_demo() -> None:
     now = utcnow().replace(minute=0, second=0, microsecond=0)
     seed_calls(now)
     db.session.flush()
-    with current_app.test_request_context():  # mails written to the outbox carry links to the portal
-        seed_applications()
-        seed_council()
+    seed_applications()
+    seed_council()
     seed_legacy_projects(now.date())
 
 

@@ -17,7 +17,7 @@ from admin.forms import SettingsForm
 from core.edge import finish, run_form
 from core.extensions import db
 from core.forms import BaseForm, VersionedForm, check_version, stale_differences
-from core.models import AgencySettings, AuditEvent, OutboxMessage
+from core.models import OUTBOX_STATUSES, AgencySettings, AuditEvent, OutboxMessage
 from core.paging import page_number
 from policies.evaluation import COUNCIL_ROLES, MECHANICS, SHEET_TOTAL, ZERO_RULES, EvaluationRule, ScoreSheetTemplate
 from policies.evaluation_forms import EvaluationRuleForm, ScoreSheetForm
@@ -264,11 +264,11 @@ def _child(model: type, record_id: int | None, **parent: int) -> object:
 def outbox():
     """Mails written by the system and their delivery state."""
     statement = select(OutboxMessage).order_by(OutboxMessage.id.desc())
-    status = request.args.get("status") or None
+    status = request.args.get("status") if request.args.get("status") in OUTBOX_STATUSES else None
     if status:
         statement = statement.where(OutboxMessage.status == status)
     page = db.paginate(statement, page=page_number(), per_page=current_app.config["PAGE_SIZE"], error_out=False)
-    return render_template("admin/outbox.html", page=page, status=status)
+    return render_template("admin/outbox.html", page=page, status=status, statuses=OUTBOX_STATUSES)
 
 
 @bp.route("/audit")

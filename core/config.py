@@ -14,6 +14,7 @@ ENV_KEYS = (
     "MAIL_DEFAULT_SENDER",
     "SERVER_NAME",
     "PREFERRED_URL_SCHEME",
+    "APPLICATION_ROOT",
     "DEMO_MODE",
     "UPLOAD_FOLDER",
 )
@@ -60,6 +61,10 @@ class Defaults:
     BABEL_DEFAULT_TIMEZONE = "Asia/Ho_Chi_Minh"
     LANGUAGES = ("vi", "en")
     BOOTSTRAP_SERVE_LOCAL = True
+    # Links in mails are built from these alone (core.urls.external_url), never from a request's Host header; with
+    # no SERVER_NAME a mail with a link is refused rather than sent pointing nowhere.
+    SERVER_NAME: str | None = None
+    PREFERRED_URL_SCHEME = "https"
     MAIL_SERVER = "localhost"
     MAIL_PORT = 25
     MAIL_DEFAULT_SENDER = "no-reply@skhcn.tayninh.gov.vn"

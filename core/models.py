@@ -2,11 +2,13 @@
 
 from datetime import datetime
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import CheckConstraint, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from core.extensions import db
 from core.formatting import utcnow
+from core.i18n import register_status_labels
 
 
 class AuditEvent(db.Model):
@@ -30,6 +32,15 @@ class AuditEvent(db.Model):
 
 
 OUTBOX_STATUSES = ("pending", "sending", "sent", "dead")
+register_status_labels(
+    "outbox",
+    {
+        "pending": _l("Waiting to be sent"),
+        "sending": _l("Being sent"),
+        "sent": _l("Sent"),
+        "dead": _l("Not delivered"),
+    },
+)
 
 
 class OutboxMessage(db.Model):

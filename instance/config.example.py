@@ -6,3 +6,7 @@ REMEMBER_COOKIE_SECURE = False
 DEMO_MODE = True  # shows the demo accounts on the login page
 MAIL_SERVER = "localhost"
 MAIL_PORT = 8025
+# Links in mails are built from these (never from a request's Host header); production sets its public host name
+# and https, which is the default scheme.
+SERVER_NAME = "127.0.0.1:5000"
+PREFERRED_URL_SCHEME = "http"

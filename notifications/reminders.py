@@ -3,11 +3,9 @@ before a periodic report or the final dossier falls due and once after it passed
 newly overdue. Each reminder has a key recorded in sent_reminders (unique), so none is ever sent twice, even when
 two runs overlap (the second one fails on the key and rolls back)."""
 
-from contextlib import nullcontext
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from flask import current_app, has_request_context, url_for
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy import select
@@ -17,6 +15,7 @@ from accounts.services import users_with_role
 from core.extensions import db
 from core.formatting import local_today
 from core.outbox import queue_mail
+from core.urls import external_url
 from notifications.models import SentReminder
 from policies.models import Regime
 from projects.contracts.models import DOSSIER_STATES, Project
@@ -45,7 +44,7 @@ class DueItem:
     @property
     def link(self) -> str:
         """The project page, as an absolute link for a mail."""
-        return url_for("projects.detail", project_id=self.project_id, _external=True)
+        return external_url("projects.detail", project_id=self.project_id)
 
 
 PROJECT_COLUMNS = (Project.id, Project.code, Project.title, Project.organization_id)
@@ -197,7 +196,7 @@ def _tell_staff(items: list[DueItem], today: date, counts: dict[str, int]) -> li
     staff = users_with_role("staff")
     if not new or not staff:
         return []
-    link = url_for("projects.monitoring", _external=True)
+    link = external_url("projects.monitoring")
     for person in staff:
         with force_locale(person.locale):
             subject = _("Newly overdue in funded projects: %(num)d", num=len(new))
@@ -223,12 +222,9 @@ def run_reminders(today: date | None = None) -> dict[str, int]:
     counts = dict.fromkeys(
         ("report_before", "report_overdue", "dossier_before", "dossier_overdue", "staff_items", "mails"), 0
     )
-    # Links in mails need a request context; the CLI has none (SERVER_NAME, when set, gives the host).
-    context = nullcontext() if has_request_context() else current_app.test_request_context()
-    with context:
-        host_items = _open_reports(today) + _open_dossiers(today)
-        keys = _remind_hosts(host_items, today, counts)
-        keys += _tell_staff(host_items + _overdue_actions(today), today, counts)
+    host_items = _open_reports(today) + _open_dossiers(today)
+    keys = _remind_hosts(host_items, today, counts)
+    keys += _tell_staff(host_items + _overdue_actions(today), today, counts)
     db.session.add_all(SentReminder(key=key) for key in keys)
     db.session.flush()
     return counts

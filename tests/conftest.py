@@ -32,7 +32,10 @@ def make_test_config(database_url: str, **extra: object) -> dict:
         "MAIL_SERVER": "127.0.0.1",
         "MAIL_PORT": 1,  # nothing listens: tests that deliver mail start an SMTP server
         "MAIL_SUPPRESS_SEND": False,
-        "SERVER_NAME": "skhcn.test",
+        # Links in mails are built from these (core.urls.external_url), as in production: the test client's default
+        # host, so a link is followed with client.get(link).
+        "SERVER_NAME": "localhost",
+        "PREFERRED_URL_SCHEME": "http",
         **extra,
     }
 
@@ -114,23 +117,25 @@ def login(client: FlaskClient, email: str, password: str = "correct-horse-42") -
 
 
 class Inbox:
-    """Mails received by the local SMTP server."""
+    """Mails received by the local SMTP server, parsed as a mail reader would (email.policy.default): "subject"
+    decoded, "body" the text part, "html" the HTML part (None when the mail has none), "raw" the bytes received."""
 
     def __init__(self) -> None:
         self.messages: list[dict] = []
 
     async def handle_DATA(self, server: object, session: object, envelope: object) -> str:  # noqa: N802 (aiosmtpd API)
         import email
+        import email.policy
 
-        parsed = email.message_from_bytes(envelope.content)
-        body = parsed.get_payload(decode=True)
-        if body is None:
-            body = parsed.get_payload(0).get_payload(decode=True)
+        parsed = email.message_from_bytes(envelope.content, policy=email.policy.default)
+        html = parsed.get_body(preferencelist=("html",))
         self.messages.append(
             {
                 "to": envelope.rcpt_tos,
-                "subject": str(email.header.make_header(email.header.decode_header(parsed["Subject"]))),
-                "body": body.decode("utf-8"),
+                "subject": str(parsed["Subject"]),
+                "body": parsed.get_body(preferencelist=("plain",)).get_content(),
+                "html": html.get_content() if html is not None else None,
+                "raw": envelope.content,
             }
         )
         return "250 OK"
