@@ -17,7 +17,7 @@ from accounts.forms import (
     ProfileForm,
     RegistrationForm,
 )
-from accounts.models import ROLE_LABELS, Membership, Organization
+from accounts.models import Membership, Organization
 from accounts.urls import is_safe_next
 from core.edge import attempt, authorized, comparing, finish, run_form
 from core.extensions import db
@@ -85,7 +85,7 @@ def login():
     login_user(user, remember=form.remember.data)
     session.pop("locale", None)
     target = request.args.get("next")
-    return redirect(target if is_safe_next(target) else url_for("accounts.dashboard"))
+    return redirect(target if is_safe_next(target) else url_for("notifications.home"))
 
 
 def _login_page(form: LoginForm) -> str:
@@ -128,13 +128,6 @@ def reset_password(token: str):
         ),
         refused_status=200,
     )
-
-
-@bp.route("/me")
-@login_required
-def dashboard():
-    """Where a user lands after login: the things their roles let them do."""
-    return render_template("accounts/dashboard.html", role_labels=ROLE_LABELS)
 
 
 @bp.route("/profile", methods=["GET", "POST"])

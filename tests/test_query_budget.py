@@ -332,3 +332,33 @@ def test_acceptance_query_budget(app, reference, count_queries, page, rows):
         assert client.get(url).status_code == 200
     budget += BELL
     assert counter.count <= budget, f"{page} with {rows} projects used {counter.count} queries (budget {budget})"
+
+
+# Home pages and queues → (path, who, budget), checked at 10 and 2,000 records waiting in each queue of each role:
+# the user and the agency, one statement counting every queue, then the first rows of each (the host's to-do: four).
+QUEUE_PAGES = {
+    "staff's home": ("/me", "staff", 12),
+    "leader's home": ("/me", "leader", 9),
+    "finance's home": ("/me", "finance", 8),
+    "council member's home": ("/me", "member", 8),
+    "host's home": ("/me", "host", 10),
+    "applications to check": ("/me/queues/applications_to_check", "staff", 6),
+    "tranches to pay": ("/me/queues/tranches_to_pay?page=2", "finance", 6),
+    "sheets to score": ("/me/queues/sheets_to_score", "member", 6),
+}
+
+
+@pytest.mark.parametrize("page", QUEUE_PAGES)
+@pytest.mark.parametrize("rows", [10, 2000])
+def test_queue_query_budget(app, reference, count_queries, page, rows):
+    from tests.notifications.bulk import HOST, PEOPLE, fill_queues
+
+    path, who, budget = QUEUE_PAGES[page]
+    fill_queues(app, rows)
+    client = app.test_client()
+    login(client, PEOPLE.get(who, HOST))
+    client.get(path)
+    db.session.expire_all()
+    with count_queries() as counter:
+        assert client.get(path).status_code == 200
+    assert counter.count <= budget, f"{page} with {rows} waiting used {counter.count} queries (budget {budget})"

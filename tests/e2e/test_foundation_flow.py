@@ -47,7 +47,7 @@ def test_register_verify_login_language_call(app, reference, smtp_server, live_s
     page.fill("#password", "mat-khau-that-manh")
     page.get_by_role("button", name="Đăng nhập").last.click()
     expect(page.locator("h1")).to_contain_text("Lê Văn Đạt")
-    shot(page, "04-dashboard-vi")
+    shot(page, "04-home-vi")
 
     page.get_by_role("button", name="English").click()
     expect(page.get_by_role("link", name="Calls", exact=True)).to_be_visible()
