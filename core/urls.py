@@ -7,6 +7,8 @@ leave the portal are therefore built here, the same way in both, from SERVER_NAM
 APPLICATION_ROOT.
 """
 
+from urllib.parse import urlsplit
+
 from flask import current_app
 
 
@@ -24,3 +26,8 @@ def external_url(endpoint: str, **values: object) -> str:
     )
     current_app.inject_url_defaults(endpoint, values)
     return adapter.build(endpoint, values, force_external=True)
+
+
+def internal_path(url: str) -> str:
+    """The path (and query) of an absolute portal link, for links kept inside the portal (a notice's)."""
+    return urlsplit(url)._replace(scheme="", netloc="").geturl()

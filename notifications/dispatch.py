@@ -2,7 +2,6 @@
 each chose for that kind of event; legal notices always go by mail at once. Words are in each reader's language."""
 
 from dataclasses import dataclass
-from urllib.parse import urlsplit
 
 from flask import current_app
 from flask_babel import force_locale
@@ -12,7 +11,7 @@ from sqlalchemy import func, select
 from accounts.models import User
 from core.extensions import db
 from core.outbox import queue_mail
-from core.urls import external_url
+from core.urls import external_url, internal_path
 from notifications.audiences import AUDIENCES, project_of, proposal_of
 from notifications.events import Event
 from notifications.models import Notification, NotificationPreference
@@ -97,7 +96,7 @@ def tell(happened: Happened) -> list[Notification]:
     deliveries = {} if event.legal else _deliveries([p.id for p in people], event.kind)
     endpoint, values = event.link(record)
     link = external_url(endpoint, **values)
-    path = urlsplit(link)._replace(scheme="", netloc="").geturl()  # the notice links inside the portal
+    path = internal_path(link)
     context, template = mail_context(record), mail_template(event)
     notices = []
     for person in people:

@@ -15,8 +15,8 @@ from accounts.services import users_with_role
 from core.extensions import db
 from core.formatting import local_today
 from core.outbox import queue_mail
-from core.urls import external_url
-from notifications.models import SentReminder
+from core.urls import external_url, internal_path
+from notifications.models import Notification, SentReminder
 from policies.models import Regime
 from projects.contracts.models import DOSSIER_STATES, Project
 from projects.followup.models import OPEN_REPORTS, FollowUpAction, Inspection, PeriodicReport
@@ -184,8 +184,16 @@ def _remind_hosts(items: list[DueItem], today: date, counts: dict[str, int]) -> 
             before=[item for phase, item in reminders if phase == "before"],
             overdue=[item for phase, item in reminders if phase == "overdue"],
         )
+        _keep_notice(person, subject, "projects.mine")
         counts["mails"] += 1
     return keys
+
+
+def _keep_notice(person: User, subject: str, endpoint: str) -> None:
+    """The reminder kept under the person's bell too (a deadline: always mailed, whatever their settings)."""
+    link = internal_path(external_url(endpoint))
+    notice = Notification(user_id=person.id, event="reminder", kind="projects", subject=subject, link=link, mail="sent")
+    db.session.add(notice)
 
 
 def _tell_staff(items: list[DueItem], today: date, counts: dict[str, int]) -> list[str]:
@@ -210,6 +218,7 @@ def _tell_staff(items: list[DueItem], today: date, counts: dict[str, int]) -> li
             more=max(len(new) - STAFF_LIST_LIMIT, 0),
             link=link,
         )
+        _keep_notice(person, subject, "projects.monitoring")
         counts["mails"] += 1
     counts["staff_items"] = len(new)
     return [f"staff:{item.key}" for item in new]

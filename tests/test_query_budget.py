@@ -3,8 +3,10 @@
 from datetime import date, timedelta
 
 import pytest
+from sqlalchemy import insert
 
 from core.extensions import db
+from notifications.models import Notification
 from policies.evaluation import EvaluationRule, ScoreSheetTemplate
 from policies.models import PublicHoliday
 from tests.conftest import login
@@ -361,4 +363,28 @@ def test_queue_query_budget(app, reference, count_queries, page, rows):
     db.session.expire_all()
     with count_queries() as counter:
         assert client.get(path).status_code == 200
+    budget += BELL
     assert counter.count <= budget, f"{page} with {rows} waiting used {counter.count} queries (budget {budget})"
+
+
+@pytest.mark.parametrize("rows", [10, 2000])
+def test_notices_query_budget(app, count_queries, rows):
+    """The bell and the notices page cost the same with 10 notices as with 2,000 (most of them unread): the user,
+    their roles and organization, the agency, the page's count and its rows, and the bell's count."""
+    person = make_user("host@h.vn")
+    db.session.execute(
+        insert(Notification),
+        [
+            {"user_id": person.id, "event": "tranche.paid", "kind": "payments", "subject": f"Đợt {n}", "link": "/me"}
+            for n in range(rows)
+        ],
+    )
+    db.session.commit()
+    client = app.test_client()
+    login(client, "host@h.vn")
+    client.get("/notifications?page=2")
+    db.session.expire_all()
+    with count_queries() as counter:
+        page = client.get("/notifications?page=2").get_data(as_text=True)
+    assert "bell-count" in page
+    assert counter.count <= 6 + BELL, f"notices with {rows} notices used {counter.count} queries"

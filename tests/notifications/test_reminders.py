@@ -8,7 +8,7 @@ from sqlalchemy import delete, func, select
 from core.extensions import db
 from core.models import OutboxMessage
 from core.outbox import deliver_due
-from notifications.models import SentReminder
+from notifications.models import Notification, SentReminder
 from notifications.reminders import run_reminders
 from projects.followup.models import FollowUpAction, Inspection
 from tests.factories import make_organization, make_project, make_user
@@ -52,6 +52,9 @@ def test_before_the_due_date(project):
     assert "periodic report no. 1" in english.body_text and "due 15/03/2026" in english.body_text
     assert f"http://localhost/projects/{project.id}" in english.body_text
     assert "15/03/2026" in mails["colleague@h.vn"].body_text
+    kept = db.session.execute(select(Notification).where(Notification.event == "reminder")).scalars().all()
+    assert len(kept) == 2 and {notice.mail for notice in kept} == {"sent"}  # under the bell too, and mailed
+    assert {notice.subject for notice in kept} == {english.subject, mails["colleague@h.vn"].subject}
     assert _run(date(2026, 3, 9))["mails"] == 0  # never twice
     assert _run(date(2026, 3, 8))["mails"] == 0
 
