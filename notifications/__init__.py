@@ -9,7 +9,7 @@ from importlib import import_module
 
 from flask import Blueprint, Flask
 
-PAGES: tuple[str, ...] = ()  # the modules registering pages on the blueprint below
+PAGES: tuple[str, ...] = ("calendar_views",)  # the modules registering pages on the blueprint below
 
 bp = Blueprint("notifications", __name__)
 
