@@ -9,7 +9,7 @@ from importlib import import_module
 
 from flask import Blueprint, Flask
 
-PAGES = ("views", "home")  # the modules registering pages on the blueprint below
+PAGES = ("views", "home", "calendar_views")  # the modules registering pages on the blueprint below
 
 bp = Blueprint("notifications", __name__)
 

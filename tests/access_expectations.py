@@ -269,6 +269,10 @@ MATRIX: dict[str, tuple[str, str, dict]] = {
     "admin.delete_holiday": ("POST", "/admin/holidays/{holiday_id}/delete", only(302, "admin")),
     "admin.outbox": ("GET", "/admin/outbox", only(200, "admin")),
     "admin.audit": ("GET", "/admin/audit", only(200, "admin")),
+    # The feed answers its signed address only (tests/notifications/test_calendar.py); any other is unknown.
+    "notifications.calendar_feed": ("GET", "/calendar/not-a-token.ics", everyone(404)),
+    "notifications.calendar_page": ("GET", "/profile/calendar", logged_in(200)),
+    "notifications.reset_calendar": ("POST", "/profile/calendar/reset", logged_in(302)),
 }
 # Draft calls are not public: outsiders get 404, the department sees them.
 DRAFT_CALL = ("GET", "/calls/{draft_call_id}", {**everyone(404), **dict.fromkeys(DEPARTMENT, 200)})
