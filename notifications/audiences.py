@@ -11,7 +11,7 @@ from projects.acceptance.models import AcceptanceCouncil, AcceptanceMember
 from projects.contracts.models import Project
 from projects.fixed.models import FixedAward
 from proposals.models import Proposal
-from review.councils.models import Assignment, Council, CouncilMember
+from review.councils.models import CONFLICTED, Assignment, Council, CouncilMember
 from review.decisions.models import Decision
 from review.sheets.models import ScoreSheet
 
@@ -37,11 +37,14 @@ def project_of(record: object) -> Project | None:
 
 
 def proposal_of(record: object) -> Proposal | None:
-    """The application behind a record: itself, an award's, a decision's, a project's."""
+    """The application behind a record: itself, an award's, a decision's, a score sheet's, a project's."""
     if isinstance(record, Proposal):
         return record
     if isinstance(record, FixedAward | Decision):
         return db.session.get(Proposal, record.proposal_id)
+    if isinstance(record, ScoreSheet):
+        assignment = db.session.get(Assignment, record.assignment_id)
+        return db.session.get(Proposal, assignment.proposal_id)
     project = project_of(record)
     return db.session.get(Proposal, project.proposal_id) if project and project.proposal_id else None
 
@@ -112,6 +115,20 @@ def acceptance_members(record: AcceptanceCouncil) -> list[User]:
         .join(AcceptanceMember, AcceptanceMember.user_id == User.id)
         .where(AcceptanceMember.council_id == record.id)
     )
+
+
+def conflicted(record: object) -> set[int]:
+    """The people who declared, or were found to have, a conflict of interest on the record's application: they are
+    told nothing about it, whatever else they are (a leader who also sat on its council)."""
+    proposal = proposal_of(record)
+    if proposal is None:
+        return set()
+    query = (
+        select(CouncilMember.user_id)
+        .join(Assignment, Assignment.member_id == CouncilMember.id)
+        .where(Assignment.proposal_id == proposal.id, Assignment.conflict.in_(CONFLICTED))
+    )
+    return set(db.session.execute(query).scalars())
 
 
 AUDIENCES: dict[str, Callable[[object], list[User]]] = {

@@ -12,7 +12,7 @@ from accounts.models import User
 from core.extensions import db
 from core.outbox import queue_mail
 from core.urls import external_url, internal_path
-from notifications.audiences import AUDIENCES, project_of, proposal_of
+from notifications.audiences import AUDIENCES, conflicted, project_of, proposal_of
 from notifications.events import Event
 from notifications.models import Notification, NotificationPreference
 from proposals.models import Proposal, ProposalVersion
@@ -46,7 +46,8 @@ class Happened:
 
 
 def audience(happened: Happened) -> list[User]:
-    """Everyone the row names, once each; the one who acted only when the row tells them too (a receipt)."""
+    """Everyone the row names, once each, but never anyone with a conflict of interest on the application it is
+    about; the one who acted only when the row tells them too (a receipt)."""
     people: dict[int, User] = {}
     for relation in happened.event.relations:
         for person in AUDIENCES[relation](happened.record):
@@ -54,6 +55,8 @@ def audience(happened: Happened) -> list[User]:
     actor_id = getattr(happened.actor, "id", None)
     if not happened.event.tells_actor:
         people.pop(actor_id, None)
+    for user_id in conflicted(happened.record):
+        people.pop(user_id, None)
     return list(people.values())
 
 

@@ -93,10 +93,6 @@ def _adjustment(a: object) -> tuple[str, dict]:
     return "projects.adjustment", {"project_id": a.project_id, "adjustment_id": a.id}
 
 
-def _inspection(i: object) -> tuple[str, dict]:
-    return "projects.inspection", {"project_id": i.project_id, "inspection_id": i.id}
-
-
 def _decisions(p: object) -> tuple[str, dict]:
     council_id = db.session.execute(select(Council.id).where(Council.call_id == p.call_id)).scalar_one()
     return "review.decisions_page", {"council_id": council_id}
@@ -222,7 +218,7 @@ EVENTS: tuple[Event, ...] = (
         "adjustment.decided", adjustment_changed, "* > approved refused", "members", "projects", _adjustment, legal=True
     ),
     Event("adjustment.withdrawn", adjustment_changed, "* > withdrawn", "in_charge", "projects", _adjustment),
-    Event("inspection.planned", inspection_changed, "* > planned", "members", "projects", _inspection),
+    Event("inspection.planned", inspection_changed, "* > planned", "members", "projects", _project),
     Event("acceptance.rating_open", acceptance_changed, "* > rating", "acceptance_members", "review", _rating),
 )
 

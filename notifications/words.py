@@ -6,7 +6,7 @@ from collections.abc import Callable
 from flask_babel import gettext as _
 
 from core.formatting import format_date
-from notifications.audiences import project_of
+from notifications.audiences import project_of, proposal_of
 
 
 def _code(record: object) -> str:
@@ -21,7 +21,10 @@ SUBJECTS: dict[str, Callable[[object], str]] = {
     "application.withdrawn": lambda p: _("Application %(code)s withdrawn", code=p.reference_code),
     "application.result": lambda p: _("Application %(code)s: result of the review", code=p.reference_code),
     "council.scoring_open": lambda c: _("Council %(name)s: scoring is open", name=c.name),
-    "sheet.reopened": lambda s: _("Your score sheet was reopened: please review and submit it again"),
+    "sheet.reopened": lambda s: _(
+        "Your score sheet of application %(code)s was reopened: please review and submit it again",
+        code=proposal_of(s).reference_code,
+    ),
     "decision.awaiting": lambda p: _("Decision for application %(code)s awaits your approval", code=p.reference_code),
     "decision.decided": lambda d: _("Decision No. %(number)s was decided by the leader", number=d.number),
     "batch.awaiting": lambda b: _("Batch decision No. %(number)s awaits your approval", number=b.number),
