@@ -86,9 +86,9 @@ SCREENING = [
     Step("application.received", "first submission", _submit("p")),
     Step(None, "check started", _start_check("p")),
     Step(
-        "application.supplement_requested",
+        "application.supplement",
         "supplement requested",
-        _move("p", "needs_supplement", "application.supplement_requested", ORG_A, comment="Bổ sung báo giá"),
+        _move("p", "needs_supplement", "application.supplement", ORG_A, comment="Bổ sung báo giá"),
     ),
     Step("application.resubmitted", "resubmitted", _resubmit("p", ["staff"]), also=RECEIPT),
     Step(None, "checked again", _start_check("p")),
@@ -120,9 +120,9 @@ CHECKER_GONE = [
     Step("application.received", "another submitted", _submit("q")),
     Step(None, "checked", _start_check("q")),
     Step(
-        "application.supplement_requested",
+        "application.supplement",
         "supplement requested",
-        _move("q", "needs_supplement", "application.supplement_requested", ORG_A, comment="Thiếu giấy phép"),
+        _move("q", "needs_supplement", "application.supplement", ORG_A, comment="Thiếu giấy phép"),
     ),
     Step(None, "the checker leaves", _checker_leaves),
     Step(
