@@ -43,6 +43,7 @@ bench: $(BIN)/activate
 	$(BIN)/python -m bench.applications 1000 10000
 	$(BIN)/python -m bench.review 100 300 1000
 	$(BIN)/python -m bench.projects 100 1000 2000
+	$(BIN)/python -m bench.notifications 100 2000
 
 lint: $(BIN)/activate
 	$(BIN)/ruff check .
