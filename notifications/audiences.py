@@ -99,12 +99,12 @@ def council_members(record: Council) -> list[User]:
 
 
 def sheet_member(record: ScoreSheet) -> list[User]:
-    """The member whose score sheet it is (who declared no conflict on its application, or had no sheet)."""
+    """The member whose score sheet it is."""
     return _active(
         select(User)
         .join(CouncilMember, CouncilMember.user_id == User.id)
         .join(Assignment, Assignment.member_id == CouncilMember.id)
-        .where(Assignment.id == record.assignment_id, Assignment.conflict == "none")
+        .where(Assignment.id == record.assignment_id)
     )
 
 
