@@ -13,6 +13,7 @@ from policies.models import Call, Regime, Sector
 from projects.contracts.models import Project, ProjectProduct, Tranche
 from projects.contracts.services import report_due_dates
 from projects.followup.models import PeriodicReport
+from projects.money.models import LedgerEntry
 
 # (code, tax code of the host, sector number, legacy area, title, lead, approved, start, months, status, grade)
 PORTFOLIO = [
@@ -199,7 +200,8 @@ def seed_legacy_projects(today: date) -> None:
 
 
 def _finish(project: Project, today: date) -> None:
-    """The tranches and closing records as far as the project's stage has gone."""
+    """The tranches, closing records and ledger as far as the project's stage has gone: a liquidated project was
+    paid its last tranche per its liquidation record, the one in recovery has returned part of the money."""
     done = project.status in ("accepted", "result_registered", "liquidated")
     paid = {
         "liquidated": 3,
@@ -209,6 +211,7 @@ def _finish(project: Project, today: date) -> None:
         "suspended": 1,
         "recovery": 1,
     }.get(project.status, 1)
+    books = [("commitment", project.approved_vnd, project.signed_on, None, project.contract_number)]
     project.tranches, given = [], 0
     for index, percent in enumerate(PERCENTS):
         amount = project.approved_vnd - given if index == 2 else project.approved_vnd * percent // 100
@@ -220,12 +223,14 @@ def _finish(project: Project, today: date) -> None:
             condition=("contract_signed", "report_accepted", "liquidated")[index],
         )
         if index < paid:
-            tranche.status = "settled" if index < paid - 1 or done else "paid"
+            tranche.status = "settled" if index < paid - 1 or (done and index < 2) else "paid"
             tranche.paid_on = project.start_on + timedelta(days=20 + 240 * index)
             tranche.paid_vnd, tranche.payment_reference = amount, f"UNC {project.code}-{index + 1}"
+            books.append(("payment", amount, tranche.paid_on, tranche, tranche.payment_reference))
             if tranche.status == "settled":
                 tranche.settled_on = tranche.paid_on + timedelta(days=150)
                 tranche.invoices_note = "Hóa đơn, chứng từ đã kiểm tra"
+                books.append(("settlement", amount, tranche.settled_on, tranche, tranche.invoices_note))
         elif index == paid and project.status == "in_progress":
             tranche.status = "eligible" if project.code == "LA-2025-006" else "planned"
         project.tranches.append(tranche)
@@ -239,17 +244,37 @@ def _finish(project: Project, today: date) -> None:
         project.certificate_number = f"{project.code[-3:]}/2026/GCN-KQ"
         project.certificate_on = min(today, project.end_on + timedelta(days=90))
     if project.status == "liquidated":
-        project.settlement_on = project.assets_on = project.end_on + timedelta(days=100)
-        project.settlement_note, project.assets_note = (
-            "Quyết toán kinh phí hoàn tất",
-            "Tài sản bàn giao cho đơn vị chủ trì",
-        )
-        project.liquidation_number, project.liquidated_on = (
-            f"{project.code[-3:]}/TL-SKHCN",
-            project.end_on + timedelta(days=120),
-        )
+        _liquidated(project, books)
     if project.status == "recovery":
-        project.recovery_vnd, project.recovery_decision = 80_000_000, "45/QĐ-SKHCN"
+        project.recovery_decision, project.recovery_vnd, project.recovered_vnd = "45/QĐ-SKHCN", 80_000_000, 30_000_000
+        project.recovery_decided_on = project.tranches[0].paid_on + timedelta(days=200)
+        project.recovery_due_on = project.recovery_decided_on + timedelta(days=60)
+        books.append(("recovery_decided", 80_000_000, project.recovery_decided_on, None, project.recovery_decision))
+        books.append(("recovery_received", 30_000_000, project.recovery_due_on, None, "Giấy nộp tiền GNT-0112"))
+    for kind, amount, day, tranche, document in books:
+        db.session.add(
+            LedgerEntry(
+                project=project, tranche=tranche, kind=kind, amount_vnd=amount, occurred_on=day, document=document
+            )
+        )
+
+
+def _liquidated(project: Project, books: list[tuple]) -> None:
+    """A closed project: its final settlement accepts the whole support, the record leaves the last tranche to pay
+    and finance paid it."""
+    project.settlement_on = project.assets_on = project.end_on + timedelta(days=100)
+    project.settlement_note, project.assets_note = "Quyết toán kinh phí hoàn tất", "Tài sản bàn giao cho đơn vị chủ trì"
+    project.liquidation_number, project.liquidated_on = (
+        f"{project.code[-3:]}/TL-SKHCN",
+        project.end_on + timedelta(days=120),
+    )
+    last = project.tranches[-1]
+    project.final_settled_vnd = project.approved_vnd
+    project.final_due_vnd = project.final_paid_vnd = last.paid_vnd
+    last.paid_on = project.liquidated_on + timedelta(days=10)
+    books.remove(next(entry for entry in books if entry[3] is last))
+    books.append(("final_settlement", project.approved_vnd, project.settlement_on, None, project.settlement_note))
+    books.append(("final_payment", last.paid_vnd, last.paid_on, last, last.payment_reference))
 
 
 def _reports(project: Project, regime: Regime, today: date) -> None:

@@ -201,6 +201,7 @@ EVENTS: tuple[Event, ...] = (
     Event("project.not_accepted", project_changed, "* > not_accepted", "members", "acceptance", _project, legal=True),
     Event("project.failed", project_changed, "* > failed", "members", "acceptance", _project, legal=True),
     Event("project.recovery", project_changed, "* > recovery", "members finance", "acceptance", _project, legal=True),
+    Event("project.recovered", project_changed, "recovery > recovered", "members", "acceptance", _project),
     Event("project.liquidated", project_changed, "* > liquidated", "members", "acceptance", _project),
     # --- tranches ------------------------------------------------------------------------------------------------------
     Event("tranche.eligible", tranche_changed, "planned > eligible", "members", "payments", _project),

@@ -45,6 +45,7 @@ SUBJECTS: dict[str, Callable[[object], str]] = {
     "project.not_accepted": lambda p: _("Project %(code)s did not pass its acceptance", code=p.code),
     "project.failed": lambda p: _("Project %(code)s was declared failed", code=p.code),
     "project.recovery": lambda p: _("Project %(code)s: recovery of funds decided", code=p.code),
+    "project.recovered": lambda p: _("Project %(code)s: the funds are recovered and the file closed", code=p.code),
     "project.liquidated": lambda p: _("Project %(code)s: the contract is liquidated and the file closed", code=p.code),
     "tranche.eligible": lambda t: _(
         "Project %(code)s: tranche %(number)d may be requested", code=_code(t), number=t.position

@@ -16,7 +16,7 @@ from importlib import import_module
 
 from flask import Blueprint, Flask
 
-FEATURES = ("contracts", "followup", "acceptance", "fixed", "portfolio")
+FEATURES = ("contracts", "money", "followup", "acceptance", "fixed", "portfolio")
 
 bp = Blueprint("projects", __name__)
 

@@ -178,6 +178,10 @@ MATRIX: dict[str, tuple[str, str, dict]] = {
         "/projects/{project_id}/tranches/{tranche_id}/payment",
         project_route(403, 403, finance=200),
     ),
+    # The matrix's project has nothing to recover and is not liquidated: finance and the readers get 404 (the pages
+    # themselves are tried in tests/projects/test_acceptance.py and test_ledger.py).
+    "projects.recovery_receipt": ("GET", "/projects/{project_id}/recovery", project_route(403, 403, finance=404)),
+    "projects.liquidation_record": ("GET", "/projects/{project_id}/liquidation-record", project_route(404, 404)),
     "projects.monitoring": ("GET", "/staff/projects", only(200, *DEPARTMENT)),
     "projects.mine": ("GET", "/projects", only(200, "applicant", "other_applicant")),
     "projects.report": ("GET", "/projects/{project_id}/reports/{report_id}", project_route(200, 200)),

@@ -6,7 +6,7 @@ from itertools import count
 from accounts.models import Membership, Organization, User, UserRole
 from accounts.services import hash_password
 from core.extensions import db
-from core.formatting import utcnow
+from core.formatting import local_today, utcnow
 from policies.evaluation import EvaluationRule, ScoreSheetTemplate
 from policies.models import Call, CallDocument, PriorityItem, Regime, Sector, SupportCategory
 from policies.services import load_call
@@ -233,7 +233,7 @@ def make_project(
     proposal = load_proposal(proposal.id)
     data = {
         "contract_number": contract_number or f"{next(_seq)}/2026/HĐ-KHCN",
-        "signed_on": start_on,
+        "signed_on": min(start_on, local_today()),  # a contract is never dated in the future
         "start_on": start_on,
         "end_on": end_on,
         "agency_signer": "Giám đốc Sở",

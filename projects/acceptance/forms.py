@@ -138,8 +138,14 @@ class RegistrationForm(ClosingForm):
 class SettlementForm(ClosingForm):
     """The final settlement of the funds."""
 
-    NAMES = ("settlement_on", "settlement_note")
+    NAMES = ("settlement_on", "final_settled_vnd", "recovery_due_on", "settlement_note")
     settlement_on = LocalDateField(_l("Date of the settlement (dd/mm/yyyy)"), [input_required()])
+    final_settled_vnd = MoneyField(_l("Spending the settlement accepts (VND)"), [input_required(), at_least(0)])
+    recovery_due_on = LocalDateField(
+        _l("Money paid beyond it to be returned by (dd/mm/yyyy)"),
+        [optional()],
+        description=_l("Only when more was paid than the settlement accepts."),
+    )
     settlement_note = TextAreaField(_l("Note"), [optional(), max_length(5000)], render_kw={"rows": 2})
 
 
@@ -162,6 +168,8 @@ class LiquidationForm(ClosingForm):
 class RecoveryForm(ClosingForm):
     """The decision to recover the funds of a failed or terminated project."""
 
-    NAMES = ("recovery_vnd", "recovery_decision")
+    NAMES = ("recovery_vnd", "recovery_decision", "recovery_decided_on", "recovery_due_on")
     recovery_vnd = MoneyField(_l("Amount to recover (VND)"), [input_required(), at_least(0)])
     recovery_decision = StringField(_l("Decision number"), [required(), max_length(255)])
+    recovery_decided_on = LocalDateField(_l("Date of the decision (dd/mm/yyyy)"), [input_required()])
+    recovery_due_on = LocalDateField(_l("To be returned by (dd/mm/yyyy)"), [input_required()])

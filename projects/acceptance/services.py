@@ -15,14 +15,17 @@ from accounts.models import REVIEWERS, User
 from core.audit import record_event
 from core.errors import DomainError
 from core.extensions import db
-from core.formatting import format_money, to_local, utcnow
+from core.formatting import to_local, utcnow
 from core.workflow import perform_transition
 from policies.models import Regime
 from projects.acceptance.models import ACCEPTANCE_TRANSITIONS, AcceptanceCouncil, AcceptanceMember, ProductRating
 from projects.acceptance.rating import MemberInput, Rating, rate_project
 from projects.contracts.documents import attach_files
 from projects.contracts.models import DOSSIER_STATES, Project
-from projects.contracts.services import move_project, refresh_eligibility
+from projects.contracts.services import move_project
+from projects.money.closing import account_blockers, close_account, record_final_settlement
+from projects.money.ledger import check_day
+from projects.money.services import decide_recovery
 from projects.signals import acceptance_changed
 from review.councils.assignments import detect_conflict, organization_domains
 from review.results.scoring import Attendee, Quorum, RuleSpec, quorum
@@ -216,22 +219,27 @@ RECOVERY_STATES = ("failed", "terminated")
 
 def register_result(project: Project, data: dict, user: User) -> None:
     """The result is registered (certificate number and date); accepted → result registered."""
+    check_day(data["certificate_on"], "certificate_on", project.signed_on, _("the signature of the contract"))
     move_project(project, "result_registered", user, data["certificate_number"])
     project.certificate_number, project.certificate_on = data["certificate_number"], data["certificate_on"]
 
 
 def _record_step(project: Project, prefix: str, data: dict, user: User) -> None:
-    """The settlement or the asset handling of an accepted project: its date and note."""
+    """The asset handling of an accepted project: its date and note."""
     if project.status not in CLOSING_STATES:
         raise DomainError(_("This is recorded once the project is accepted and before the contract is liquidated."))
+    check_day(data[f"{prefix}_on"], f"{prefix}_on", project.signed_on, _("the signature of the contract"))
     setattr(project, f"{prefix}_on", data[f"{prefix}_on"])
     setattr(project, f"{prefix}_note", data[f"{prefix}_note"])
     record_event(prefix, "project", project.id, actor=user, comment=data[f"{prefix}_note"])
 
 
 def record_settlement(project: Project, data: dict, user: User) -> None:
-    """The final settlement of the funds (quyết toán) is done."""
-    _record_step(project, "settlement", data, user)
+    """The final settlement of the funds (quyết toán), with the spending it accepts."""
+    if project.status not in CLOSING_STATES:
+        raise DomainError(_("This is recorded once the project is accepted and before the contract is liquidated."))
+    record_final_settlement(project, data, user)
+    record_event("settlement", "project", project.id, actor=user, comment=data["settlement_note"])
 
 
 def record_assets(project: Project, data: dict, user: User) -> None:
@@ -240,38 +248,31 @@ def record_assets(project: Project, data: dict, user: User) -> None:
 
 
 def liquidation_blockers(project: Project) -> list[str]:
-    """What is still missing before the contract can be liquidated (empty when it can)."""
+    """What is still missing before the contract can be liquidated (empty when it can; tranches loaded)."""
     missing = []
     if project.grade not in ("excellent", "pass"):
         missing.append(_("The acceptance has not graded the project Excellent or Pass."))
     if project.status != "result_registered":
         missing.append(_("The result is not registered yet."))
-    if project.settlement_on is None:
-        missing.append(_("The final settlement is not recorded yet."))
+    missing.extend(account_blockers(project))
     if project.assets_on is None:
         missing.append(_("The handling of the assets is not recorded yet."))
     return missing
 
 
 def liquidate(project: Project, data: dict, user: User) -> None:
-    """Liquidate the contract once every prerequisite is met; the last tranche may then become eligible."""
+    """Liquidate the contract once every prerequisite is met and the account closes: the record states the final
+    account, approves the final payment it leaves and cancels the other unpaid tranches."""
     missing = liquidation_blockers(project)
     if missing:
         raise DomainError(" ".join(missing), "liquidation_number")
+    close_account(project, data["liquidation_number"], data["liquidated_on"])
     move_project(project, "liquidated", user, data["liquidation_number"])
     project.liquidation_number, project.liquidated_on = data["liquidation_number"], data["liquidated_on"]
-    refresh_eligibility(project)
 
 
-def decide_recovery(project: Project, data: dict, user: User) -> None:
-    """The recovery of a failed or terminated project's funds: an amount no larger than what was paid."""
+def decide_failed_recovery(project: Project, data: dict, user: User) -> None:
+    """The recovery of a failed or terminated project's funds (projects.money.services.decide_recovery)."""
     if project.status not in RECOVERY_STATES:
         raise DomainError(_("A recovery is decided for a failed or terminated project."))
-    amount = data["recovery_vnd"]
-    if amount < 0 or amount > project.paid_vnd:
-        raise DomainError(
-            _("The amount to recover cannot exceed what was paid (%(paid)s).", paid=format_money(project.paid_vnd)),
-            "recovery_vnd",
-        )
-    move_project(project, "recovery", user, data["recovery_decision"])
-    project.recovery_vnd, project.recovery_decision = amount, data["recovery_decision"]
+    decide_recovery(project, data, user)

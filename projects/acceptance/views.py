@@ -21,6 +21,7 @@ from projects.acceptance.queries import dossier_files, forming_council, load_cou
 from projects.contracts.documents import project_files, send_project_file
 from projects.contracts.models import GRADES, Project, ProjectFile
 from projects.contracts.queries import load_project
+from projects.money.closing import final_account
 from review.councils.forms import AttendanceForm
 
 
@@ -253,7 +254,7 @@ CLOSING_STEPS = {
     "settlement": (forms.SettlementForm, "can_manage", services.record_settlement, _l("The settlement was recorded.")),
     "assets": (forms.AssetsForm, "can_manage", services.record_assets, _l("The asset handling was recorded.")),
     "liquidation": (forms.LiquidationForm, "can_decide", services.liquidate, _l("The contract was liquidated.")),
-    "recovery": (forms.RecoveryForm, "can_decide", services.decide_recovery, _l("The recovery was decided.")),
+    "recovery": (forms.RecoveryForm, "can_decide", services.decide_failed_recovery, _l("The recovery was decided.")),
 }
 
 
@@ -263,7 +264,11 @@ def _closing_page(project: Project, step: str = "", form: forms.ClosingForm | No
         name: (form if name == step else spec[0](formdata=None, obj=project)) for name, spec in CLOSING_STEPS.items()
     }
     return render_template(
-        "projects/closing.html", project=project, forms=step_forms, missing=services.liquidation_blockers(project)
+        "projects/closing.html",
+        project=project,
+        forms=step_forms,
+        missing=services.liquidation_blockers(project),
+        account=final_account(project),
     ), 400 if form and form.errors else 200
 
 

@@ -8,14 +8,11 @@ from core.forms import (
     BaseForm,
     LocalDateField,
     MoneyField,
-    VersionedForm,
-    at_least,
-    field_values,
     input_required,
     max_length,
     required,
 )
-from projects.contracts.models import LEGACY_AREAS, TRANCHE_CONDITIONS, Tranche
+from projects.contracts.models import LEGACY_AREAS, TRANCHE_CONDITIONS
 
 TRANCHE_ROWS = 5  # rows offered in the plan; empty ones are ignored
 
@@ -81,41 +78,3 @@ class TrancheRequestForm(BaseForm):
     note = TextAreaField(
         _l("What the payment is for, what was done"), [optional(), max_length(5000)], render_kw={"rows": 3}
     )
-
-
-class PaymentForm(VersionedForm):
-    """Finance records a payment."""
-
-    NAMES = ("paid_on", "paid_vnd", "payment_reference")
-    paid_on = LocalDateField(_l("Paid on (dd/mm/yyyy)"), [input_required()])
-    paid_vnd = MoneyField(_l("Amount paid (VND)"), [input_required(), at_least(1)])
-    payment_reference = StringField(_l("Payment reference (voucher, transfer)"), [required(), max_length(128)])
-
-    def to_data(self) -> dict:
-        """The values for projects.contracts.services.record_finance."""
-        return field_values(self, self.NAMES)
-
-
-class SettlementForm(VersionedForm):
-    """Finance or staff record that a paid tranche is settled by invoices."""
-
-    NAMES = ("settled_on", "invoices_note")
-    settled_on = LocalDateField(_l("Settled on (dd/mm/yyyy)"), [input_required()])
-    invoices_note = TextAreaField(
-        _l("Invoices and vouchers received"), [required(), max_length(5000)], render_kw={"rows": 3}
-    )
-
-    def to_data(self) -> dict:
-        """The values for projects.contracts.services.record_finance."""
-        return field_values(self, self.NAMES)
-
-
-def finance_form(tranche: Tranche, showing: bool) -> PaymentForm | SettlementForm:
-    """The form of finance's next step on the tranche: the payment of an approved one (its planned amount offered),
-    the settlement of a paid one; carrying the tranche's version when first shown."""
-    form = PaymentForm() if tranche.finance_step == "payment" else SettlementForm()
-    if showing:
-        form.version.data = tranche.version
-        if isinstance(form, PaymentForm):
-            form.paid_vnd.data = tranche.amount_vnd
-    return form

@@ -37,6 +37,7 @@ PROJECT_STATES = {
     "failed": _l("Failed"),
     "terminated": _l("Terminated"),
     "recovery": _l("Funds being recovered"),
+    "recovered": _l("Closed (funds recovered)"),
     "result_registered": _l("Result registered"),
     "liquidated": _l("Closed (contract liquidated)"),
 }
@@ -48,7 +49,10 @@ ACTIVE_STATES = RUNNING_STATES | {"suspended"}
 # Where the final dossier is awaited from the host.
 DOSSIER_STATES = frozenset({"in_progress", "acceptance_due"})
 # Where no tranche may be requested, approved or paid: the work is halted or has failed.
-FROZEN_STATES = frozenset({"suspended", "not_accepted", "failed", "terminated", "recovery"})
+FROZEN_STATES = frozenset({"suspended", "not_accepted", "failed", "terminated", "recovery", "recovered"})
+# Where the file is closed: nothing is offered or accepted any more (but the final payment the liquidation record
+# states, after liquidation).
+CLOSED_STATES = frozenset({"liquidated", "recovered"})
 PROJECT_TRANSITIONS: TransitionTable = {
     ("contracted", "in_progress"): Transition(MANAGERS, _l("Start the work")),
     ("in_progress", "suspended"): Transition(MANAGERS | LEADERS, _l("Suspend"), comment_required=True),
@@ -68,6 +72,7 @@ PROJECT_TRANSITIONS: TransitionTable = {
     ("in_progress", "terminated"): Transition(LEADERS, _l("Terminate"), comment_required=True),
     ("suspended", "terminated"): Transition(LEADERS, _l("Terminate"), comment_required=True),
     ("terminated", "recovery"): Transition(MANAGERS | LEADERS, _l("Decide the recovery"), by_workflow=True),
+    ("recovery", "recovered"): Transition(FINANCE | MANAGERS | LEADERS, _l("Funds recovered"), by_workflow=True),
     ("accepted", "result_registered"): Transition(MANAGERS, _l("Register the result"), by_workflow=True),
     ("result_registered", "liquidated"): Transition(MANAGERS | LEADERS, _l("Liquidate the contract"), by_workflow=True),
 }
@@ -96,9 +101,16 @@ class Project(db.Model):
     lead_name: Mapped[str] = mapped_column(String(255), default="")
     lead_email: Mapped[str] = mapped_column(String(255), default="")
     approved_vnd: Mapped[int] = mapped_column(BigInteger)
-    # Maintained only by conditional updates (projects.contracts.services), so that it never passes approved_vnd.
+    # The totals of the ledger (projects.money): maintained only by the conditional update that writes each entry,
+    # so that they never pass their ceilings, whatever is recorded at the same moment elsewhere.
     paid_vnd: Mapped[int] = mapped_column(BigInteger, default=0)
     settled_vnd: Mapped[int] = mapped_column(BigInteger, default=0)
+    recovery_vnd: Mapped[int] = mapped_column(BigInteger, default=0)  # decided to recover
+    recovered_vnd: Mapped[int] = mapped_column(BigInteger, default=0)
+    final_paid_vnd: Mapped[int] = mapped_column(BigInteger, default=0)  # paid after liquidation
+    # The final account: the spending the final settlement accepts, and what the liquidation record leaves to pay.
+    final_settled_vnd: Mapped[int | None] = mapped_column(BigInteger)
+    final_due_vnd: Mapped[int | None] = mapped_column(BigInteger)
 
     contract_number: Mapped[str] = mapped_column(String(64), unique=True)
     signed_on: Mapped[date]
@@ -128,8 +140,9 @@ class Project(db.Model):
     assets_note: Mapped[str] = mapped_column(Text, default="")
     liquidation_number: Mapped[str] = mapped_column(String(64), default="")
     liquidated_on: Mapped[date | None]
-    recovery_vnd: Mapped[int] = mapped_column(BigInteger, default=0)
     recovery_decision: Mapped[str] = mapped_column(String(255), default="")
+    recovery_decided_on: Mapped[date | None]
+    recovery_due_on: Mapped[date | None]  # the funds to recover are to be returned by then
 
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     search_text: Mapped[str] = mapped_column(String(1200), default="")
@@ -156,7 +169,14 @@ class Project(db.Model):
         # The ceiling the conditional updates rely on, held by the database as well.
         CheckConstraint("paid_vnd >= 0 AND paid_vnd <= approved_vnd", name="paid_ceiling"),
         CheckConstraint("settled_vnd >= 0 AND settled_vnd <= paid_vnd", name="settled"),
-        CheckConstraint("recovery_vnd >= 0", name="recovery"),
+        CheckConstraint("recovery_vnd >= 0 AND recovery_vnd <= paid_vnd", name="recovery"),
+        CheckConstraint("recovered_vnd >= 0 AND recovered_vnd <= recovery_vnd", name="recovered"),
+        CheckConstraint(
+            "final_settled_vnd IS NULL OR (final_settled_vnd >= 0 AND final_settled_vnd <= approved_vnd)",
+            name="final_settled",
+        ),
+        CheckConstraint("final_due_vnd IS NULL OR final_due_vnd >= 0", name="final_due"),
+        CheckConstraint("final_paid_vnd >= 0 AND final_paid_vnd <= COALESCE(final_due_vnd, 0)", name="final_paid"),
         CheckConstraint("end_on >= start_on AND dossier_due_on >= end_on", name="dates"),
         Index("ix_projects_status", "status"),
         Index("ix_projects_end_on", "end_on"),
@@ -210,9 +230,30 @@ class Project(db.Model):
         return self.status in RUNNING_STATES
 
     @property
-    def remaining_vnd(self) -> int:
-        """Approved support not yet paid."""
-        return self.approved_vnd - self.paid_vnd
+    def is_closed(self) -> bool:
+        """The file is closed: nothing is offered or accepted (but the final payment of a liquidated contract)."""
+        return self.status in CLOSED_STATES
+
+    @property
+    def left_to_pay_vnd(self) -> int:
+        """What may still be paid: per the liquidation record once liquidated, else the approved support not paid."""
+        if self.final_due_vnd is not None:
+            return self.final_due_vnd - self.final_paid_vnd
+        return 0 if self.status in FROZEN_STATES else self.approved_vnd - self.paid_vnd
+
+    @property
+    def left_to_recover_vnd(self) -> int:
+        """Decided to recover and not returned yet."""
+        return self.recovery_vnd - self.recovered_vnd
+
+    def finance_step(self, tranche: "Tranche") -> str | None:
+        """What finance records next on the tranche: the payment of an approved one, the settlement of a paid one;
+        once liquidated only the final payment, nothing while the work is halted."""
+        if self.status in FROZEN_STATES:
+            return None
+        if self.status == "liquidated":
+            return "payment" if tranche.status == "approved" and self.left_to_pay_vnd > 0 else None
+        return {"approved": "payment", "paid": "settlement"}.get(tranche.status)
 
 
 class ProjectProduct(db.Model):
@@ -236,6 +277,7 @@ TRANCHE_STATES = {
     "approved": _l("Approved for payment"),
     "paid": _l("Paid"),
     "settled": _l("Settled"),
+    "cancelled": _l("Not paid (cancelled)"),
 }
 register_status_labels("tranche", TRANCHE_STATES)
 TRANCHE_CONDITIONS = {
@@ -252,6 +294,15 @@ TRANCHE_TRANSITIONS: TransitionTable = {
     ("requested", "eligible"): Transition(MANAGERS, _l("Return the request"), comment_required=True),
     ("approved", "paid"): Transition(FINANCE, _l("Record the payment"), by_workflow=True),
     ("paid", "settled"): Transition(FINANCE, _l("Record the settlement"), by_workflow=True),
+    # The liquidation record approves the final payment it states, and cancels the tranches it leaves unpaid.
+    **{
+        (frm, "approved"): Transition(MANAGERS | LEADERS, _l("Approved by the liquidation record"), by_workflow=True)
+        for frm in ("planned", "eligible")
+    },
+    **{
+        (frm, "cancelled"): Transition(MANAGERS | LEADERS, _l("Cancel the tranche"), by_workflow=True)
+        for frm in ("planned", "eligible", "requested", "approved")
+    },
 }
 
 
@@ -288,11 +339,6 @@ class Tranche(db.Model):
         CheckConstraint("paid_vnd IS NULL OR paid_vnd > 0", name="paid"),
         Index("ix_tranches_status", "status"),
     )
-
-    @property
-    def finance_step(self) -> str | None:
-        """What finance records next: the payment of an approved tranche, the settlement of a paid one."""
-        return {"approved": "payment", "paid": "settlement"}.get(self.status)
 
 
 FILE_PURPOSES = {

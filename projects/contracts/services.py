@@ -1,14 +1,13 @@
 """The contract and its tranches: an approved application becomes a project (the contract, its annex, the
 disbursement plan and the schedule of periodic reports); the project's moves; the tranches, eligible when their
-condition is met, requested by the host, approved by staff, paid and settled by finance, the total paid held under
-the approved support by one conditional update."""
+condition is met, requested by the host and approved by staff (finance pays and settles them: projects.money)."""
 
 import calendar
 from collections.abc import Sequence
 from datetime import date, timedelta
 
 from flask_babel import gettext as _
-from sqlalchemy import func, select, update
+from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from werkzeug.datastructures import FileStorage
 
@@ -16,11 +15,12 @@ from accounts.models import User
 from core.audit import record_event
 from core.errors import DomainError
 from core.extensions import db
-from core.formatting import format_money, utcnow
+from core.formatting import format_money, local_today, utcnow
 from core.workflow import perform_transition
 from policies.models import Regime
 from projects.contracts.documents import attach_files
 from projects.contracts.models import (
+    ACTIVE_STATES,
     FROZEN_STATES,
     PROJECT_STATES,
     PROJECT_TRANSITIONS,
@@ -31,7 +31,8 @@ from projects.contracts.models import (
     Tranche,
 )
 from projects.fixed.queries import is_fixed_award
-from projects.followup.models import PeriodicReport
+from projects.followup.models import OPEN_REPORTS, REPORT_TRANSITIONS, PeriodicReport
+from projects.money.ledger import post
 from projects.signals import project_changed, tranche_changed
 from proposals.models import Proposal, ProposalVersion
 from review.models import Decision
@@ -39,12 +40,16 @@ from review.models import Decision
 CONTRACT_FIELDS = ("contract_number", "signed_on", "start_on", "end_on", "agency_signer", "host_signer", "legacy_area")
 
 
+def approved_decision(proposal: Proposal) -> Decision | None:
+    """The application's approved decision (none when the project predates the system's decisions)."""
+    query = select(Decision).where(Decision.proposal_id == proposal.id, Decision.status == "approved")
+    return db.session.execute(query).scalar()
+
+
 def approved_amount(proposal: Proposal) -> int:
     """The support its approved decision grants (the request when the project predates the system's decisions)."""
-    amount = db.session.execute(
-        select(Decision.approved_vnd).where(Decision.proposal_id == proposal.id, Decision.status == "approved")
-    ).scalar()
-    return amount if amount is not None else proposal.support_total_vnd
+    decision = approved_decision(proposal)
+    return decision.approved_vnd if decision is not None else proposal.support_total_vnd
 
 
 def plan_tranches(approved_vnd: int, percents: list[int]) -> list[dict]:
@@ -116,6 +121,8 @@ def check_contract(data: dict, exclude_id: int | None = None) -> None:
     """Dates in order and a contract number no other project has."""
     if data["end_on"] < data["start_on"]:
         raise DomainError(_("The end date cannot be before the start date."), "end_on")
+    if data["signed_on"] > local_today():
+        raise DomainError(_("A contract cannot be dated in the future."), "signed_on")
     if data["start_on"] < data["signed_on"]:
         raise DomainError(_("The work cannot start before the contract is signed."), "start_on")
     taken = select(Project.id).where(
@@ -134,7 +141,8 @@ def create_project(proposal: Proposal, data: dict, plan: list[dict], user: User)
         raise DomainError(_("This application already has its project."))
     if is_fixed_award(proposal.id):
         raise DomainError(_("This application was approved for a fixed amount: it is paid without a contract."))
-    approved = approved_amount(proposal)
+    decision = approved_decision(proposal)
+    approved = decision.approved_vnd if decision is not None else proposal.support_total_vnd
     check_contract(data)
     check_plan(plan, approved)
     regime = db.session.get(Regime, proposal.call.regime_id)
@@ -176,6 +184,8 @@ def create_project(proposal: Proposal, data: dict, plan: list[dict], user: User)
             "contract_number",
         ) from None
     schedule_reports(project, regime)
+    committed_on, document = (decision.signed_on, decision.number) if decision else (project.signed_on, "")
+    post(project, "commitment", approved, committed_on, user, document=document or project.contract_number)
     record_event("create", "project", project.id, actor=user, comment=project.contract_number)
     project_changed.send(project, from_state=None, to_state=project.status, actor=user, comment="")
     refresh_eligibility(project)
@@ -196,6 +206,21 @@ def move_project(project: Project, to_state: str, user: User, comment: str = "")
     perform_transition(project, PROJECT_TRANSITIONS, to_state, user, "project", comment, project_changed)
     if to_state == "in_progress":
         refresh_eligibility(project)
+    if to_state not in ACTIVE_STATES:
+        cancel_open_reports(project)
+
+
+def cancel_open_reports(project: Project) -> None:
+    """The periodic reports still awaited when the work is over (the final dossier in, or the project closed or
+    stopped) are cancelled by the system, the reason in the audit log: none is offered or reminded any more."""
+    reason = _("The project is now “%(state)s”: this report is no longer due.", state=PROJECT_STATES[project.status])
+    query = select(PeriodicReport).where(
+        PeriodicReport.project_id == project.id, PeriodicReport.status.in_(OPEN_REPORTS)
+    )
+    with db.session.no_autoflush:  # the caller may be building a record that is not complete yet
+        reports = list(db.session.execute(query).scalars())
+    for report in (r for r in reports if r.status in OPEN_REPORTS):  # not those cancelled earlier in this request
+        perform_transition(report, REPORT_TRANSITIONS, "cancelled", _System(), "periodic_report", reason)
 
 
 PAID = ("paid", "settled")
@@ -223,7 +248,7 @@ def condition_met(
     if previous is not None and previous.status not in PAID:
         return False
     if tranche.condition == "liquidated":
-        return project.status == "liquidated"
+        return False  # the liquidation record approves the final payment it states (projects.money.closing)
     if not project.is_running:
         return False
     if tranche.condition == "report_accepted":
@@ -240,15 +265,16 @@ def refresh_eligibility(project: Project) -> list[Tranche]:
     for tranche in _tranches(project.id):
         reports_needed += tranche.condition == "report_accepted"
         if tranche.status == "planned" and condition_met(project, tranche, previous, reports_needed, accepted):
-            _move(tranche, "eligible", None, "")
+            move_tranche(tranche, "eligible", None, "")
             moved.append(tranche)
         previous = tranche
     return moved
 
 
 def check_payable(project: Project) -> None:
-    """No tranche is requested, approved or paid while the work is halted or has failed."""
-    if project.status in FROZEN_STATES:
+    """No tranche is requested, approved or paid while the work is halted or has failed, nor once the file is closed
+    (the final payment the liquidation record states is finance's alone: projects.money.services)."""
+    if project.status in FROZEN_STATES or project.is_closed:
         raise DomainError(
             _(
                 "No payment can be requested, approved or made while the project is “%(state)s”.",
@@ -257,7 +283,7 @@ def check_payable(project: Project) -> None:
         )
 
 
-def _move(tranche: Tranche, to_state: str, user: User | None, comment: str) -> None:
+def move_tranche(tranche: Tranche, to_state: str, user: User | None, comment: str = "") -> None:
     """A tranche move from its table, by a person or by the system."""
     perform_transition(tranche, TRANCHE_TRANSITIONS, to_state, user or _System(), "tranche", comment, tranche_changed)
 
@@ -281,7 +307,7 @@ def request_tranche(
     check_payable(project)
     if not note.strip():
         raise DomainError(_("Say what the payment is for and what was done."), "note")
-    _move(tranche, "requested", user, note)
+    move_tranche(tranche, "requested", user, note)
     tranche.request_note, tranche.requested_at = note.strip(), utcnow()
     attach_files(project, "tranche", tranche.id, uploads, user)
 
@@ -291,56 +317,4 @@ def review_request(tranche: Tranche, project: Project, to_state: str, user: User
     check_payable(project)
     if to_state not in ("approved", "eligible"):
         raise DomainError(_("This action is not possible in the current state."))
-    _move(tranche, to_state, user, comment)
-
-
-def record_finance(tranche: Tranche, project: Project, data: dict, user: User) -> None:
-    """Finance's next step on the tranche (its finance_step): the payment of an approved one, then its settlement."""
-    if tranche.finance_step == "payment":
-        pay_tranche(tranche, project, data["paid_on"], data["paid_vnd"], data["payment_reference"], user)
-    else:  # a tranche in any other state than paid is refused by the table
-        settle_tranche(tranche, project, data["settled_on"], data["invoices_note"], user)
-
-
-def pay_tranche(tranche: Tranche, project: Project, paid_on: date, amount: int, reference: str, user: User) -> None:
-    """Finance records the payment of an approved tranche; refused when it would take the total paid past the
-    approved support, whatever is paid at the same moment elsewhere."""
-    check_payable(project)
-    if amount <= 0:
-        raise DomainError(_("The amount paid must be positive."), "paid_vnd")
-    _move(tranche, "paid", user, reference)
-    tranche.paid_on, tranche.paid_vnd, tranche.payment_reference = paid_on, amount, reference.strip()
-    raised = db.session.execute(
-        update(Project)
-        .where(Project.id == project.id, Project.paid_vnd + amount <= Project.approved_vnd)
-        .values(paid_vnd=Project.paid_vnd + amount)
-        .execution_options(synchronize_session=False)
-    )
-    if raised.rowcount != 1:
-        left = db.session.execute(
-            select(Project.approved_vnd - Project.paid_vnd).where(Project.id == project.id)
-        ).scalar()
-        raise DomainError(
-            _(
-                "Paying %(amount)s would pass the approved support: %(left)s is left to pay.",
-                amount=format_money(amount),
-                left=format_money(left or 0),
-            ),
-            "paid_vnd",
-        )
-    db.session.refresh(project, ["paid_vnd", "version"])
-    refresh_eligibility(project)
-
-
-def settle_tranche(tranche: Tranche, project: Project, settled_on: date, note: str, user: User) -> None:
-    """The tranche's spending is justified by invoices (quyết toán tạm ứng)."""
-    _move(tranche, "settled", user, note)
-    tranche.settled_on, tranche.invoices_note = settled_on, note.strip()
-    db.session.execute(
-        update(Project)
-        .where(Project.id == project.id)
-        .values(settled_vnd=Project.settled_vnd + (tranche.paid_vnd or 0))
-        .execution_options(synchronize_session=False)
-    )
-    db.session.refresh(project, ["settled_vnd", "version"])
-    refresh_eligibility(project)
+    move_tranche(tranche, to_state, user, comment)

@@ -1,5 +1,5 @@
 """The project page (host and department), its moves and its documents; the contract of an approved application and
-its annex; the tranches: the host's request, staff's approval, finance's payment and settlement."""
+its annex; the tranches: the host's request and staff's approval (finance's records are in projects.money)."""
 
 from flask import abort, current_app, render_template, request, url_for
 from flask_babel import gettext as _
@@ -9,18 +9,19 @@ from accounts.decorators import role_required
 from accounts.models import DEPARTMENT_ROLES, MANAGERS
 from core.edge import authorized, finish, run_form, run_small_form
 from core.extensions import db
-from core.forms import CommentForm, check_version
+from core.forms import CommentForm
 from core.paging import page_number
 from policies.models import Regime
 from projects import bp
 from projects.acceptance.queries import acceptance_section
 from projects.contracts import queries, services
 from projects.contracts.documents import is_draft_report_file, project_files, send_project_file
-from projects.contracts.forms import ContractForm, TrancheRequestForm, finance_form
-from projects.contracts.models import Project, ProjectFile, Tranche
+from projects.contracts.forms import ContractForm, TrancheRequestForm
+from projects.contracts.models import Project, ProjectFile
 from projects.contracts.queries import load_project
 from projects.fixed.queries import fixed_amount_calls, is_fixed_award
 from projects.followup.queries import follow_section
+from projects.money.queries import money_section
 from projects.portfolio.queries import health_section
 from proposals.models import Proposal
 from proposals.queries import load_proposal
@@ -40,6 +41,7 @@ def detail(project_id: int):
         documents=documents,
         action_form=CommentForm(),
         **health_section(project),
+        **money_section(project),
         **follow_section(project, documents),
         **acceptance_section(project, documents),
     )
@@ -154,42 +156,4 @@ def review_tranche(project_id: int, tranche_id: int, to_state: str):
         lambda: services.review_request(tranche, project, to_state, current_user, form.comment.data or ""),
         success=_("The tranche was updated."),
         back=url_for("projects.detail", project_id=project_id, _anchor="tranches"),
-    )
-
-
-def _finance_records(project_id: int, tranche_id: int) -> tuple[Project, Tranche]:
-    """The project, for finance, and its tranche awaiting finance's next step (404 for a tranche awaiting none)."""
-    project = authorized(load_project(project_id), "can_pay")
-    tranche = queries.load_tranche(project, tranche_id)
-    if tranche.finance_step is None:
-        abort(404)
-    return project, tranche
-
-
-@bp.route("/projects/<int:project_id>/tranches/<int:tranche_id>/payment", methods=["GET", "POST"])
-@login_required
-def payment(project_id: int, tranche_id: int):
-    """Finance records an approved tranche's payment, then its settlement by invoices."""
-    project, tranche = _finance_records(project_id, tranche_id)
-    paying = tranche.finance_step == "payment"
-    form = finance_form(tranche, showing=request.method == "GET")
-
-    def record() -> None:
-        check_version(tranche, form)
-        services.record_finance(tranche, project, form.to_data(), current_user)
-
-    def page(shown: tuple[Project, Tranche]) -> str:
-        return render_template("projects/payment.html", project=shown[0], tranche=shown[1], form=form, paying=paying)
-
-    return run_form(
-        form,
-        record,
-        page=page,
-        done=lambda _recorded: finish(
-            _("The payment was recorded.") if paying else _("The settlement was recorded."),
-            url_for("projects.detail", project_id=project_id, _anchor="tranches"),
-        ),
-        records=(project, tranche),
-        reload=lambda: _finance_records(project_id, tranche_id),
-        stale_status=400,  # the comparison is beside the form, as on any refusal
     )

@@ -13,10 +13,11 @@ from accounts.models import User
 from core.audit import record_event
 from core.errors import DomainError
 from core.extensions import db
-from core.formatting import format_date, format_money, utcnow
+from core.formatting import format_date, format_money, local_today, utcnow
 from core.workflow import perform_transition
 from policies.models import Call, SupportCategory
 from projects.fixed.models import AWARD_TRANSITIONS, BATCH_TRANSITIONS, BatchDecision, FixedAward
+from projects.money.ledger import check_day
 from projects.signals import award_changed, batch_changed
 from proposals.models import PROPOSAL_TRANSITIONS, Proposal
 from proposals.signals import proposal_changed
@@ -100,6 +101,8 @@ def _chosen(call: Call, proposal_ids: list[int]) -> list[Proposal]:
 
 def draft_batch(call: Call, data: dict, user: User) -> BatchDecision:
     """Draft a batch decision with one award per chosen application, for a leader to approve."""
+    if data["signed_on"] > local_today():
+        raise DomainError(_("A decision cannot be dated in the future."), "signed_on")
     taken = select(BatchDecision.id).where(BatchDecision.number == data["number"])
     if db.session.execute(taken).first():
         raise DomainError(_("Another decision already has this number."), "number")
@@ -176,7 +179,8 @@ def _approve(batch: BatchDecision, user: User) -> None:
 
 def pay_award(award: FixedAward, paid_on: date, reference: str, user: User) -> None:
     """Finance records the payment of an approved award; a second submission finds it paid (its state and its
-    version column refuse to pay twice)."""
+    version column refuse to pay twice); dated from the batch decision to today."""
+    check_day(paid_on, "paid_on", db.session.get(BatchDecision, award.batch_id).signed_on, _("the decision"))
     perform_transition(award, AWARD_TRANSITIONS, "paid", user, "fixed_award", reference.strip(), award_changed)
     award.paid_on, award.payment_reference = paid_on, reference.strip()
     db.session.flush()

@@ -18,6 +18,7 @@ REPORT_STATES = {
     "submitted": _l("Submitted"),
     "returned": _l("Returned for changes"),
     "accepted": _l("Accepted"),
+    "cancelled": _l("Cancelled"),
 }
 register_status_labels("report", REPORT_STATES)
 # Where the report is awaited from the host, who may write and submit it.
@@ -27,6 +28,8 @@ REPORT_TRANSITIONS: TransitionTable = {
     ("returned", "submitted"): Transition(APPLICANTS, _l("Submit the report"), by_workflow=True),
     ("submitted", "accepted"): Transition(MANAGERS, _l("Accept the report")),
     ("submitted", "returned"): Transition(MANAGERS, _l("Return with comments"), comment_required=True),
+    ("due", "cancelled"): Transition(MANAGERS, _l("Cancel the report"), comment_required=True, by_workflow=True),
+    ("returned", "cancelled"): Transition(MANAGERS, _l("Cancel the report"), comment_required=True, by_workflow=True),
 }
 
 

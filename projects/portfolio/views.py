@@ -8,8 +8,11 @@ from accounts.models import APPLICANTS, DEPARTMENT_ROLES
 from core.formatting import local_today
 from core.paging import page_number
 from projects import bp
+from projects.money.queries import overdue_recoveries
 from projects.portfolio import deadlines, host
 from projects.portfolio.monitoring import MonitoringFilter, filter_selects, money_totals, monitoring_page
+
+RECOVERIES_SHOWN = 20  # the oldest overdue recoveries on the monitoring page
 
 
 @bp.route("/staff/projects")
@@ -28,6 +31,7 @@ def monitoring():
         selects=filter_selects(),
         overdue=deadlines.overdue_reports(today),
         upcoming=deadlines.upcoming_deadlines(today),
+        recoveries=overdue_recoveries(today, RECOVERIES_SHOWN),
         by_call=money_totals(filters, "call"),
         by_sector=money_totals(filters, "sector"),
     )

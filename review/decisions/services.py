@@ -10,7 +10,7 @@ from accounts.models import User
 from core.audit import record_event
 from core.errors import DomainError
 from core.extensions import db
-from core.formatting import format_money, utcnow
+from core.formatting import format_money, local_today, utcnow
 from core.workflow import perform_transition
 from policies.models import Call
 from proposals.models import PROPOSAL_TRANSITIONS, Proposal
@@ -42,6 +42,8 @@ def save_decision(decision: Decision, council: Council, proposal: Proposal, data
             ),
             "approved_vnd",
         )
+    if data["signed_on"] > local_today():
+        raise DomainError(_("A decision cannot be dated in the future."), "signed_on")
     taken = select(Decision.id).where(Decision.number == data["number"], Decision.id != (decision.id or 0))
     if db.session.execute(taken).first():
         raise DomainError(_("Another decision already has this number."), "number")

@@ -207,28 +207,76 @@ def test_project_from_contract_to_closed_file(app, reference, smtp_server, live_
     db.session.expire_all()
     assert db.session.get(Project, project.id).grade == "pass"
 
-    # Closing: result registered, settlement and assets, then liquidation: the file is closed.
+    # Closing: the result registered; the liquidation is refused while the paid tranches are not settled.
     page.goto(f"{base}/staff/projects/{project.id}/closing")
-    steps = (
-        ("registration", {"certificate_number": "15/2026/GCN-KQ", "certificate_on": _d(today)}),
-        ("settlement", {"settlement_on": _d(today), "settlement_note": "Quyết toán 350 triệu"}),
-        ("assets", {"assets_on": _d(today), "assets_note": "Bàn giao hệ thống tưới"}),
-        ("liquidation", {"liquidation_number": "09/TL-SKHCN", "liquidated_on": _d(today)}),
-    )
-    for step, fields in steps:
-        form = page.locator(f"form[action$='/closing/{step}']")
-        for name, value in fields.items():
-            form.locator(f"[name={name}]").fill(value)
-        form.locator("button").click()
+    _closing_step(page, "registration", {"certificate_number": "15/2026/GCN-KQ", "certificate_on": _d(today)})
+    _as(page, base, "giamdoc@skhcn.vn")
+    page.goto(f"{base}/staff/projects/{project.id}/closing")
+    _closing_step(page, "liquidation", {"liquidation_number": "09/TL-SKHCN", "liquidated_on": _d(today)}, ok=False)
+    expect(page.locator("#step-liquidation")).to_contain_text("chưa được quyết toán")
+    expect(page.locator("[name=liquidation_number]")).to_have_value("09/TL-SKHCN")  # what was typed is kept
+    shot(page, "58-liquidation-refused")
+
+    # Finance settles both tranches by invoices; staff record the final settlement and the assets; then it goes.
+    _as(page, base, "ketoan@skhcn.vn")
+    for position in (1, 2):
+        page.goto(project_url)
+        page.locator(f"tr.tranche-{position} a.btn-primary").click()
+        page.fill("#settled_on", _d(today))
+        page.fill("#invoices_note", f"Hóa đơn đợt {position}")
+        page.locator("form button.btn-primary").click()
         _flash_ok(page)
-    shot(page, "58-closing")
-    page.goto(project_url)
-    expect(page.locator(".badge.state-liquidated")).to_have_count(1)
-    shot(page, "59-project-closed")
+    _as(page, base, "chuyenvien@skhcn.vn")
+    page.goto(f"{base}/staff/projects/{project.id}/closing")
+    approved = db.session.get(Project, project.id).approved_vnd
+    settlement = {"settlement_on": _d(today), "final_settled_vnd": f"{approved:,}", "settlement_note": "Quyết toán"}
+    _closing_step(page, "settlement", settlement)
+    _closing_step(page, "assets", {"assets_on": _d(today), "assets_note": "Bàn giao hệ thống tưới"})
+    _as(page, base, "giamdoc@skhcn.vn")
+    page.goto(f"{base}/staff/projects/{project.id}/closing")
+    _closing_step(page, "liquidation", {"liquidation_number": "09/TL-SKHCN", "liquidated_on": _d(today)})
+    shot(page, "59-closing")
+
+    # The record leaves the last tranche to pay: finance cannot pay more than it states.
     db.session.expire_all()
     closed = db.session.get(Project, project.id)
-    assert closed.status == "liquidated" and closed.end_on == new_end
+    due = closed.final_due_vnd
+    assert closed.status == "liquidated" and closed.end_on == new_end and due == approved - closed.paid_vnd > 0
+    _as(page, base, "ketoan@skhcn.vn")
+    page.goto(project_url)
+    page.locator("tr.tranche-3 a.btn-primary").click()
+    expect(page.locator("#paid_vnd")).to_have_value(f"{due:,}".replace(",", "."))
+    page.fill("#paid_on", _d(today))
+    page.fill("#paid_vnd", f"{due + 1_000:,}")
+    page.fill("#payment_reference", "UNC-3")
+    page.locator("form button.btn-primary").click()
+    expect(page.locator("form.col-md-6")).to_contain_text("biên bản thanh lý")
+    page.fill("#paid_vnd", f"{due:,}")
+    page.locator("form button.btn-primary").click()
+    _flash_ok(page)
+    expect(page.locator("#ledger .left-to-pay")).to_have_text("0 ₫")
+    expect(page.locator("#ledger tr.ledger-final_payment")).to_have_count(1)
+    shot(page, "60-ledger-closed")
+
+    # The closed file offers nothing: no payment to request or record, no report to write.
+    for email in ("an@congtyxanh.vn", "ketoan@skhcn.vn", "chuyenvien@skhcn.vn"):
+        _as(page, base, email)
+        page.goto(project_url)
+        expect(page.locator(".badge.state-liquidated")).to_have_count(1)
+        expect(page.locator("#tranches form, #tranches a.btn")).to_have_count(0)
+        expect(page.locator("#reports .state-due, #reports .state-returned")).to_have_count(0)
+    shot(page, "61-project-closed")
+    db.session.expire_all()
     tranches = db.session.execute(select(Tranche).where(Tranche.project_id == project.id).order_by(Tranche.position))
-    tranches = tranches.scalars().all()
-    assert [t.status for t in tranches] == ["paid", "paid", "eligible"]  # the last one once liquidated
-    assert closed.paid_vnd == tranches[0].amount_vnd + tranches[1].amount_vnd
+    assert [t.status for t in tranches.scalars()] == ["settled", "settled", "paid"]
+    assert db.session.get(Project, project.id).paid_vnd == approved
+
+
+def _closing_step(page: Page, step: str, fields: dict, ok: bool = True) -> None:
+    """Fill and send one step of the closing page."""
+    form = page.locator(f"form[action$='/closing/{step}']")
+    for name, value in fields.items():
+        form.locator(f"[name={name}]").fill(value)
+    form.locator("button").click()
+    if ok:
+        _flash_ok(page)

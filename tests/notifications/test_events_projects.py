@@ -18,6 +18,7 @@ from projects.contracts.models import Tranche
 from projects.contracts.queries import load_project
 from projects.followup import services as followup
 from projects.followup.models import Adjustment, Inspection, PeriodicReport
+from projects.money import services as money
 from proposals.queries import load_proposal
 from tests.factories import make_call, make_valid_proposal
 from tests.notifications.conftest import RATERS
@@ -104,21 +105,28 @@ def review_tranche(position, to_state):
     return fire
 
 
-def pay_tranche(position):
-    """Finance records the payment: the host is told."""
+def pay_tranche(position, approve=False):
+    """Finance records the payment (of a tranche set approved first, with `approve`): the host is told."""
 
     def fire(w):
         paid = tranche(w, position)
-        contracts.pay_tranche(paid, project(w), TODAY, paid.amount_vnd, f"UNC {position}/KBNN", w["cast"]["finance"])
+        if approve:
+            paid.status = "approved"
+        amount = min(paid.amount_vnd, project(w).left_to_pay_vnd)
+        money.pay_tranche(paid, project(w), TODAY, amount, f"UNC {position}/KBNN", w["cast"]["finance"])
         return [Told("tranche.paid", paid, ORG_A)]
 
     return fire
 
 
-def settle_first(w):
-    """Finance records the settlement of the first tranche: the host is told."""
-    contracts.settle_tranche(tranche(w, 1), project(w), TODAY, "Hóa đơn số 15", w["cast"]["finance_en"])
-    return [Told("tranche.settled", tranche(w, 1), ORG_A)]
+def settle(position):
+    """Finance records the settlement of a tranche: the host is told."""
+
+    def fire(w):
+        money.settle_tranche(tranche(w, position), project(w), TODAY, None, "Hóa đơn số 15", w["cast"]["finance_en"])
+        return [Told("tranche.settled", tranche(w, position), ORG_A)]
+
+    return fire
 
 
 def submit_report(w):
@@ -250,23 +258,49 @@ def close_the_file(w):
     """The result registered, the settlement and the assets recorded: nobody is told."""
     staff = w["cast"]["staff"]
     acceptance.register_result(project(w), {"certificate_number": "GCN 7/2027", "certificate_on": TODAY}, staff)
-    acceptance.record_settlement(project(w), {"settlement_on": TODAY, "settlement_note": "Đã quyết toán"}, staff)
+    settlement = {
+        "settlement_on": TODAY,
+        "final_settled_vnd": project(w).approved_vnd,
+        "recovery_due_on": None,
+        "settlement_note": "Đã quyết toán",
+    }
+    acceptance.record_settlement(project(w), settlement, staff)
     acceptance.record_assets(project(w), {"assets_on": TODAY, "assets_note": "Bàn giao"}, staff)
     return []
 
 
 def liquidate(w):
-    """The contract is liquidated: the host is told, and that the last tranche may be requested."""
+    """The contract is liquidated: the host is told, and finance that the record approves the last tranche."""
     data = {"liquidation_number": "TL 3/2027", "liquidated_on": TODAY}
     acceptance.liquidate(project(w), data, w["cast"]["leader"])
-    return [Told("project.liquidated", project(w), ORG_A), Told("tranche.eligible", tranche(w, 3), ORG_A)]
+    return [Told("project.liquidated", project(w), ORG_A), Told("tranche.approved", tranche(w, 3), FINANCE)]
 
 
 def recover(w):
     """A recovery of the funds paid is decided: the host and finance are told."""
-    data = {"recovery_vnd": project(w).paid_vnd, "recovery_decision": "QĐ 5/QĐ-SKHCN"}
-    acceptance.decide_recovery(project(w), data, w["cast"]["leader_en"])
-    return [Told("project.recovery", project(w), ORG_A + FINANCE)]
+    data = {
+        "recovery_vnd": project(w).paid_vnd,
+        "recovery_decision": "QĐ 5/QĐ-SKHCN",
+        "recovery_decided_on": TODAY,
+        "recovery_due_on": TODAY + timedelta(days=30),
+    }
+    nothing = data["recovery_vnd"] == 0
+    acceptance.decide_failed_recovery(project(w), data, w["cast"]["leader_en"])
+    told = [Told("project.recovery", project(w), ORG_A + FINANCE)]
+    return told + [Told("project.recovered", project(w), ORG_A)] if nothing else told
+
+
+def receive(share):
+    """Finance records money returned: nobody is told of a part; the host when all of it is back."""
+
+    def fire(w):
+        current = project(w)
+        amount = current.left_to_recover_vnd if share == "rest" else current.left_to_recover_vnd // 2
+        data = {"received_vnd": amount, "received_on": TODAY, "reference": "GNT 1"}
+        money.receive_recovery(current, data, w["cast"]["finance"])
+        return [Told("project.recovered", project(w), ORG_A)] if share == "rest" else []
+
+    return fire
 
 
 def the_checker_is_in_charge(w):
@@ -283,7 +317,7 @@ TO_LIQUIDATION = [
     Step("tranche.requested", "requested again", request_tranche(1, by="host_en")),
     Step("tranche.approved", "request approved", review_tranche(1, "approved")),
     Step("tranche.paid", "first tranche paid", pay_tranche(1)),
-    Step("tranche.settled", "first tranche settled", settle_first),
+    Step("tranche.settled", "first tranche settled", settle(1)),
     Step("report.submitted", "report submitted", submit_report),
     Step("report.returned", "report returned", return_report),
     Step("report.submitted", "report submitted again", submit_report),
@@ -300,6 +334,7 @@ TO_LIQUIDATION = [
     Step("tranche.requested", "second tranche requested", request_tranche(2)),
     Step("tranche.approved", "second request approved", review_tranche(2, "approved")),
     Step("tranche.paid", "second tranche paid", pay_tranche(2)),
+    Step("tranche.settled", "second tranche settled", settle(2)),
     Step("project.dossier_called", "final dossier called", move("acceptance_due", "project.dossier_called", ORG_A)),
     Step("project.dossier_submitted", "final dossier submitted", submit_dossier(["staff"])),
     Step(None, "acceptance council formed", form_council),
@@ -307,10 +342,12 @@ TO_LIQUIDATION = [
     Step(None, "every member rates: pass", rate("pass")),
     Step("project.accepted", "accepted", conclude("project.accepted")),
     Step(None, "result registered, settled, assets handled", close_the_file),
-    Step("project.liquidated", "liquidated", liquidate, also=("tranche.eligible",)),
+    Step("project.liquidated", "liquidated", liquidate, also=("tranche.approved",)),
+    Step("tranche.paid", "final payment per the record", pay_tranche(3)),
 ]
 
 FAILING = [
+    Step("tranche.paid", "first tranche approved and paid", pay_tranche(1, approve=True)),
     Step("project.dossier_submitted", "final dossier submitted early", submit_dossier(STAFF, by="host_en")),
     Step(None, "acceptance council formed", form_council),
     Step("acceptance.rating_open", "rating opened", open_rating),
@@ -320,6 +357,8 @@ FAILING = [
         "project.failed", "declared failed", move("failed", "project.failed", ORG_A, by="leader", comment="Không đạt")
     ),
     Step("project.recovery", "recovery decided", recover),
+    Step(None, "half of it returned", receive("half")),
+    Step("project.recovered", "the rest returned: the file closes", receive("rest")),
 ]
 
 TERMINATED = [
@@ -329,7 +368,12 @@ TERMINATED = [
         "terminated",
         move("terminated", "project.terminated", ORG_A + ("staff",), by="leader", comment="Vi phạm hợp đồng"),
     ),
-    Step("project.recovery", "recovery decided", recover),
+    Step(
+        "project.recovery",
+        "nothing was paid: nothing to recover, the file closes",
+        recover,
+        also=("project.recovered",),
+    ),
 ]
 
 

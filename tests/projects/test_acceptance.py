@@ -2,17 +2,19 @@
 conclusion, result registration, settlement, assets, liquidation; the failing path, re-evaluation and recovery."""
 
 import io
-from datetime import date
+from datetime import date, timedelta
 
 from sqlalchemy import func, select
 
 from core.extensions import db
+from core.formatting import format_money, local_today
 from core.models import OutboxMessage
 from projects.acceptance import services as acceptance
 from projects.acceptance.models import AcceptanceCouncil, AcceptanceMember
 from projects.acceptance.queries import load_council
-from projects.contracts.models import ProjectFile, Tranche
+from projects.contracts.models import ProjectFile
 from projects.contracts.queries import load_project
+from projects.money import services as money
 from tests.conftest import login, vi_text
 from tests.factories import PDF_BYTES, make_organization, make_project, make_user
 
@@ -24,6 +26,11 @@ TEXTS = {
 }
 
 
+def _day(days_ago: int) -> str:
+    """A day counted back from today, as typed (dd/mm/yyyy); negative: in the future."""
+    return (local_today() - timedelta(days=days_ago)).strftime("%d/%m/%Y")
+
+
 def _setup(app, tag="", **project_args):
     """A project of hostco.vn, its staff and leader, six reviewers and one reviewer of the host's mail domain."""
     org = make_organization()
@@ -33,6 +40,7 @@ def _setup(app, tag="", **project_args):
         "leader": make_user(f"leader{tag}@skhcn.gov.vn", roles=("leader",)),
         "conflicted": make_user(f"expert@{tag}hostco.vn", roles=("reviewer",)),
         "outsider": make_user(f"outsider{tag}@uni.edu.vn", roles=("reviewer",)),
+        "finance": make_user(f"ketoan{tag}@skhcn.gov.vn", roles=("finance",)),
     }
     reviewers = [make_user(f"r{i}{tag}@uni{i}.edu.vn", roles=("reviewer",)) for i in range(6)]
     with app.test_request_context():
@@ -106,9 +114,14 @@ def _form_and_open(client, project, people, reviewers, comment=""):
 
 def test_full_path_to_liquidation(app, reference, client):
     project, people, reviewers = _setup(app)
-    for tranche in db.session.execute(select(Tranche).where(Tranche.project_id == project.id)).scalars():
-        if tranche.position < 3:  # the earlier tranches paid, so the last one opens on liquidation
-            tranche.status, tranche.paid_on, tranche.paid_vnd = "paid", date(2026, 2, 1), tranche.amount_vnd
+    with app.test_request_context():  # the earlier tranches paid, so the last one is left for the liquidation
+        for position in (1, 2):
+            current = load_project(project.id)
+            tranche = current.tranches[position - 1]
+            tranche.status = "approved"
+            money.pay_tranche(
+                tranche, current, date(2026, 2, 1), tranche.amount_vnd, f"UNC {position}", people["finance"]
+            )
     db.session.commit()
 
     # The host submits the final dossier; a refused form keeps what was typed.
@@ -180,27 +193,56 @@ def test_full_path_to_liquidation(app, reference, client):
     minutes = client.get(f"/staff/acceptance/{council.id}/minutes")
     assert minutes.status_code == 200 and "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in minutes.text
 
-    # Closing: registration, liquidation refused while the settlement is missing, then settlement, assets.
+    # Closing: registration; liquidation refused while the paid tranches are unsettled and the final settlement
+    # missing; a date in the future is refused; then the settlements, the final settlement, assets.
     assert client.get(f"/staff/projects/{project.id}/closing").status_code == 200
-    registered = {"certificate_number": "12/2027/ĐKKQ", "certificate_on": "10/01/2027"}
+    future = {"certificate_number": "12/2027/ĐKKQ", "certificate_on": _day(-1)}
+    response = client.post(f"/staff/projects/{project.id}/closing/registration", data=future)
+    assert response.status_code == 400 and "12/2027/ĐKKQ" in response.text
+    assert vi_text(app, "This date is in the future: it cannot be recorded yet.") in response.text
+    registered = {"certificate_number": "12/2027/ĐKKQ", "certificate_on": _day(6)}
     assert client.post(f"/staff/projects/{project.id}/closing/registration", data=registered).status_code == 302
     login(client, people["leader"].email)
-    liquidation = {"liquidation_number": "TL-99", "liquidated_on": "20/01/2027"}
+    liquidation = {"liquidation_number": "TL-99", "liquidated_on": _day(1)}
     response = client.post(f"/staff/projects/{project.id}/closing/liquidation", data=liquidation)
     assert response.status_code == 400 and "TL-99" in response.text
     assert vi_text(app, "The final settlement is not recorded yet.") in response.text
+    first = load_project(project.id).tranches[0]
+    unsettled = vi_text(
+        app,
+        "Tranche %(position)d was paid (%(amount)s) and is not settled yet.",
+        position=1,
+        amount=format_money(first.paid_vnd),
+    )
+    assert unsettled in response.text
     assert client.post(f"/staff/projects/{project.id}/closing/settlement", data={}).status_code == 403
     login(client, people["staff"].email)
-    settled = {"settlement_on": "15/01/2027", "settlement_note": "Quyết toán xong"}
+    approved = load_project(project.id).approved_vnd
+    settled = {"settlement_on": _day(4), "final_settled_vnd": f"{approved:,}", "settlement_note": "Quyết toán xong"}
+    response = client.post(f"/staff/projects/{project.id}/closing/settlement", data=settled)
+    assert response.status_code == 400 and "Quyết toán xong" in response.text
+    assert (
+        vi_text(app, "Settle tranche %(position)d first: its invoices are part of the final settlement.", position=1)
+        in response.text
+    )
+    with app.test_request_context():
+        for position in (1, 2):
+            current = load_project(project.id)
+            tranche = current.tranches[position - 1]
+            money.settle_tranche(tranche, current, date(2026, 6, 1), None, "Hóa đơn", people["finance"])
+    db.session.commit()
     assert client.post(f"/staff/projects/{project.id}/closing/settlement", data=settled).status_code == 302
-    assets = {"assets_on": "16/01/2027", "assets_note": "Bàn giao"}
+    assets = {"assets_on": _day(3), "assets_note": "Bàn giao"}
     assert client.post(f"/staff/projects/{project.id}/closing/assets", data=assets).status_code == 302
     login(client, people["leader"].email)
     assert client.post(f"/staff/projects/{project.id}/closing/liquidation", data=liquidation).status_code == 302
     project = load_project(project.id)
     assert project.status == "liquidated" and project.liquidation_number == "TL-99"
-    assert [t.status for t in project.tranches] == ["paid", "paid", "eligible"]
+    assert [t.status for t in project.tranches] == ["settled", "settled", "approved"]
+    assert project.final_due_vnd == approved - project.paid_vnd == project.tranches[2].amount_vnd
     assert client.get(f"/projects/{project.id}").status_code == 200
+    record = client.get(f"/projects/{project.id}/liquidation-record")
+    assert record.status_code == 200 and "TL-99" in record.text and format_money(project.final_due_vnd) in record.text
 
 
 def test_late_dossier_fails_then_round_two(app, reference, client):
@@ -254,20 +296,42 @@ def test_member_of_another_council_gets_404(app, reference, client):
 
 def test_failed_project_recovery(app, reference, client):
     project, people, _reviewers = _setup(app)
-    project = load_project(project.id)
-    project.paid_vnd = project.tranches[0].amount_vnd
+    with app.test_request_context():
+        project = load_project(project.id)
+        first = project.tranches[0]
+        first.status = "approved"
+        money.pay_tranche(first, project, date(2026, 2, 1), first.amount_vnd, "UNC 1", people["finance"])
     project.status = "failed"  # the failing path itself is tested above
     db.session.commit()
     login(client, people["staff"].email)
     assert client.get(f"/staff/projects/{project.id}/closing").status_code == 200
-    too_much = {"recovery_vnd": str(project.paid_vnd + 1), "recovery_decision": "QĐ 5/QĐ-SKHCN"}
+    decision = {"recovery_decision": "QĐ 5/QĐ-SKHCN", "recovery_decided_on": _day(10), "recovery_due_on": _day(2)}
+    too_much = {"recovery_vnd": str(project.paid_vnd + 1), **decision}
     response = client.post(f"/staff/projects/{project.id}/closing/recovery", data=too_much)
     assert response.status_code == 400 and "QĐ 5/QĐ-SKHCN" in response.text
-    fine = {"recovery_vnd": str(project.paid_vnd), "recovery_decision": "QĐ 5/QĐ-SKHCN"}
+    fine = {"recovery_vnd": str(project.paid_vnd), **decision}
     assert client.post(f"/staff/projects/{project.id}/closing/recovery", data=fine).status_code == 302
     project = load_project(project.id)
     assert (project.status, project.recovery_vnd) == ("recovery", project.paid_vnd)
     assert client.get(f"/projects/{project.id}").status_code == 200
+
+    # Finance records the money returned in parts; the file closes once all of it is back; overdue meanwhile.
+    login(client, people["finance"].email)
+    assert client.get(f"/projects/{project.id}/recovery").status_code == 200
+    part = {"received_vnd": f"{project.paid_vnd - 1_000:,}", "received_on": _day(1), "reference": "GNT 01"}
+    assert client.post(f"/projects/{project.id}/recovery", data=part).status_code == 302
+    login(client, people["staff"].email)
+    overdue = client.get("/staff/projects")
+    assert project.code in overdue.text.split('id="overdue-recoveries"')[1]
+    login(client, people["finance"].email)
+    over = {"received_vnd": "2.000", "received_on": _day(0), "reference": "GNT 02"}
+    response = client.post(f"/projects/{project.id}/recovery", data=over)
+    assert response.status_code == 400 and "GNT 02" in response.text
+    rest = {"received_vnd": "1.000", "received_on": _day(0), "reference": "GNT 02"}
+    assert client.post(f"/projects/{project.id}/recovery", data=rest).status_code == 302
+    project = load_project(project.id)
+    assert (project.status, project.recovered_vnd) == ("recovered", project.recovery_vnd)
+    assert client.get(f"/projects/{project.id}/recovery").status_code == 404
 
 
 def test_who_may_open_the_pages(app, reference, client):

@@ -8,9 +8,9 @@ from sqlalchemy import update
 from accounts.models import User
 from core.errors import DomainError
 from core.extensions import db
-from projects.contracts import services as tranches
 from projects.contracts.models import Project, Tranche
 from projects.contracts.queries import load_project
+from projects.money import services as money
 from tests.conftest import run_at_once
 from tests.factories import make_organization, make_project, make_user
 
@@ -37,7 +37,7 @@ def test_simultaneous_payments_never_pass_the_approved_support(app, reference):
         current = load_project(project.id)
         tranche = next(t for t in current.tranches if t.id == tranche_id)
         try:
-            tranches.pay_tranche(
+            money.pay_tranche(
                 tranche, current, date(2026, 3, 1), 200_000_000, f"UNC-{tranche_id}", db.session.get(User, user_id)
             )
             db.session.commit()

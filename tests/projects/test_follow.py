@@ -12,6 +12,7 @@ from projects.contracts import services as tranches
 from projects.contracts.models import ProjectFile, Tranche
 from projects.contracts.queries import load_project
 from projects.followup.models import Adjustment, PeriodicReport
+from projects.money import services as money
 from tests.conftest import login, vi_text
 from tests.factories import PDF_BYTES
 from tests.projects.conftest import fresh, reload_project, report_url
@@ -23,7 +24,7 @@ def _pay_first_tranche(world):
     first = project.tranches[0]
     tranches.request_tranche(first, project, "Tạm ứng đợt 1", world["host"])
     tranches.review_request(first, project, "approved", world["staff"])
-    tranches.pay_tranche(first, project, utcnow().date(), first.amount_vnd, "UNC 01", world["finance"])
+    money.pay_tranche(first, project, utcnow().date(), first.amount_vnd, "UNC 01", world["finance"])
     db.session.commit()
 
 

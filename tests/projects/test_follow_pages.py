@@ -204,7 +204,7 @@ def test_follow_up_pages_have_a_constant_query_budget(world, client, count_queri
                 assert client.get(url).status_code == 200
             per_page.append(counter.count)
         counts.append(per_page)
-    assert counts[0] == counts[1] and max(counts[0]) <= 20
+    assert counts[0] == counts[1] and max(counts[0]) <= 22  # the project page reads its ledger (+2)
 
 
 def test_a_new_inspection_is_proposed_in_the_regimes_month():

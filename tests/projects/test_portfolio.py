@@ -218,4 +218,4 @@ def test_query_budget(app, people, count_queries, url, email):
             make_project(people["host"], people["staff"])
     db.session.commit()
     assert _count(app, count_queries, url, email) == small
-    assert small <= 22
+    assert small <= 23  # the monitoring page lists the overdue recoveries (+1)
