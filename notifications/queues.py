@@ -208,6 +208,15 @@ QUEUES: tuple[Queue, ...] = (
         note=_tranche,
     ),
     Queue(
+        "recoveries_to_receive",
+        _l("Money to recover"),
+        FINANCE,  # finance records what comes back (projects.money.services.receive_recovery)
+        waiting.recoveries_to_receive,
+        link=lambda r: url_for("projects.recovery_receipt", project_id=r.project_id),
+        note=lambda r: _("%(amount)s left to recover", amount=format_money(r.amount)),
+        dated="due",
+    ),
+    Queue(
         "awards_to_pay",
         _l("Fixed amounts to pay"),
         actors(AWARD_TRANSITIONS, ("approved", "paid")),

@@ -15,7 +15,7 @@ from core.i18n import status_label
 from core.models import AuditEvent
 from policies.models import Call, SupportCategory
 from projects.acceptance.models import AcceptanceCouncil, AcceptanceMember
-from projects.contracts.models import FROZEN_STATES, RUNNING_STATES, Project, Tranche
+from projects.contracts.models import CLOSED_STATES, FROZEN_STATES, RUNNING_STATES, Project, Tranche
 from projects.fixed.models import BatchDecision, FixedAward
 from projects.followup.models import Adjustment, PeriodicReport
 from projects.portfolio.host import TodoItem, host_todo
@@ -126,8 +126,19 @@ def tranches_to_pay(viewer: Viewer) -> Select:
 
 
 def settlements_to_record(viewer: Viewer) -> Select:
-    """Paid tranches whose settlement (quyết toán) is not recorded yet."""
-    return _tranches(viewer, "paid", Tranche.paid_on)
+    """Paid tranches whose settlement (quyết toán) is not recorded yet, while the work runs or awaits its closing
+    (a halted project is settled once it resumes; the final payment after liquidation needs none)."""
+    return _tranches(viewer, "paid", Tranche.paid_on).where(Project.status.not_in(FROZEN_STATES | CLOSED_STATES))
+
+
+def recoveries_to_receive(viewer: Viewer) -> Select:
+    """Projects with money decided to recover and not all returned yet, the soonest due first."""
+    left = (Project.recovery_vnd - Project.recovered_vnd).label("amount")
+    return (
+        select(Project.code.label("ref"), Project.title.label("title"), Project.recovery_due_on.label("on"))
+        .add_columns(Project.id.label("project_id"), left)
+        .where(Project.recovered_vnd < Project.recovery_vnd, viewer.outside(Project.organization_id))
+    )
 
 
 def adjustment_requests(viewer: Viewer) -> Select:

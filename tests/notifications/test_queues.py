@@ -147,6 +147,8 @@ def test_finance_sees_the_payments_to_record_with_their_payment_pages(app, peopl
     to_pay.status = "approved"
     paid.status, paid.paid_on, paid.paid_vnd = "paid", local_today(), paid.amount_vnd
     halted.tranches[0].status, halted.status = "approved", "suspended"  # no payment while suspended
+    halted.tranches[1].status, halted.tranches[1].paid_vnd = "paid", 1  # nor settlement
+    halted.paid_vnd, halted.recovery_vnd, halted.recovery_due_on = 1, 1, local_today()  # 1 đồng to recover
     award = FixedAward(proposal_id=awarded.id, amount_vnd=30_000_000, status="approved")
     batch = BatchDecision(call_id=awarded.call_id, number="9/QĐ", signed_on=local_today(), signer="GĐ", awards=[award])
     batch.status = "approved"
@@ -158,6 +160,8 @@ def test_finance_sees_the_payments_to_record_with_their_payment_pages(app, peopl
     assert f"/projects/{project.id}/tranches/{to_pay.id}/payment" in card(page, "tranches_to_pay")
     assert f"/projects/{halted.id}/" not in card(page, "tranches_to_pay")
     assert f"/projects/{project.id}/tranches/{paid.id}/payment" in card(page, "settlements_to_record")
+    assert f"/projects/{halted.id}/" not in card(page, "settlements_to_record")
+    assert f"/projects/{halted.id}/recovery" in card(page, "recoveries_to_receive")
     assert f"/staff/batch-decisions/{batch.id}" in card(page, "awards_to_pay")
     assert 'id="waiting-staff"' not in page and 'id="waiting-leader"' not in page
 
