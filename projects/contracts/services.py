@@ -30,6 +30,7 @@ from projects.contracts.models import (
     ProjectProduct,
     Tranche,
 )
+from projects.contracts.scope import freeze_scope
 from projects.fixed.queries import is_fixed_award
 from projects.followup.models import PeriodicReport
 from projects.signals import project_changed, tranche_changed
@@ -176,6 +177,7 @@ def create_project(proposal: Proposal, data: dict, plan: list[dict], user: User)
             "contract_number",
         ) from None
     schedule_reports(project, regime)
+    freeze_scope(project, proposal, approved)
     record_event("create", "project", project.id, actor=user, comment=project.contract_number)
     project_changed.send(project, from_state=None, to_state=project.status, actor=user, comment="")
     refresh_eligibility(project)
