@@ -243,9 +243,9 @@ PROJECT_PAGES = {
     "host's projects": ("/projects", "an@org.vn", 11),
     "project page (host)": ("/projects/{project_id}", "an@org.vn", 17),
     "project page (staff)": ("/projects/{project_id}", "staff@s.vn", 17),
-    "report page": ("/projects/{project_id}/reports/{report_id}", "an@org.vn", 13),
+    "report page": ("/projects/{project_id}/reports/{report_id}", "an@org.vn", 18),  # + the rows: 2 scope, 3 report
     "payment page": ("/projects/{project_id}/tranches/{tranche_id}/payment", "finance@s.vn", 11),
-    "dossier page": ("/projects/{project_id}/dossier", "an@org.vn", 12),
+    "dossier page": ("/projects/{project_id}/dossier", "an@org.vn", 13),  # + the latest report, for the prefill
     "closing page": ("/staff/projects/{project_id}/closing", "staff@s.vn", 11),
     "contracts to sign": ("/staff/contracts", "staff@s.vn", 7),
 }

@@ -6,7 +6,7 @@ rows and computes the report's totals (money spent, overall progress); staff rea
 from dataclasses import dataclass
 
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import Select, or_, select
 
 from core.errors import DomainError
 from core.extensions import db
@@ -76,23 +76,32 @@ class ReportFigures:
         return sum(row.at_target for row in self.products)
 
 
-def _rows_of(report_ids: list[int]) -> dict[int, dict[str, dict]]:
-    """The rows of these reports, by report id then kind, keyed by the contract's row id (three queries)."""
-    found: dict[int, dict[str, dict]] = {rid: {"packages": {}, "products": {}, "spending": {}} for rid in report_ids}
+def _rows_of(report_ids: list[int], previous_of: PeriodicReport | None = None) -> dict[int, dict[str, dict]]:
+    """The rows of these reports (and of the report given before `previous_of`, under the key 0), by report id then
+    kind, keyed by the contract's row id (three queries)."""
+    found: dict[int, dict[str, dict]] = {
+        rid: {"packages": {}, "products": {}, "spending": {}} for rid in [*report_ids, 0]
+    }
     kinds = (
         ("packages", ReportPackage, "work_package_id"),
         ("products", ReportProduct, "product_id"),
         ("spending", ReportSpending, "budget_line_id"),
     )
+    previous = None if previous_of is None else _previous(previous_of).scalar_subquery()
     for kind, model, key in kinds:
-        for row in db.session.execute(select(model).where(model.report_id.in_(report_ids))).scalars():
-            found[row.report_id][kind][getattr(row, key)] = row
+        wanted = (
+            model.report_id.in_(report_ids)
+            if previous is None
+            else or_(model.report_id.in_(report_ids), model.report_id == previous)
+        )
+        for row in db.session.execute(select(model).where(wanted)).scalars():
+            found[row.report_id if row.report_id in found else 0][kind][getattr(row, key)] = row
     return found
 
 
-def previous_report_id(report: PeriodicReport) -> int | None:
-    """The latest report given to the department before this one."""
-    return db.session.execute(
+def _previous(report: PeriodicReport) -> Select:
+    """The id of the latest report given to the department before this one."""
+    return (
         select(PeriodicReport.id)
         .where(
             PeriodicReport.project_id == report.project_id,
@@ -101,17 +110,16 @@ def previous_report_id(report: PeriodicReport) -> int | None:
         )
         .order_by(PeriodicReport.sequence.desc())
         .limit(1)
-    ).scalar()
+    )
 
 
 def report_figures(project: Project, report: PeriodicReport, prefill: bool = False) -> ReportFigures:
     """The report's rows against the contract's (the project's products loaded); with `prefill`, a report with no
     rows yet shows the previous report's figures, the host's starting point."""
     scope = contract_scope(project.id)
-    previous = previous_report_id(report) if prefill else None
-    rows = _rows_of([report.id] if previous is None else [report.id, previous])
+    rows = _rows_of([report.id], report if prefill else None)
     own = rows[report.id]
-    source = rows[previous] if previous is not None and not any(own.values()) else own
+    source = own if any(own.values()) else rows[0]
     packages = [
         PackageFigure(wp, row.percent, row.done) if (row := source["packages"].get(wp.id)) else PackageFigure(wp)
         for wp in scope.packages
