@@ -58,6 +58,8 @@ def save_report(
     submitted report gives the percent done of every work package (or, when the contract has none, its progress in
     words)."""
     check_running(project)
+    if report.status == "cancelled":
+        raise DomainError(_("This report was cancelled: nothing more is awaited for it."))
     if report.status not in OPEN_REPORTS:
         raise DomainError(_("This report was already submitted; it can be changed only once it is returned."))
     scope = contract_scope(project.id)
