@@ -287,7 +287,7 @@ ACCEPTANCE_PAGES = {
     "acceptance minutes": ("/staff/acceptance/{council_id}/minutes", "staff@s.vn", 20),
     "my acceptance councils": ("/acceptance", "tv0@vien.vn", 6),
     "rating page": ("/acceptance/{council_id}/rating", "tv0@vien.vn", 21),
-    "annex": ("/projects/{project_id}/annex", "an@org.vn", 11),
+    "annex": ("/projects/{project_id}/annex", "an@org.vn", 13),  # + the contract's work packages and budget lines
     "acceptance council form": ("/staff/projects/{project_id}/acceptance-council", "staff@s.vn", 22),
 }
 
