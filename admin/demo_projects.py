@@ -11,9 +11,11 @@ from core.audit import record_event
 from core.extensions import db
 from policies.models import Call, Regime, Sector
 from projects.contracts.models import Project, ProjectProduct, Tranche
+from projects.contracts.scope import ProjectBudgetLine, ProjectWorkPackage, Scope, contract_scope, scale_amounts
 from projects.contracts.services import report_due_dates
-from projects.followup.models import PeriodicReport
+from projects.followup.models import PeriodicReport, ReportPackage, ReportProduct, ReportSpending
 from projects.money.models import LedgerEntry
+from projects.portfolio.health import elapsed_share
 
 # (code, tax code of the host, sector number, legacy area, title, lead, approved, start, months, status, grade)
 PORTFOLIO = [
@@ -144,7 +146,8 @@ def _months_later(start: date, months: int) -> date:
 
 
 def seed_legacy_projects(today: date) -> None:
-    """Insert the legacy projects that are missing, each with its tranches and periodic reports as they stand."""
+    """Insert the legacy projects that are missing, each with its work packages and budget lines (adding up to the
+    approved support), tranches and periodic reports as they stand."""
     regime = db.session.execute(select(Regime).where(Regime.code == "LA-03/2021")).scalar_one()
     call_id = db.session.execute(select(Call.id).where(Call.code == "LA-2025-01")).scalar()
     known = set(db.session.execute(select(Project.code)).scalars())
@@ -195,6 +198,7 @@ def seed_legacy_projects(today: date) -> None:
         _finish(project, today)
         db.session.add(project)
         db.session.flush()
+        _scope(project, months)
         _reports(project, regime, today)
         record_event("import", "project", project.id, comment="Hồ sơ giấy chuyển lên hệ thống (LA-03/2021)")
 
@@ -277,16 +281,82 @@ def _liquidated(project: Project, books: list[tuple]) -> None:
     books.append(("final_payment", last.paid_vnd, last.paid_on, last, last.payment_reference))
 
 
+# The legacy contracts' scope, as the paper annexes had it: (kind, description, share of the support, counterpart
+# as a share of the support) and (name, products), the work packages spanning the start, the middle and the end.
+BUDGET = (
+    ("labour", "Thuê khoán chuyên môn, công lao động", 30, 20),
+    ("materials", "Nguyên vật liệu, năng lượng", 25, 40),
+    ("equipment", "Thiết bị, máy móc", 35, 60),
+    ("services", "Hội thảo, đào tạo, chuyển giao", 10, 0),
+)
+PACKAGES = (
+    ("Khảo sát hiện trạng, hoàn thiện thiết kế kỹ thuật", "Báo cáo khảo sát, thiết kế"),
+    ("Xây dựng và vận hành mô hình ứng dụng", "Mô hình hoàn chỉnh"),
+    ("Đánh giá hiệu quả, hoàn thiện quy trình công nghệ", "Quy trình công nghệ, báo cáo tổng kết"),
+)
+
+
+def _scope(project: Project, months: int) -> None:
+    """The contract's work packages over its months and its budget lines adding up to the approved support."""
+    spans = ((1, 3), (4, months - 4), (months - 3, months))
+    for index, ((name, products), (start, end)) in enumerate(zip(PACKAGES, spans, strict=True)):
+        db.session.add(
+            ProjectWorkPackage(
+                project_id=project.id, position=index + 1, name=name, month_from=start, month_to=end, products=products
+            )
+        )
+    support = scale_amounts([share for _kind, _text, share, _counter in BUDGET], project.approved_vnd)
+    for index, ((kind, description, _share, counterpart), amount) in enumerate(zip(BUDGET, support, strict=True)):
+        db.session.add(
+            ProjectBudgetLine(
+                project_id=project.id,
+                position=index + 1,
+                kind=kind,
+                description=description,
+                support_vnd=amount,
+                requested_vnd=amount,
+                counterpart_vnd=amount * counterpart // 100,
+            )
+        )
+    db.session.flush()
+
+
 def _reports(project: Project, regime: Regime, today: date) -> None:
-    """The periodic reports: those past accepted, except the at-risk project's last one, still not submitted."""
+    """The periodic reports: those past accepted, except the at-risk project's last one, still not submitted; each
+    accepted one with its rows, the work and the spending keeping pace with the time elapsed at its date."""
+    scope = contract_scope(project.id)
     for sequence, due in enumerate(report_due_dates(regime, project.start_on, project.end_on), 1):
         report = PeriodicReport(project_id=project.id, sequence=sequence, due_on=due)
         late = project.code == "LA-2025-005" and due <= today and due > today - timedelta(days=120)
         if due <= today and not late:
             report.status, report.progress = "accepted", "Các nội dung thực hiện đúng tiến độ."
-            report.spent_vnd = project.paid_vnd // 2
             report.submitted_at = report.reviewed_at = _moment(due - timedelta(days=3))
         db.session.add(report)
+        if report.status == "accepted":
+            db.session.flush()
+            _report_rows(report, project, scope, elapsed_share(project.start_on, project.end_on, due))
+
+
+def _report_rows(report: PeriodicReport, project: Project, scope: Scope, share: float) -> None:
+    """An accepted report's rows: each work package as far as its months allow, the products on their way and each
+    budget line spent a little behind the time elapsed; the report's totals as the service computes them."""
+    month = share * (scope.packages[-1].month_to or 1)
+    percents = []
+    for package in scope.packages:
+        span = (package.month_to or month) - (package.month_from or 1) + 1
+        percent = max(0, min(100, round(100 * (month - (package.month_from or 1) + 1) / span)))
+        percents.append(percent)
+        done = "Đã hoàn thành." if percent == 100 else ("Đang thực hiện." if percent else "Chưa bắt đầu.")
+        db.session.add(ReportPackage(report_id=report.id, work_package_id=package.id, percent=percent, done=done))
+    for product in project.products:
+        quantity = (product.quantity or 1) if share >= 0.75 else 0
+        quality = "Đạt yêu cầu kỹ thuật" if quantity else "Đang hoàn thiện"
+        db.session.add(ReportProduct(report_id=report.id, product_id=product.id, quantity=quantity, quality=quality))
+    spent = [int(line.support_vnd * share * 0.9) for line in scope.lines]
+    for line, amount in zip(scope.lines, spent, strict=True):
+        db.session.add(ReportSpending(report_id=report.id, budget_line_id=line.id, spent_vnd=amount))
+    report.spent_vnd = sum(spent)
+    report.progress_percent = round(sum(percents) / len(percents)) if percents else None
 
 
 def _moment(day: date) -> datetime:

@@ -128,7 +128,7 @@ def field_errors_from(form: BaseForm, error: Exception) -> None:
     once the user has read what changed, saving again goes through instead of being refused for ever."""
     from core.errors import StaleObjectError
 
-    field: Field | None = getattr(form, getattr(error, "field", None) or "", None)
+    field = _named_field(form, getattr(error, "field", None) or "")
     message = getattr(error, "message", str(error))
     if field is not None:
         field.errors = [*field.errors, message]
@@ -137,6 +137,19 @@ def field_errors_from(form: BaseForm, error: Exception) -> None:
     record = getattr(error, "record", None)
     if isinstance(error, StaleObjectError) and record is not None and isinstance(form, VersionedForm):
         form.version.data = str(record.version)
+
+
+def _named_field(form: BaseForm, name: str) -> Field | None:
+    """The form's field of that name, or a row's field of a list of subforms named as it is rendered
+    ("packages-2-percent": row 2 of `packages`, its field `percent`), or None."""
+    field = getattr(form, name, None) if name else None
+    if field is not None or name.count("-") != 2:
+        return field
+    rows, index, subfield = name.split("-")
+    entries = getattr(getattr(form, rows, None), "entries", None)
+    if entries is None or not index.isdigit() or int(index) >= len(entries):
+        return None
+    return getattr(getattr(entries[int(index)], "form", None), subfield, None)
 
 
 def check_version(record: object, form: VersionedForm, message: str | None = None) -> None:

@@ -244,9 +244,9 @@ PROJECT_PAGES = {
     "host's projects": ("/projects", "an@org.vn", 11),
     "project page (host)": ("/projects/{project_id}", "an@org.vn", 18),  # + 1: the ledger
     "project page (staff)": ("/projects/{project_id}", "staff@s.vn", 18),
-    "report page": ("/projects/{project_id}/reports/{report_id}", "an@org.vn", 13),
+    "report page": ("/projects/{project_id}/reports/{report_id}", "an@org.vn", 18),  # + the rows: 2 scope, 3 report
     "payment page": ("/projects/{project_id}/tranches/{tranche_id}/payment", "finance@s.vn", 11),
-    "dossier page": ("/projects/{project_id}/dossier", "an@org.vn", 12),
+    "dossier page": ("/projects/{project_id}/dossier", "an@org.vn", 13),  # + the latest report, for the prefill
     "closing page": ("/staff/projects/{project_id}/closing", "staff@s.vn", 11),
     "contracts to sign": ("/staff/contracts", "staff@s.vn", 7),
 }
@@ -288,7 +288,7 @@ ACCEPTANCE_PAGES = {
     "acceptance minutes": ("/staff/acceptance/{council_id}/minutes", "staff@s.vn", 20),
     "my acceptance councils": ("/acceptance", "tv0@vien.vn", 6),
     "rating page": ("/acceptance/{council_id}/rating", "tv0@vien.vn", 21),
-    "annex": ("/projects/{project_id}/annex", "an@org.vn", 11),
+    "annex": ("/projects/{project_id}/annex", "an@org.vn", 13),  # + the contract's work packages and budget lines
     "acceptance council form": ("/staff/projects/{project_id}/acceptance-council", "staff@s.vn", 22),
 }
 

@@ -21,8 +21,20 @@ from projects.acceptance.queries import dossier_files, forming_council, load_cou
 from projects.contracts.documents import project_files, send_project_file
 from projects.contracts.models import GRADES, Project, ProjectFile
 from projects.contracts.queries import load_project
+from projects.followup.reporting import product_summary
 from projects.money.closing import final_account
 from review.councils.forms import AttendanceForm
+
+
+def _dossier_form(project: Project) -> forms.DossierForm:
+    """The final dossier's form: as the project holds it and, when the host first opens it, the report on the
+    products proposed from the latest periodic report's product rows."""
+    if request.method != "GET":
+        return forms.DossierForm()
+    form = forms.DossierForm(obj=project)
+    if not project.product_report and project.can_submit_dossier(current_user):
+        form.product_report.data = product_summary(project)
+    return form
 
 
 @bp.route("/projects/<int:project_id>/dossier", methods=["GET", "POST"])
@@ -30,7 +42,7 @@ from review.councils.forms import AttendanceForm
 def dossier(project_id: int):
     """The final dossier: the host submits it while the project runs; everyone who sees the project reads it."""
     project = authorized(load_project(project_id), "can_act_as_host" if request.method == "POST" else "can_view")
-    form = forms.DossierForm(obj=project if request.method == "GET" else None)
+    form = _dossier_form(project)
 
     def page(shown: Project) -> str:
         documents = dossier_files(project_files(shown.id))

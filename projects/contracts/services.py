@@ -30,6 +30,7 @@ from projects.contracts.models import (
     ProjectProduct,
     Tranche,
 )
+from projects.contracts.scope import freeze_scope
 from projects.fixed.queries import is_fixed_award
 from projects.followup.models import OPEN_REPORTS, REPORT_TRANSITIONS, PeriodicReport
 from projects.money.ledger import post
@@ -184,6 +185,7 @@ def create_project(proposal: Proposal, data: dict, plan: list[dict], user: User)
             "contract_number",
         ) from None
     schedule_reports(project, regime)
+    freeze_scope(project, proposal, approved)
     committed_on, document = (decision.signed_on, decision.number) if decision else (project.signed_on, "")
     post(project, "commitment", approved, committed_on, user, document=document or project.contract_number)
     record_event("create", "project", project.id, actor=user, comment=project.contract_number)

@@ -19,6 +19,7 @@ from projects.contracts.documents import is_draft_report_file, project_files, se
 from projects.contracts.forms import ContractForm, TrancheRequestForm
 from projects.contracts.models import Project, ProjectFile
 from projects.contracts.queries import load_project
+from projects.contracts.scope import contract_scope
 from projects.fixed.queries import fixed_amount_calls, is_fixed_award
 from projects.followup.queries import follow_section
 from projects.money.queries import money_section
@@ -123,9 +124,16 @@ def contract_form(proposal_id: int):
 @bp.route("/projects/<int:project_id>/annex")
 @login_required
 def annex(project_id: int):
-    """The contract's annex: the approved application and its budget as frozen at signature."""
+    """The contract's annex: the support as the decision approved it beside the one requested, the budget as
+    approved, the work packages and products, then the application's text as frozen at signature."""
     project = authorized(load_project(project_id))
-    return render_template("projects/annex.html", project=project, content=project.annex, sections=SECTIONS)
+    return render_template(
+        "projects/annex.html",
+        project=project,
+        scope=contract_scope(project.id),
+        content=project.annex,
+        sections=SECTIONS,
+    )
 
 
 @bp.route("/projects/<int:project_id>/tranches/<int:tranche_id>/request", methods=["POST"])

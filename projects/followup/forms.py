@@ -5,11 +5,12 @@ from datetime import date
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf.file import MultipleFileField
-from wtforms import FieldList, Form, FormField, HiddenField, SelectField, StringField, TextAreaField
+from wtforms import FieldList, Form, FormField, HiddenField, IntegerField, SelectField, StringField, TextAreaField
 from wtforms.validators import optional
 
 from core.forms import BaseForm, LocalDateField, MoneyField, VersionedForm, at_least, max_length, required
 from projects.followup.models import ADJUSTMENT_KINDS, INSPECTION_KINDS, Inspection, PeriodicReport
+from projects.followup.reporting import ReportFigures
 
 FILES_LABEL = _l("Attach files (PDF, DOCX, XLSX, JPG or PNG)")
 ACTION_ROWS = 3  # blank rows offered for new follow-up actions
@@ -19,28 +20,83 @@ def _text(field: object) -> str:
     return (field.data or "").strip()
 
 
-class ReportForm(VersionedForm):
-    """The host's periodic report: progress, money spent, problems and proposals."""
+def _row_id(field: HiddenField) -> int | None:
+    return int(field.data) if (field.data or "").strip().isdigit() else None
 
-    progress = TextAreaField(_l("Progress per work package"), [optional(), max_length(20000)], render_kw={"rows": 6})
-    products_progress = TextAreaField(
-        _l("Progress per product"), [optional(), max_length(20000)], render_kw={"rows": 4}
+
+class PackageRow(Form):
+    """A work package's progress: the percent done and what was done (the package named by its hidden id)."""
+
+    row_id = HiddenField()
+    percent = IntegerField(_l("Percent done"), [optional()], render_kw={"min": 0, "max": 100, "inputmode": "numeric"})
+    done = TextAreaField(_l("What was done"), [optional(), max_length(5000)], render_kw={"rows": 2})
+
+
+class ProductRow(Form):
+    """A product's progress: the quantity achieved and the quality reached."""
+
+    row_id = HiddenField()
+    quantity = IntegerField(_l("Quantity achieved"), [optional()], render_kw={"min": 0, "inputmode": "numeric"})
+    quality = StringField(_l("Quality reached"), [optional(), max_length(2000)])
+
+
+class SpendingRow(Form):
+    """What was spent so far on a budget line."""
+
+    row_id = HiddenField()
+    spent_vnd = MoneyField(_l("Spent so far (VND)"), [optional()])
+
+
+class ReportForm(VersionedForm):
+    """The host's periodic report: progress per work package and product, spending per budget line, general
+    remarks, problems and proposals."""
+
+    packages = FieldList(FormField(PackageRow), max_entries=200)
+    products = FieldList(FormField(ProductRow), max_entries=200)
+    spending = FieldList(FormField(SpendingRow), max_entries=200)
+    progress = TextAreaField(
+        _l("General remarks on the progress"), [optional(), max_length(20000)], render_kw={"rows": 4}
     )
-    spent_vnd = MoneyField(_l("Money spent so far (VND)"), [optional(), at_least(0)])
+    products_progress = TextAreaField(
+        _l("Remarks on the products"), [optional(), max_length(20000)], render_kw={"rows": 3}
+    )
+    spent_vnd = MoneyField(_l("Money spent so far (VND)"), [optional(), at_least(0)])  # without budget lines
     problems = TextAreaField(_l("Problems met"), [optional(), max_length(10000)], render_kw={"rows": 3})
     proposals = TextAreaField(_l("Proposals to the department"), [optional(), max_length(10000)], render_kw={"rows": 3})
     file = MultipleFileField(FILES_LABEL)  # named as the upload checks name their errors
 
-    def fill(self, report: PeriodicReport) -> None:
-        """Show the saved report."""
+    def fill(self, report: PeriodicReport, figures: ReportFigures) -> None:
+        """Show the saved report and its rows (or the previous report's figures, as `figures` has them)."""
         for name in ("progress", "products_progress", "spent_vnd", "problems", "proposals", "version"):
             self[name].data = getattr(report, name)
+        for rows in (self.packages, self.products, self.spending):
+            while len(rows):
+                rows.pop_entry()
+        for row in figures.packages:
+            self.packages.append_entry({"row_id": row.package.id, "percent": row.percent, "done": row.done})
+        for row in figures.products:
+            self.products.append_entry({"row_id": row.product.id, "quantity": row.quantity, "quality": row.quality})
+        for row in figures.spending:
+            self.spending.append_entry({"row_id": row.line.id, "spent_vnd": row.spent_vnd})
 
     def to_data(self) -> dict:
-        """The values for projects.followup.services.save_report."""
-        return {name: _text(self[name]) for name in ("progress", "products_progress", "problems", "proposals")} | {
-            "spent_vnd": self.spent_vnd.data
+        """The values for projects.followup.services.save_report (rows with their contract row's id)."""
+        rows = {
+            "packages": [
+                {"id": _row_id(r.row_id), "percent": r.percent.data, "done": _text(r.done)}
+                for r in (entry.form for entry in self.packages)
+            ],
+            "products": [
+                {"id": _row_id(r.row_id), "quantity": r.quantity.data, "quality": _text(r.quality)}
+                for r in (entry.form for entry in self.products)
+            ],
+            "spending": [
+                {"id": _row_id(r.row_id), "spent_vnd": r.spent_vnd.data}
+                for r in (entry.form for entry in self.spending)
+            ],
         }
+        texts = {name: _text(self[name]) for name in ("progress", "products_progress", "problems", "proposals")}
+        return texts | rows | {"spent_vnd": self.spent_vnd.data}
 
 
 class ActionRow(Form):

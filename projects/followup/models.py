@@ -12,6 +12,7 @@ from core.formatting import to_local, utcnow
 from core.i18n import register_status_labels
 from core.workflow import Transition, TransitionTable, allowed_targets
 from projects.contracts.models import Project
+from projects.contracts.scope import ProjectBudgetLine, ProjectWorkPackage
 
 REPORT_STATES = {
     "due": _l("Due"),
@@ -28,9 +29,12 @@ REPORT_TRANSITIONS: TransitionTable = {
     ("returned", "submitted"): Transition(APPLICANTS, _l("Submit the report"), by_workflow=True),
     ("submitted", "accepted"): Transition(MANAGERS, _l("Accept the report")),
     ("submitted", "returned"): Transition(MANAGERS, _l("Return with comments"), comment_required=True),
+    # When the work is over before the report was given (projects.contracts.services.cancel_open_reports).
     ("due", "cancelled"): Transition(MANAGERS, _l("Cancel the report"), comment_required=True, by_workflow=True),
     ("returned", "cancelled"): Transition(MANAGERS, _l("Cancel the report"), comment_required=True, by_workflow=True),
 }
+# Where the host's figures count: the report was given to the department and stands.
+REPORTED = ("submitted", "accepted")
 
 
 class PeriodicReport(db.Model):
@@ -43,10 +47,13 @@ class PeriodicReport(db.Model):
     sequence: Mapped[int]
     due_on: Mapped[date]
     status: Mapped[str] = mapped_column(String(16), default="due")
-    # Progress per work package and per product, in the host's words.
+    # The host's general remarks on the progress and on the products (before the rows, the whole report's text).
     progress: Mapped[str] = mapped_column(Text, default="")
     products_progress: Mapped[str] = mapped_column(Text, default="")
+    # The sum of the spending rows (or the host's figure when the contract has no budget lines), and the mean of
+    # the work packages' percents: both computed when the report is saved.
     spent_vnd: Mapped[int | None] = mapped_column(BigInteger)
+    progress_percent: Mapped[int | None]
     problems: Mapped[str] = mapped_column(Text, default="")
     proposals: Mapped[str] = mapped_column(Text, default="")
     submitted_at: Mapped[datetime | None]
@@ -61,11 +68,14 @@ class PeriodicReport(db.Model):
         UniqueConstraint("project_id", "sequence"),
         CheckConstraint(f"status IN {in_list(REPORT_STATES)}", name="status"),
         CheckConstraint("spent_vnd IS NULL OR spent_vnd >= 0", name="spent"),
+        CheckConstraint("progress_percent IS NULL OR progress_percent BETWEEN 0 AND 100", name="progress_percent"),
         Index("ix_periodic_reports_status_due", "status", "due_on"),
     )
 
     def is_late(self, today: date) -> bool:
-        """Submitted after its due date, or still not submitted once the date has passed."""
+        """Submitted after its due date, or still not submitted once the date has passed (never once cancelled)."""
+        if self.status == "cancelled":
+            return False
         if self.submitted_at is not None:
             return to_local(self.submitted_at).date() > self.due_on
         return self.status in OPEN_REPORTS and today > self.due_on
@@ -81,6 +91,59 @@ class PeriodicReport(db.Model):
     def actions_for(self, user: object, project: Project) -> list[tuple[str, Transition]]:
         """The review moves this user may make now: staff following the project accept or return it."""
         return allowed_targets(REPORT_TRANSITIONS, self.status, user) if project.can_manage(user) else []
+
+
+# A report's rows (read and written by projects.followup.reporting, by report id), one per row of the contract.
+
+
+class ReportPackage(db.Model):
+    """A report's progress on one work package of the contract: the percent done and what was done."""
+
+    __tablename__ = "report_packages"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    report_id: Mapped[int] = mapped_column(ForeignKey("periodic_reports.id", ondelete="CASCADE"))
+    work_package_id: Mapped[int] = mapped_column(ForeignKey(ProjectWorkPackage.id, ondelete="CASCADE"), index=True)
+    percent: Mapped[int | None]
+    done: Mapped[str] = mapped_column(Text, default="")
+
+    __table_args__ = (
+        UniqueConstraint("report_id", "work_package_id"),
+        CheckConstraint("percent IS NULL OR percent BETWEEN 0 AND 100", name="percent"),
+    )
+
+
+class ReportProduct(db.Model):
+    """A report's progress on one product of the contract: the quantity achieved and the quality reached."""
+
+    __tablename__ = "report_products"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    report_id: Mapped[int] = mapped_column(ForeignKey("periodic_reports.id", ondelete="CASCADE"))
+    product_id: Mapped[int] = mapped_column(ForeignKey("project_products.id", ondelete="CASCADE"), index=True)
+    quantity: Mapped[int | None]
+    quality: Mapped[str] = mapped_column(Text, default="")
+
+    __table_args__ = (
+        UniqueConstraint("report_id", "product_id"),
+        CheckConstraint("quantity IS NULL OR quantity >= 0", name="quantity"),
+    )
+
+
+class ReportSpending(db.Model):
+    """A report's spending on one budget line of the contract, so far (against the line's approved support)."""
+
+    __tablename__ = "report_spending"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    report_id: Mapped[int] = mapped_column(ForeignKey("periodic_reports.id", ondelete="CASCADE"))
+    budget_line_id: Mapped[int] = mapped_column(ForeignKey(ProjectBudgetLine.id, ondelete="CASCADE"), index=True)
+    spent_vnd: Mapped[int] = mapped_column(BigInteger, default=0)
+
+    __table_args__ = (
+        UniqueConstraint("report_id", "budget_line_id"),
+        CheckConstraint("spent_vnd >= 0", name="spent"),
+    )
 
 
 INSPECTION_KINDS = {"periodic": _l("Periodic"), "adhoc": _l("Ad hoc")}

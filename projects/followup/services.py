@@ -21,6 +21,7 @@ from core.workflow import perform_transition
 from policies.models import Regime
 from projects.contracts.documents import attach_files
 from projects.contracts.models import ACTIVE_STATES, Project
+from projects.contracts.scope import contract_scope
 from projects.contracts.services import refresh_eligibility, schedule_reports
 from projects.followup.models import (
     ADJUSTMENT_KINDS,
@@ -32,9 +33,10 @@ from projects.followup.models import (
     Inspection,
     PeriodicReport,
 )
+from projects.followup.reporting import check_figures, save_figures
 from projects.signals import adjustment_changed, inspection_changed, report_changed
 
-REPORT_FIELDS = ("progress", "products_progress", "spent_vnd", "problems", "proposals")
+REPORT_FIELDS = ("progress", "products_progress", "problems", "proposals")  # the texts; the rows in reporting
 
 
 def check_running(project: Project) -> None:
@@ -51,14 +53,22 @@ def save_report(
     user: User,
     uploads: Sequence[FileStorage] = (),
 ) -> None:
-    """The host saves the report as a draft, or submits it to the department, with its documents."""
+    """The host saves the report as a draft, or submits it to the department, with its documents: the general
+    remarks, problems and proposals, and its rows (projects.followup.reporting; the project's products loaded). A
+    submitted report gives the percent done of every work package (or, when the contract has none, its progress in
+    words)."""
     check_running(project)
+    if report.status == "cancelled":
+        raise DomainError(_("This report was cancelled: nothing more is awaited for it."))
     if report.status not in OPEN_REPORTS:
         raise DomainError(_("This report was already submitted; it can be changed only once it is returned."))
+    scope = contract_scope(project.id)
+    check_figures(project, scope, data, submitting)
     for name in REPORT_FIELDS:
         setattr(report, name, data[name])
+    save_figures(report, scope, data)
     if submitting:
-        if not report.progress.strip():
+        if not scope.packages and not report.progress.strip():
             raise DomainError(_("Describe the progress of the work before submitting the report."), "progress")
         perform_transition(report, REPORT_TRANSITIONS, "submitted", user, "periodic_report", signal=report_changed)
         report.submitted_at = utcnow()

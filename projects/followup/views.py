@@ -15,6 +15,7 @@ from projects.followup import services
 from projects.followup.forms import ActionDoneForm, AdjustmentForm, InspectionForm, ReportForm
 from projects.followup.models import Inspection, PeriodicReport
 from projects.followup.queries import load_adjustment, load_inspection, load_report, record_files
+from projects.followup.reporting import ReportFigures, report_figures
 
 
 def _report_records(project_id: int, report_id: int, predicate: str = "can_view") -> tuple[Project, PeriodicReport]:
@@ -30,8 +31,9 @@ def report(project_id: int, report_id: int):
     writing = request.method == "POST"
     project, record = _report_records(project_id, report_id, "can_act_as_host" if writing else "can_view")
     form = ReportForm()
+    figures = report_figures(project, record, prefill=record.can_edit(current_user, project))
     if not writing:
-        form.fill(record)
+        form.fill(record, figures)
     submitting = request.form.get("action") == "submit"
 
     def save() -> None:
@@ -41,7 +43,7 @@ def report(project_id: int, report_id: int):
     return run_form(
         form,
         save,
-        page=lambda shown: _report_page(*shown, form),
+        page=lambda shown: _report_page(*shown, form, figures),
         done=lambda _saved: finish(
             _("The report was submitted.") if submitting else _("Draft saved."),
             url_for("projects.report", project_id=project_id, report_id=report_id),
@@ -52,14 +54,15 @@ def report(project_id: int, report_id: int):
     )
 
 
-def _report_page(project: Project, record: PeriodicReport, form: ReportForm) -> str:
+def _report_page(project: Project, record: PeriodicReport, form: ReportForm, figures: ReportFigures) -> str:
     """The report, with the host's form while it may be written (a refused save is shown with its message and
-    values), its files unless they are the host's draft, and the review moves."""
+    values) or its rows as tables, its files unless they are the host's draft, and the review moves."""
     hidden = record.is_hidden_from(current_user, project)
     return render_template(
         "projects/report.html",
         project=project,
         report=record,
+        figures=figures,
         form=form if record.can_edit(current_user, project) or form.errors else None,
         files=[] if hidden else record_files(project.id, "report", record.id),
         private=hidden,

@@ -1,13 +1,18 @@
 """A project's health from plain values (no database): on track, at risk, overdue, or none once it is finished.
 
-Rules (DOMAIN §7, "health shown to staff"):
+Rules (DOMAIN §7, "health shown to staff"), measured against the share of the contract's duration already elapsed
+and the regime's lag (spending_lag_percent, 40 points by default):
 - overdue: past the contract's end date and the final dossier not submitted;
-- at risk: a periodic report late (its due date passed and it is not submitted or accepted), an inspection's
-  follow-up action past its due date and not done, or spending behind plan;
-- spending behind plan: the share of the contract's duration already elapsed exceeds the share of the approved
-  support already paid by more than the regime's lag (spending_lag_percent, 40 points by default). With the default
-  split (50/30/20, the first paid on signature) a project whose first tranche was never paid turns at risk once 40 %
-  of its time has passed, and one that received only the first half once 90 % has passed;
+- at risk: a periodic report late (its due date passed and it is not submitted, accepted or cancelled), an
+  inspection's follow-up action past its due date and not done, progress behind or spending behind plan;
+- progress behind plan: the elapsed share exceeds the overall progress the host reported (the latest report given
+  to the department, submitted or accepted: the mean of its work packages' percents) by more than the lag; without
+  such a report, or one without work packages, progress is not judged;
+- spending behind plan: the elapsed share exceeds the spent share by more than the lag. The spent share is what the
+  latest report given to the department says was spent over the approved support; before any report gave a
+  figure, the share of the approved support already paid. With the default split (50/30/20, the first paid on
+  signature) a project whose first tranche was never paid and that reported nothing turns at risk once 40 % of its
+  time has passed, and one that received only the first half once 90 % has passed;
 - on track otherwise.
 Projects past the execution (accepted, failed, terminated, closed...) get the level "closed" and no reasons.
 """
@@ -30,6 +35,7 @@ HEALTH_REASONS = {
     "past_end": _l("Past the end date without the final dossier"),
     "report_late": _l("A periodic report is late"),
     "action_overdue": _l("An inspection follow-up action is overdue"),
+    "progress_behind": _l("Progress reported is behind plan"),
     "spending_behind": _l("Spending is behind plan"),
 }
 register_status_labels("health_reason", HEALTH_REASONS)
@@ -52,6 +58,9 @@ class ProjectFacts:
     late_reports: int = 0
     overdue_actions: int = 0
     spending_lag: float = 0.4  # the regime's spending_lag_percent / 100 (its default, for tests of other rules)
+    # From the latest report given to the department (None: no such report, or it gave no figure).
+    reported_progress: float | None = None  # its progress_percent / 100
+    reported_spent_vnd: int | None = None
 
 
 @dataclass(frozen=True)
@@ -72,9 +81,17 @@ def elapsed_share(start_on: date, end_on: date, today: date) -> float:
 
 
 def is_spending_behind(facts: ProjectFacts, today: date) -> bool:
-    """More time elapsed than money paid, by more than the regime's lag."""
-    paid_share = facts.paid_vnd / facts.approved_vnd if facts.approved_vnd else 1.0
-    return elapsed_share(facts.start_on, facts.end_on, today) - paid_share > facts.spending_lag
+    """More time elapsed than money spent (as last reported, else as paid), by more than the regime's lag."""
+    spent = facts.paid_vnd if facts.reported_spent_vnd is None else facts.reported_spent_vnd
+    spent_share = spent / facts.approved_vnd if facts.approved_vnd else 1.0
+    return elapsed_share(facts.start_on, facts.end_on, today) - spent_share > facts.spending_lag
+
+
+def is_progress_behind(facts: ProjectFacts, today: date) -> bool:
+    """More time elapsed than work done as last reported, by more than the regime's lag."""
+    if facts.reported_progress is None:
+        return False
+    return elapsed_share(facts.start_on, facts.end_on, today) - facts.reported_progress > facts.spending_lag
 
 
 def project_health(facts: ProjectFacts, today: date) -> Health:
@@ -88,6 +105,8 @@ def project_health(facts: ProjectFacts, today: date) -> Health:
         reasons.append("report_late")
     if facts.overdue_actions:
         reasons.append("action_overdue")
+    if not facts.dossier_submitted and is_progress_behind(facts, today):
+        reasons.append("progress_behind")
     if not facts.dossier_submitted and is_spending_behind(facts, today):
         reasons.append("spending_behind")
     if "past_end" in reasons:

@@ -1,27 +1,78 @@
 """Health of many projects at once, read in one grouped query over their ids: the assessment the monitoring page,
-the host's projects and the project page's badge show. Every page reads a bounded number of statements whatever the
-number of projects."""
+the host's projects and the project page's badge show, with the figures of each project's latest report given to
+the department (its progress and how many products reached their target). Every page reads a bounded number of
+statements whatever the number of projects."""
 
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import Select, case, func, select
+from sqlalchemy import Select, Subquery, and_, case, func, select
 from sqlalchemy.orm import selectinload
 
 from core.extensions import db
 from core.formatting import local_today
 from policies.models import Regime
-from projects.contracts.models import Project
-from projects.followup.models import OPEN_REPORTS, FollowUpAction, Inspection, PeriodicReport
+from projects.contracts.models import Project, ProjectProduct
+from projects.followup.models import OPEN_REPORTS, REPORTED, FollowUpAction, Inspection, PeriodicReport, ReportProduct
 from projects.portfolio.health import Health, ProjectFacts, project_health
 
 
 @dataclass(frozen=True)
+class Reported:
+    """What the latest report given to the department (submitted or accepted) says: the overall progress (None
+    without work packages) and how many of the contract's products reached their quantity (one, for a product
+    without a quantity)."""
+
+    sequence: int
+    progress_percent: int | None
+    products_at_target: int
+    products: int
+
+
+@dataclass(frozen=True)
 class Assessment:
-    """A project's health and its next deadline (the earliest open one, possibly already past)."""
+    """A project's health and its next deadline (the earliest open one, possibly already past), with its latest
+    reported figures (None before any report was given)."""
 
     health: Health
     next_deadline: date | None
+    reported: Reported | None = None
+
+
+def _latest_reports(ids: Select | list[int]) -> tuple[Subquery, Subquery]:
+    """The latest report given to the department per project (by sequence), and that report's products at target
+    over the contract's products, per project: two subqueries for assess's one query."""
+    ranked = (
+        select(
+            PeriodicReport.id.label("report_id"),
+            PeriodicReport.project_id,
+            PeriodicReport.sequence,
+            PeriodicReport.progress_percent,
+            PeriodicReport.spent_vnd,
+            func.row_number()
+            .over(partition_by=PeriodicReport.project_id, order_by=PeriodicReport.sequence.desc())
+            .label("rank"),
+        )
+        .where(PeriodicReport.status.in_(REPORTED), PeriodicReport.project_id.in_(ids))
+        .subquery()
+    )
+    latest = select(ranked).where(ranked.c.rank == 1).subquery()
+    reached = ReportProduct.quantity >= func.coalesce(ProjectProduct.quantity, 1)
+    products = (
+        select(
+            ProjectProduct.project_id,
+            func.count(ProjectProduct.id).label("count"),
+            func.sum(case((reached, 1), else_=0)).label("at_target"),
+        )
+        .join(latest, latest.c.project_id == ProjectProduct.project_id)
+        .outerjoin(
+            ReportProduct,
+            and_(ReportProduct.product_id == ProjectProduct.id, ReportProduct.report_id == latest.c.report_id),
+        )
+        .group_by(ProjectProduct.project_id)
+        .subquery()
+    )
+    return latest, products
 
 
 def assess(ids: Select | list[int], today: date) -> dict[int, Assessment]:
@@ -47,6 +98,7 @@ def assess(ids: Select | list[int], today: date) -> dict[int, Assessment]:
         .group_by(Inspection.project_id)
         .subquery()
     )
+    latest, products = _latest_reports(ids)
     query = (
         select(
             Project.id,
@@ -62,10 +114,17 @@ def assess(ids: Select | list[int], today: date) -> dict[int, Assessment]:
             actions.c.overdue,
             actions.c.next_due.label("action_due"),
             Regime.spending_lag_percent,
+            latest.c.sequence.label("reported_sequence"),
+            latest.c.progress_percent,
+            latest.c.spent_vnd,
+            products.c.count.label("products"),
+            products.c.at_target,
         )
         .join(Regime, Regime.id == Project.regime_id)
         .outerjoin(reports, reports.c.project_id == Project.id)
         .outerjoin(actions, actions.c.project_id == Project.id)
+        .outerjoin(latest, latest.c.project_id == Project.id)
+        .outerjoin(products, products.c.project_id == Project.id)
         .where(Project.id.in_(ids))
         .order_by(Project.end_on, Project.id)
     )
@@ -82,11 +141,17 @@ def assess(ids: Select | list[int], today: date) -> dict[int, Assessment]:
             row.late or 0,
             row.overdue or 0,
             row.spending_lag_percent / 100,
+            None if row.progress_percent is None else row.progress_percent / 100,
+            row.spent_vnd,
         )
         health = project_health(facts, today)
         pending = [row.next_due, row.action_due, None if submitted else row.dossier_due_on]
         upcoming = [day for day in pending if day is not None]
-        found[row.id] = Assessment(health, min(upcoming) if upcoming and health.level != "closed" else None)
+        reported = None
+        if row.reported_sequence is not None:
+            reported = Reported(row.reported_sequence, row.progress_percent, row.at_target or 0, row.products or 0)
+        deadline = min(upcoming) if upcoming and health.level != "closed" else None
+        found[row.id] = Assessment(health, deadline, reported)
     return found
 
 

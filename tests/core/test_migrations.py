@@ -70,3 +70,42 @@ def test_the_ledger_migration_reproduces_every_projects_figures(database_url, tm
             db.session.remove()
             _empty_database()
             db.engine.dispose()
+
+
+def test_upgrading_gives_the_projects_of_an_application_its_scope(database_url, tmp_path):
+    """0008_reports copies each project's work packages and budget lines from its application, the support scaled
+    to the approved one; existing reports keep their texts."""
+    from datetime import date
+
+    from projects.contracts.models import Project
+    from tests.factories import make_organization, make_project, make_user
+
+    app = create_app(make_test_config(database_url, UPLOAD_FOLDER=str(tmp_path / "uploads")))
+    with app.app_context():
+        _empty_database()
+        try:
+            upgrade()
+            from policies.loader import load_reference_data
+
+            load_reference_data()
+            host = make_user("host@congty.vn", organization=make_organization())
+            with app.test_request_context():
+                project = make_project(host, start_on=date(2026, 1, 1))
+            db.session.execute(db.update(Project).where(Project.id == project.id).values(approved_vnd=200_000_001))
+            db.session.execute(text("UPDATE periodic_reports SET progress = 'Nội dung cũ', status = 'accepted'"))
+            db.session.commit()
+            db.session.remove()
+            downgrade(revision="0006_notifications")
+            upgrade()
+            lines = db.session.execute(
+                text("SELECT requested_vnd, support_vnd FROM project_budget_lines ORDER BY position")
+            ).all()
+            assert [tuple(line) for line in lines] == [(200_000_000, 160_000_001), (50_000_000, 40_000_000)]
+            names = db.session.execute(text("SELECT name FROM project_work_packages")).scalars().all()
+            assert names == ["Lắp đặt hệ thống"]
+            texts = db.session.execute(text("SELECT DISTINCT progress FROM periodic_reports")).scalars().all()
+            assert texts == ["Nội dung cũ"]
+        finally:
+            db.session.remove()
+            _empty_database()
+            db.engine.dispose()

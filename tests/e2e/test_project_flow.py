@@ -105,8 +105,10 @@ def test_project_from_contract_to_closed_file(app, reference, smtp_server, live_
     _as(page, base, "an@congtyxanh.vn")
     page.goto(project_url)
     page.locator("#reports a").first.click()
-    page.fill("#progress", "Đã lắp đặt hệ thống tưới tại 2 ha")
-    page.fill("#spent_vnd", "120.000.000")
+    page.fill("input[name='packages-0-percent']", "40")
+    page.fill("textarea[name='packages-0-done']", "Đã lắp đặt hệ thống tưới tại 2 ha")
+    page.fill("input[name='products-0-quantity']", "2")
+    page.fill("input[name='spending-0-spent_vnd']", "120.000.000")
     page.locator("button[value=submit]").click()
     _flash_ok(page)
     report_url = page.url

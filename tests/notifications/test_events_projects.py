@@ -16,6 +16,7 @@ from projects.acceptance.queries import load_council
 from projects.contracts import services as contracts
 from projects.contracts.models import Tranche
 from projects.contracts.queries import load_project
+from projects.contracts.scope import contract_scope
 from projects.followup import services as followup
 from projects.followup.models import Adjustment, Inspection, PeriodicReport
 from projects.money import services as money
@@ -131,7 +132,9 @@ def settle(position):
 
 def submit_report(w):
     """The host submits the first periodic report: the staff in charge is told."""
+    packages = contract_scope(project(w).id).packages  # a submitted report gives every work package's percent
     data = {"progress": "Hoàn thành 60%", "products_progress": "", "spent_vnd": 0, "problems": "", "proposals": ""}
+    data["packages"] = [{"id": package.id, "percent": 60, "done": ""} for package in packages]
     followup.save_report(report(w, 1), project(w), data, True, w["cast"]["host_en"])
     return [Told("report.submitted", report(w, 1), ["staff"])]
 

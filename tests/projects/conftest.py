@@ -48,3 +48,24 @@ def reload_project(project_id):
     """The project as the database holds it now, with what its pages show."""
     db.session.expire_all()
     return load_project(project_id)
+
+
+def report_rows(project_id, percents=(60,), quantities=(2,), spent=(100_000_000, 20_000_000), quality="Đạt"):
+    """The report form's rows for the project's work packages, products and budget lines, in the contract's order
+    (as the page posts them): percents, quantities and amounts given in turn (None: left blank)."""
+    from projects.contracts.scope import contract_scope
+
+    scope, project = contract_scope(project_id), load_project(project_id)
+    data = {}
+    groups = (
+        ("packages", scope.packages, percents, "percent"),
+        ("products", project.products, quantities, "quantity"),
+        ("spending", scope.lines, spent, "spent_vnd"),
+    )
+    for kind, items, values, field in groups:
+        for index, (item, value) in enumerate(zip(items, values, strict=False)):
+            data[f"{kind}-{index}-row_id"] = str(item.id)
+            data[f"{kind}-{index}-{field}"] = "" if value is None else str(value)
+            if kind == "products":
+                data[f"{kind}-{index}-quality"] = quality
+    return data

@@ -15,7 +15,7 @@ from projects.followup.models import Adjustment, PeriodicReport
 from projects.money import services as money
 from tests.conftest import login, vi_text
 from tests.factories import PDF_BYTES
-from tests.projects.conftest import fresh, reload_project, report_url
+from tests.projects.conftest import fresh, reload_project, report_rows, report_url
 
 
 def _pay_first_tranche(world):
@@ -39,7 +39,7 @@ def test_report_submitted_returned_resubmitted_and_accepted_opens_the_next_tranc
             "version": "1",
             "progress": "Nội dung 1: hoàn thành 60%",
             "products_progress": "Sản phẩm 1: đang thử nghiệm",
-            "spent_vnd": "1.234.567",
+            **report_rows(world["project"].id, spent=("1.234.567", "0")),
             "problems": "Chậm thiết bị",
             "proposals": "",
             "action": "submit",
@@ -50,6 +50,7 @@ def test_report_submitted_returned_resubmitted_and_accepted_opens_the_next_tranc
     assert answer.status_code == 302
     report = fresh(PeriodicReport, report_id)
     assert report.status == "submitted" and report.submitted_at is not None and report.spent_vnd == 1234567
+    assert report.progress_percent == 60
     attached = db.session.execute(select(ProjectFile).where(ProjectFile.record_id == report_id)).scalars().all()
     assert [(f.purpose, f.original_name) for f in attached] == [("report", "bao-cao-dot-1.pdf")]
 
@@ -73,11 +74,12 @@ def test_report_submitted_returned_resubmitted_and_accepted_opens_the_next_tranc
         data={
             "version": str(report.version),
             "progress": "Nội dung 1: hoàn thành 65%",
-            "spent_vnd": "1500000",
+            **report_rows(world["project"].id, percents=(65,), spent=("1500000", "0")),
             "action": "submit",
         },
     )
-    assert fresh(PeriodicReport, report_id).status == "submitted"
+    report = fresh(PeriodicReport, report_id)
+    assert (report.status, report.spent_vnd, report.progress_percent) == ("submitted", 1_500_000, 65)
     second = db.session.execute(
         select(Tranche).where(Tranche.project_id == world["project"].id, Tranche.position == 2)
     ).scalar_one()
@@ -98,12 +100,20 @@ def test_a_draft_is_saved_and_a_refused_form_keeps_what_was_typed(world, client)
     assert report.status == "due" and report.progress == "Bản nháp"
     answer = client.post(
         report_url(world),
-        data={"version": str(report.version), "progress": "Tiến độ mới", "spent_vnd": "mười triệu", "action": "submit"},
+        data={
+            "version": str(report.version),
+            "progress": "Tiến độ mới",
+            **report_rows(world["project"].id, spent=("mười triệu", "0")),
+            "action": "submit",
+        },
     )
     assert answer.status_code == 400
     page = answer.get_data(as_text=True)
     assert "Tiến độ mới" in page and "mười triệu" in page
-    stale = client.post(report_url(world), data={"version": "1", "progress": "Cũ", "action": "submit"})
+    stale = client.post(
+        report_url(world),
+        data={"version": "1", "progress": "Cũ", **report_rows(world["project"].id), "action": "submit"},
+    )
     assert stale.status_code == 400 and "Cũ" in stale.get_data(as_text=True)
     assert fresh(PeriodicReport, report.id).status == "due"
 
@@ -141,7 +151,9 @@ def test_reports_are_refused_when_the_project_is_not_running(app, world, client)
     project.status = "suspended"  # as the project's own move would; this test is about the reports
     db.session.commit()
     login(client, "host@congty.vn")
-    answer = client.post(report_url(world), data={"version": "1", "progress": "Tiến độ", "action": "submit"})
+    answer = client.post(
+        report_url(world), data={"version": "1", **report_rows(world["project"].id), "action": "submit"}
+    )
     assert answer.status_code == 400 and fresh(PeriodicReport, world["reports"][0].id).status == "due"
     assert vi_text(
         app, "Periodic reports are only kept while the project runs; this project is not running now."
