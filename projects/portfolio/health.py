@@ -41,7 +41,7 @@ HEALTH_REASONS = {
 register_status_labels("health_reason", HEALTH_REASONS)
 # Project states whose execution is over: health no longer applies.
 FINISHED_STATES = frozenset(
-    {"accepted", "not_accepted", "failed", "terminated", "recovery", "result_registered", "liquidated"}
+    {"accepted", "not_accepted", "failed", "terminated", "recovery", "recovered", "result_registered", "liquidated"}
 )
 
 

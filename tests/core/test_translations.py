@@ -51,3 +51,20 @@ def test_vietnamese_catalog_is_complete(tmp_path):
 def _singular(msgid: str | tuple[str, ...]) -> str:
     """A plural entry is known by its singular."""
     return msgid[0] if isinstance(msgid, tuple) else msgid
+
+
+def test_no_translation_adds_a_bare_percent_sign():
+    """Templates format every message they translate (Jinja's new-style gettext), so a "%" the translation adds to
+    a message without one breaks the page: it must be written "%%" or left out."""
+
+    def bare(text: str) -> bool:
+        return "%" in re.sub(r"%%|%\(\w+\)[sd]", "", text or "")
+
+    for language in ("vi", "en"):
+        with open(ROOT / f"translations/{language}/LC_MESSAGES/messages.po", "rb") as handle:
+            catalog = read_po(handle)
+        for message in catalog:
+            ids = message.id if isinstance(message.id, tuple) else (message.id,)
+            texts = message.string if isinstance(message.string, tuple) else (message.string,)
+            if not any(bare(i) for i in ids):
+                assert not any(bare(t) for t in texts), (message.id, texts)

@@ -15,6 +15,7 @@ from projects.acceptance.queries import load_council
 from projects.contracts.models import ProjectFile
 from projects.contracts.queries import load_project
 from projects.money import services as money
+from projects.portfolio.queries import assess
 from tests.conftest import login, vi_text
 from tests.factories import PDF_BYTES, make_organization, make_project, make_user
 
@@ -331,6 +332,7 @@ def test_failed_project_recovery(app, reference, client):
     assert client.post(f"/projects/{project.id}/recovery", data=rest).status_code == 302
     project = load_project(project.id)
     assert (project.status, project.recovered_vnd) == ("recovered", project.recovery_vnd)
+    assert assess([project.id], local_today())[project.id].health.level == "closed"  # the file is closed
     assert client.get(f"/projects/{project.id}/recovery").status_code == 404
 
 
