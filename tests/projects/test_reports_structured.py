@@ -2,6 +2,7 @@
 product and budget line: prefill, refusals, tables, health, monitoring, the dossier's product report, cancellation."""
 
 from datetime import date
+from types import SimpleNamespace
 
 import pytest
 from sqlalchemy import select
@@ -59,7 +60,8 @@ def test_scaling_keeps_every_line_within_a_dong_of_its_share():
 def decided(app, reference, monkeypatch):
     """A project whose decision granted 450 m of the 480 m its application asked (the decision's amount as
     projects.contracts.services reads it)."""
-    monkeypatch.setattr(contracts, "approved_amount", lambda proposal: 450_000_000)
+    decision = SimpleNamespace(approved_vnd=450_000_000, number="45/QĐ-SKHCN", signed_on=date(2026, 1, 1))
+    monkeypatch.setattr(contracts, "approved_decision", lambda proposal: decision)
     host = make_user("host@congty.vn", organization=make_organization())
     make_user("staff@skhcn.gov.vn", roles=("staff",))
     with app.test_request_context():
