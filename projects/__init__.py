@@ -1,10 +1,11 @@
 """Funded projects, one subpackage per feature, each with its models, services, forms, queries and views:
 
 - contracts/  the project record and its contract: the project page, its moves and documents, the contract of an
-              approved application and its annex, products and tranches (request, approval, payment, settlement);
+              approved application and its annex and scope, products and tranches (request, approval);
+- money/      the ledger: payments, settlements, recoveries, the final account and the liquidation record;
 - followup/   while it runs: periodic reports, inspections with their follow-up actions, adjustments;
 - acceptance/ the final dossier, the acceptance council and its members' ratings (the grade in rating.py), the
-              conclusion, and closing: result registration, settlement, assets, liquidation, recovery;
+              conclusion, and closing: result registration, settlement, assets, liquidation, recovery (their money in money/);
 - fixed/      fixed-amount support: batch decisions of a call and their awards, paid without a contract;
 - portfolio/  many projects at once: health (its rules in health.py), the staff's monitoring page, the host's
               projects and to-do list.
