@@ -42,21 +42,23 @@ class Assessment:
 def _latest_reports(ids: Select | list[int]) -> tuple[Subquery, Subquery]:
     """The latest report given to the department per project (by sequence), and that report's products at target
     over the contract's products, per project: two subqueries for assess's one query."""
-    ranked = (
+    last = (
+        select(PeriodicReport.project_id, func.max(PeriodicReport.sequence).label("sequence"))
+        .where(PeriodicReport.status.in_(REPORTED), PeriodicReport.project_id.in_(ids))
+        .group_by(PeriodicReport.project_id)
+        .subquery()
+    )
+    latest = (
         select(
             PeriodicReport.id.label("report_id"),
             PeriodicReport.project_id,
             PeriodicReport.sequence,
             PeriodicReport.progress_percent,
             PeriodicReport.spent_vnd,
-            func.row_number()
-            .over(partition_by=PeriodicReport.project_id, order_by=PeriodicReport.sequence.desc())
-            .label("rank"),
         )
-        .where(PeriodicReport.status.in_(REPORTED), PeriodicReport.project_id.in_(ids))
+        .join(last, (last.c.project_id == PeriodicReport.project_id) & (last.c.sequence == PeriodicReport.sequence))
         .subquery()
     )
-    latest = select(ranked).where(ranked.c.rank == 1).subquery()
     reached = ReportProduct.quantity >= func.coalesce(ProjectProduct.quantity, 1)
     products = (
         select(
