@@ -109,6 +109,7 @@ BUDGET_KINDS = {
     "training": _l("Training"),
     "other": _l("Other"),
 }
+register_status_labels("budget_kind", BUDGET_KINDS)
 
 proposal_priority_items = Table(
     "proposal_priority_items",

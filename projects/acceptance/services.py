@@ -224,10 +224,15 @@ def register_result(project: Project, data: dict, user: User) -> None:
     project.certificate_number, project.certificate_on = data["certificate_number"], data["certificate_on"]
 
 
-def _record_step(project: Project, prefix: str, data: dict, user: User) -> None:
-    """The asset handling of an accepted project: its date and note."""
+def _check_closing(project: Project) -> None:
+    """The closing steps are recorded between the acceptance and the liquidation."""
     if project.status not in CLOSING_STATES:
         raise DomainError(_("This is recorded once the project is accepted and before the contract is liquidated."))
+
+
+def _record_step(project: Project, prefix: str, data: dict, user: User) -> None:
+    """The asset handling of an accepted project: its date and note."""
+    _check_closing(project)
     check_day(data[f"{prefix}_on"], f"{prefix}_on", project.signed_on, _("the signature of the contract"))
     setattr(project, f"{prefix}_on", data[f"{prefix}_on"])
     setattr(project, f"{prefix}_note", data[f"{prefix}_note"])
@@ -236,8 +241,7 @@ def _record_step(project: Project, prefix: str, data: dict, user: User) -> None:
 
 def record_settlement(project: Project, data: dict, user: User) -> None:
     """The final settlement of the funds (quyết toán), with the spending it accepts."""
-    if project.status not in CLOSING_STATES:
-        raise DomainError(_("This is recorded once the project is accepted and before the contract is liquidated."))
+    _check_closing(project)
     record_final_settlement(project, data, user)
     record_event("settlement", "project", project.id, actor=user, comment=data["settlement_note"])
 

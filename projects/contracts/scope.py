@@ -8,11 +8,8 @@ from sqlalchemy import BigInteger, CheckConstraint, ForeignKey, String, Text, Un
 from sqlalchemy.orm import Mapped, mapped_column
 
 from core.extensions import db, in_list
-from core.i18n import register_status_labels
 from projects.contracts.models import Project
 from proposals.models import BUDGET_KINDS, BudgetLine, Proposal, WorkPackage
-
-register_status_labels("budget_kind", BUDGET_KINDS)
 
 
 class ProjectWorkPackage(db.Model):

@@ -1,11 +1,14 @@
 """The running project the follow-up tests share, and their small helpers."""
 
+from datetime import date
+
 import pytest
 from sqlalchemy import select
 
 from core.extensions import db
 from projects.contracts.queries import load_project
 from projects.followup.models import PeriodicReport
+from projects.portfolio.health import ProjectFacts
 from tests.factories import make_organization, make_project, make_user
 
 
@@ -36,6 +39,19 @@ def world(app, reference):
 def report_url(world, index=0):
     """The page of the project's n-th periodic report."""
     return f"/projects/{world['project'].id}/reports/{world['reports'][index].id}"
+
+
+def facts(**changes: object) -> ProjectFacts:
+    """Health's inputs for a project running from 1/1 to 31/12/2026, 100 approved and half paid, nothing late."""
+    values = {
+        "status": "in_progress",
+        "start_on": date(2026, 1, 1),
+        "end_on": date(2026, 12, 31),
+        "dossier_submitted": False,
+        "approved_vnd": 100,
+        "paid_vnd": 50,
+    }
+    return ProjectFacts(**{**values, **changes})
 
 
 def fresh(model, record_id):

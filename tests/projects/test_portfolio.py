@@ -8,24 +8,12 @@ from sqlalchemy import select
 from core.extensions import db
 from core.formatting import format_money, local_today
 from projects.followup.models import Adjustment, FollowUpAction, Inspection, PeriodicReport
-from projects.portfolio.health import ProjectFacts, project_health
+from projects.portfolio.health import project_health
 from tests.conftest import login, vi_text
 from tests.factories import make_organization, make_project, make_user
+from tests.projects.conftest import facts
 
 TODAY = date(2026, 6, 1)
-
-
-def facts(**changes: object) -> ProjectFacts:
-    """A project running from 1/1 to 31/12/2026, half paid, nothing late."""
-    values = {
-        "status": "in_progress",
-        "start_on": date(2026, 1, 1),
-        "end_on": date(2026, 12, 31),
-        "dossier_submitted": False,
-        "approved_vnd": 100,
-        "paid_vnd": 50,
-    }
-    return ProjectFacts(**{**values, **changes})
 
 
 def test_the_spending_lag_is_the_regimes():

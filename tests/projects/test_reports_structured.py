@@ -15,12 +15,12 @@ from projects.contracts.scope import ProjectBudgetLine, contract_scope, scale_am
 from projects.followup import services as followup
 from projects.followup.models import PeriodicReport, ReportPackage
 from projects.followup.reporting import report_figures
-from projects.portfolio.health import ProjectFacts, project_health
+from projects.portfolio.health import project_health
 from projects.portfolio.host import host_todo
 from projects.portfolio.queries import assess
 from tests.conftest import login, vi_text
 from tests.factories import make_organization, make_project, make_user
-from tests.projects.conftest import fresh, report_rows, report_url
+from tests.projects.conftest import facts, fresh, report_rows, report_url
 
 REQUESTED_LINES = [
     {"kind": "equipment", "description": "Thiết bị tưới", "support_vnd": 300_000_000, "counterpart_vnd": 400_000_000},
@@ -192,19 +192,6 @@ def test_staff_read_the_rows_as_tables(app, world):
     for amount in (150_000_000, 200_000_000, 20_000_000, 50_000_000, 170_000_000, 250_000_000):
         assert format_money(amount) in spending
     assert 'name="packages-0-percent"' not in page  # submitted: nothing to write
-
-
-def facts(**changes: object) -> ProjectFacts:
-    """A project running through 2026 with 100 approved and half paid, nothing late."""
-    values = {
-        "status": "in_progress",
-        "start_on": date(2026, 1, 1),
-        "end_on": date(2026, 12, 31),
-        "dossier_submitted": False,
-        "approved_vnd": 100,
-        "paid_vnd": 50,
-    }
-    return ProjectFacts(**{**values, **changes})
 
 
 @pytest.mark.parametrize(
