@@ -282,6 +282,43 @@ def test_project_query_budget(app, reference, count_queries, page, rows):
     assert counter.count <= budget, f"{page} with {rows} projects used {counter.count} queries (budget {budget})"
 
 
+# Finance's pages of a closed file → (path, who, budget), at 10 and 2,000 projects: the project is liquidated and has
+# money left to recover.
+MONEY_PAGES = {
+    "money returned": ("/projects/{project_id}/recovery", "finance@s.vn", 11),
+    "liquidation record": ("/projects/{project_id}/liquidation-record", "staff@s.vn", 10),
+}
+
+
+@pytest.mark.parametrize("page", MONEY_PAGES)
+@pytest.mark.parametrize("rows", [10, 2000])
+def test_money_query_budget(app, reference, count_queries, page, rows):
+    from core.formatting import local_today
+    from projects.contracts.models import Project
+    from tests.factories import bulk_projects, make_organization, make_project
+
+    path, who, budget = MONEY_PAGES[page]
+    staff = make_user("staff@s.vn", roles=("staff",))
+    make_user("finance@s.vn", roles=("finance",))
+    host = make_user("an@org.vn", organization=make_organization())
+    with app.test_request_context():
+        project = make_project(host, staff=staff)
+    bulk_projects(project, rows - 1)
+    closed = {"status": "liquidated", "liquidated_on": local_today(), "final_due_vnd": 0}
+    owed = {"paid_vnd": 1_000, "recovery_vnd": 1_000, "recovery_decision": "QĐ 1", "recovery_due_on": local_today()}
+    db.session.execute(db.update(Project).where(Project.id == project.id).values(**closed, **owed))
+    db.session.commit()
+    client = app.test_client()
+    login(client, who)
+    url = path.format(project_id=project.id)
+    client.get(url)
+    db.session.expire_all()
+    with count_queries() as counter:
+        assert client.get(url).status_code == 200
+    budget += BELL
+    assert counter.count <= budget, f"{page} with {rows} projects used {counter.count} queries (budget {budget})"
+
+
 # Acceptance pages → (path, who, budget), checked at 10 and 2,000 projects; the council has 5 members rating.
 ACCEPTANCE_PAGES = {
     "acceptance council": ("/staff/acceptance/{council_id}", "staff@s.vn", 20),
