@@ -89,7 +89,31 @@ class LoginForm(BaseForm):
 
     email = EmailField(_l("Email"), [required(), email_address()])
     password = PasswordField(_l("Password"), [required()])
-    remember = BooleanField(_l("Keep me logged in on this computer"))
+    remember = BooleanField(
+        _l("Keep me logged in on this computer"),
+        description=_l("For 14 days; not for the department's accounts, which log in every day."),
+    )
+
+
+class CodeForm(BaseForm):
+    """The code of the authenticator app (or a recovery code, when the login asks)."""
+
+    code = StringField(
+        _l("Code"),
+        [required(), max_length(32)],
+        render_kw={"autocomplete": "one-time-code", "autocapitalize": "off", "spellcheck": "false"},
+    )
+
+
+class ReauthForm(BaseForm):
+    """The password again (and a code, for an enrolled user) before a change to the two-step login."""
+
+    password = PasswordField(_l("Your password"), [required()])
+    code = StringField(
+        _l("Code from the app"),
+        [optional(), max_length(32)],
+        render_kw={"autocomplete": "one-time-code", "inputmode": "numeric"},
+    )
 
 
 class EmailForm(BaseForm):

@@ -79,6 +79,11 @@ class User(UserMixin, db.Model):
     email_verified_at: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     search_text: Mapped[str] = mapped_column(String(600), default="", index=True)
+    # Two-step login: the authenticator's shared secret (set at enrolment, confirmed by a first code), the last time
+    # step a code was accepted for (a code is never accepted twice).
+    totp_secret: Mapped[str | None] = mapped_column(String(64))
+    totp_enabled_at: Mapped[datetime | None]
+    totp_last_step: Mapped[int | None]
     version: Mapped[int] = mapped_column(default=1)
 
     role_rows: Mapped[list["UserRole"]] = relationship(
@@ -94,6 +99,19 @@ class User(UserMixin, db.Model):
     @property
     def is_active(self) -> bool:  # Flask-Login: deactivated users cannot log in or stay logged in
         return self.active
+
+    # The key of the session this user object was loaded or signed in with (accounts.sessions): what Flask-Login
+    # keeps in the session and the remember-me cookie instead of the user's id.
+    session_key = None  # str, set per object (not a column)
+
+    def get_id(self) -> str:
+        if not self.session_key:
+            raise RuntimeError("sign in through accounts.sessions.start_session, which gives the session its key")
+        return self.session_key
+
+    @property
+    def has_two_factor(self) -> bool:
+        return self.totp_enabled_at is not None
 
     @property
     def is_verified(self) -> bool:
@@ -184,18 +202,53 @@ class Membership(db.Model):
     organization: Mapped[Organization] = relationship(back_populates="memberships", lazy="raise")
 
 
-class LoginAttempt(db.Model):
-    """A login try, kept in the database so throttling holds across worker processes."""
+class LoginThrottle(db.Model):
+    """The attempts counted against one key ("account:<email>", "address:<ip>", "code:<user id>") in the current
+    window: one row per key, counted by one atomic statement so the limit holds across workers and threads."""
 
-    __tablename__ = "login_attempts"
+    __tablename__ = "login_throttles"
+
+    key: Mapped[str] = mapped_column(String(320), primary_key=True)
+    attempts: Mapped[int] = mapped_column(default=1)
+    window_start: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+SESSION_END_REASONS = ("logout", "password", "reset", "deactivated", "everywhere", "admin", "two_factor")
+
+
+class UserSession(db.Model):
+    """One signed-in browser: the cookie holds a random key, only its hash is stored, so ending the row ends the
+    session and its remember-me cookie everywhere at once."""
+
+    __tablename__ = "user_sessions"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    email: Mapped[str] = mapped_column(String(255))
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    key_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    remember: Mapped[bool] = mapped_column(default=False)
     ip_address: Mapped[str] = mapped_column(String(64), default="")
-    succeeded: Mapped[bool] = mapped_column(default=False)
+    user_agent: Mapped[str] = mapped_column(String(255), default="")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    last_seen_at: Mapped[datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[datetime]
+    ended_at: Mapped[datetime | None]
+    end_reason: Mapped[str | None] = mapped_column(String(16))
 
-    __table_args__ = (Index("ix_login_attempts_email_created_at", "email", "created_at"),)
+    __table_args__ = (
+        CheckConstraint(f"end_reason IS NULL OR end_reason IN {in_list(SESSION_END_REASONS)}", name="end_reason"),
+        Index("ix_user_sessions_user_id_ended_at", "user_id", "ended_at"),
+    )
+
+
+class RecoveryCode(db.Model):
+    """One of the ten one-time codes that replace the authenticator app once; only a keyed hash is stored."""
+
+    __tablename__ = "recovery_codes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    code_hash: Mapped[str] = mapped_column(String(64))
+    used_at: Mapped[datetime | None]
 
 
 class AccessToken(db.Model):

@@ -1,16 +1,17 @@
-"""Account rules: registration, verification, login throttling, password reset, invitations, roles."""
+"""Account rules: registration, verification, login, password reset, invitations, roles."""
 
 import hashlib
 import secrets
 from datetime import timedelta
+from functools import cache
 
 from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy import func, select
+from sqlalchemy import select
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from accounts import emails
-from accounts.models import APPLICANTS, ROLES, AccessToken, LoginAttempt, Membership, Organization, User, UserRole
+from accounts import emails, sessions, throttle
+from accounts.models import APPLICANTS, ROLES, AccessToken, Membership, Organization, User, UserRole
 from accounts.taxcode import clean_tax_code
 from core.audit import record_event
 from core.errors import DomainError
@@ -158,41 +159,47 @@ def resend_verification(email: str) -> None:
         emails.send_verification(user, issue_token("verify_email", user.email, user=user))
 
 
-def _recent_failures(email: str) -> int:
-    window_start = utcnow() - timedelta(minutes=current_app.config["LOGIN_WINDOW_MINUTES"])
-    last_success = db.session.execute(
-        select(func.max(LoginAttempt.created_at)).where(LoginAttempt.email == email, LoginAttempt.succeeded.is_(True))
-    ).scalar()
-    since = max(window_start, last_success) if last_success else window_start
-    return db.session.execute(
-        select(func.count()).where(
-            LoginAttempt.email == email, LoginAttempt.succeeded.is_(False), LoginAttempt.created_at > since
-        )
-    ).scalar_one()
+@cache
+def _dummy_hash(method: str) -> str:
+    return generate_password_hash(secrets.token_hex(16), method=method)
+
+
+def check_password(user: User | None, password: str) -> bool:
+    """Whether the password is the user's; for no user, a hash is checked all the same, so that an unknown email
+    takes as long to refuse as a wrong password."""
+    if user is None:
+        check_password_hash(_dummy_hash(current_app.config["PASSWORD_HASH_METHOD"]), password)
+        return False
+    return check_password_hash(user.password_hash, password)
 
 
 def authenticate(email: str, password: str, ip_address: str) -> User:
-    """Check the credentials with throttling stored in the database; raise DomainError on refusal."""
+    """Check the credentials; raise DomainError on refusal. The attempt is counted against the account and the
+    client's address before the password is looked at (the caller commits the refusal too): beyond the limits of
+    the window nothing is checked, whatever the number of attempts running at once."""
     email = email.strip().lower()
     config = current_app.config
-    if _recent_failures(email) >= config["LOGIN_MAX_FAILURES"]:
-        db.session.add(LoginAttempt(email=email, ip_address=ip_address, succeeded=False))
+    account, address = f"account:{email}", f"address:{ip_address}"
+    within = throttle.charge(account, config["LOGIN_MAX_FAILURES"])
+    within = throttle.charge(address, config["LOGIN_MAX_PER_ADDRESS"]) and within
+    user = find_user_by_email(email) if within else None
+    if not within:
+        record_event("login_failed", "user", None, actor=None, comment=f"{email} (throttled)")
         raise DomainError(
             _(
-                "Too many failed attempts for this account. Wait %(minutes)d minutes, or reset your password.",
+                "Too many failed attempts. Wait %(minutes)d minutes, or reset your password.",
                 minutes=config["LOGIN_WINDOW_MINUTES"],
             )
         )
-    user = find_user_by_email(email)
-    ok = user is not None and check_password_hash(user.password_hash, password)
-    db.session.add(LoginAttempt(email=email, ip_address=ip_address, succeeded=ok))
-    if not ok:
+    if not check_password(user, password):
+        record_event("login_failed", "user", user.id if user else None, actor=None, comment=email)
         raise DomainError(_("Wrong email or password."))
+    throttle.forgive(account)
+    throttle.refund(address)
     if not user.active:
         raise DomainError(_("This account has been deactivated. Contact the department."))
     if not user.is_verified:
         raise DomainError(_("Please confirm your email first: open the link we sent you, or ask for a new one."))
-    record_event("login", "user", user.id, actor=user)
     return user
 
 
@@ -211,6 +218,7 @@ def reset_password(raw: str, password: str) -> User:
     if user.email_verified_at is None:  # the reset link proves the mailbox too
         user.email_verified_at = utcnow()
     record_event("reset_password", "user", user.id, actor=user)
+    sessions.end_sessions(user, "reset", actor=user)
     return user
 
 
@@ -220,6 +228,7 @@ def change_password(user: User, current: str, new: str) -> None:
         raise DomainError(_("The current password is wrong."), "current_password")
     user.password_hash = hash_password(new)
     record_event("change_password", "user", user.id)
+    sessions.end_sessions(user, "password", keep_current=True)
 
 
 def update_profile(user: User, data: dict) -> None:
@@ -290,6 +299,8 @@ def set_roles(user: User, roles: list[str], active: bool) -> None:
     if user.active != active:
         record_event("activate" if active else "deactivate", "user", user.id)
         user.active = active
+        if not active:
+            sessions.end_sessions(user, "deactivated")
     record_event("set_roles", "user", user.id, comment=f"{before} → {','.join(wanted)}")
 
 

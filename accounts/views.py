@@ -1,9 +1,9 @@
-"""Account pages: register, verify, login/logout, password reset, profile, organization, invitations."""
+"""Account pages: register, verify, password reset, profile, organization, invitations (login: signin_views)."""
 
 from flask import Blueprint, abort, current_app, redirect, render_template, request, session, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
-from flask_login import current_user, login_required, login_user, logout_user
+from flask_login import current_user, login_required
 from sqlalchemy.orm import selectinload
 
 from accounts import services
@@ -11,13 +11,13 @@ from accounts.forms import (
     AcceptInvitationForm,
     ChangePasswordForm,
     EmailForm,
-    LoginForm,
     NewPasswordForm,
     OrganizationForm,
     ProfileForm,
     RegistrationForm,
 )
 from accounts.models import Membership, Organization
+from accounts.signin import sign_in
 from accounts.urls import is_safe_next
 from core.edge import attempt, authorized, comparing, finish, run_form
 from core.extensions import db
@@ -67,36 +67,6 @@ def resend_verification():
         done=lambda _none: _check_mail(form.email.data, "verify"),
         refused_status=200,
     )
-
-
-@bp.route("/login", methods=["GET", "POST"])
-def login():
-    """Log in with email and password (throttled: a refused attempt is committed, the throttle counts it)."""
-    form = LoginForm()
-    if not form.validate_on_submit():
-        return _login_page(form)
-    user, error = attempt(
-        lambda: services.authenticate(form.email.data, form.password.data, request.remote_addr or ""),
-        refusal_commits=True,
-    )
-    if error is not None:
-        field_errors_from(form, error)
-        return _login_page(form)
-    login_user(user, remember=form.remember.data)
-    session.pop("locale", None)
-    target = request.args.get("next")
-    return redirect(target if is_safe_next(target) else url_for("notifications.home"))
-
-
-def _login_page(form: LoginForm) -> str:
-    return render_template("accounts/login.html", form=form, demo=current_app.config["DEMO_MODE"])
-
-
-@bp.route("/logout", methods=["POST"])
-def logout():
-    """Log out (POST, with CSRF)."""
-    logout_user()
-    return finish(_("You have logged out."), url_for("policies.home"), "info")
 
 
 @bp.route("/password/forgot", methods=["GET", "POST"])
@@ -242,7 +212,8 @@ def accept_invitation(token: str):
         new_user = None if user else form.to_data() | {"locale": _current_locale()}
         joined, error = attempt(lambda: services.accept_invitation(token, user, new_user, form.password.data or ""))
         if error is None:
-            login_user(joined)
+            if user is None:
+                sign_in(joined, remember=False)
             return finish(_("You now act for %(name)s.", name=org.name), url_for("accounts.organization"))
         field_errors_from(form, error)
     return render_template("accounts/invitation.html", form=form, invitation=invitation, org=org, user=user)

@@ -1,5 +1,6 @@
 """The demo's people: the department's staff, the reviewers and the applicant organizations with their users."""
 
+from flask import current_app
 from sqlalchemy import select
 
 from accounts.models import Membership, Organization, User, UserRole
@@ -12,6 +13,14 @@ STAFF = [
     ("lanhdao@skhcn.demo", "Trần Văn Đức", ("leader",)),
     ("ketoan@skhcn.demo", "Lê Thị Thu Hà", ("finance",)),
 ]
+# The department's demo accounts log in with a second step, like real ones: their authenticator secrets are public
+# (README, login page) so that anyone can add them to an app. Set only while DEMO_MODE is on.
+DEMO_TOTP_SECRETS = {
+    "admin@skhcn.demo": "GVC7ELOP3NFBEXBQZ63EA4XBV6SFMWAL",
+    "chuyenvien@skhcn.demo": "FKSPU7SO5KZFE54XGQXZTU2Q6EOIQKRD",
+    "lanhdao@skhcn.demo": "2LKWCPGR23XPJQZRUOMDAEEZTOEYA4AO",
+    "ketoan@skhcn.demo": "BOVSATHPAZDJBT65XB7RX3DO54SOZ4PL",
+}
 REVIEWERS = [
     ("pgs.hung@hcmut.demo", "PGS.TS. Phạm Văn Hùng"),
     ("ts.lan@ctu.demo", "TS. Võ Thị Ngọc Lan"),
@@ -92,7 +101,9 @@ def _user(email: str, name: str, roles: tuple[str, ...], password: str) -> User:
 def seed_accounts(password_hash: str) -> None:
     """The demo accounts and organizations that are missing, every one with the same password."""
     for email, name, roles in STAFF:
-        _user(email, name, roles, password_hash)
+        user = _user(email, name, roles, password_hash)
+        if current_app.config["DEMO_MODE"] and not user.has_two_factor:
+            user.totp_secret, user.totp_enabled_at = DEMO_TOTP_SECRETS[email], utcnow()
     for email, name in REVIEWERS:
         _user(email, name, ("reviewer",), password_hash)
     for spec in ORGANIZATIONS:

@@ -1,7 +1,7 @@
 """Administration forms that are not owned by a domain package."""
 
 from flask_babel import lazy_gettext as _l
-from wtforms import EmailField, StringField
+from wtforms import BooleanField, EmailField, StringField
 
 from core.forms import VersionedForm, email_address, max_length, optional, required
 
@@ -23,10 +23,13 @@ class SettingsForm(VersionedForm):
     address = StringField(_l("Address"), [optional(), max_length(255)])
     phone = StringField(_l("Phone"), [optional(), max_length(64)])
     email = EmailField(_l("Email"), [optional(), email_address(), max_length(255)])
+    two_factor_for_reviewers = BooleanField(
+        _l("Council members too must log in with a code from an authenticator app (the department's roles always do)")
+    )
 
     def to_data(self) -> dict:
         """The settings' fields, trimmed."""
-        return {
+        return {"two_factor_for_reviewers": self.two_factor_for_reviewers.data} | {
             name: (self[name].data or "").strip()
             for name in (
                 "agency_name",

@@ -9,12 +9,13 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from accounts import services as account_services
+from accounts import sessions, twofactor
 from accounts.decorators import guard_blueprint_roles
 from accounts.forms import UserAdminForm
 from accounts.models import ADMINS, ROLE_LABELS, User
 from admin import services
 from admin.forms import SettingsForm
-from core.edge import finish, run_form
+from core.edge import finish, run_form, run_small_form
 from core.extensions import db
 from core.forms import BaseForm, VersionedForm, check_version, stale_differences
 from core.models import OUTBOX_STATUSES, AgencySettings, AuditEvent, OutboxMessage
@@ -95,10 +96,40 @@ def user(user_id: int):
     return run_form(
         form,
         save,
-        page=lambda shown: render_template("admin/user.html", person=shown, form=form),
+        page=lambda shown: _user_page(shown, form),
         done=lambda _none: finish(_("The user has been saved."), url_for("admin.users")),
         records=person,
         refused_status=200,
+    )
+
+
+def _user_page(person: User, form: UserAdminForm) -> str:
+    return render_template(
+        "admin/user.html", person=person, form=form, live=sessions.live_sessions(person), small_form=BaseForm()
+    )
+
+
+@bp.route("/users/<int:user_id>/sessions/end", methods=["POST"])
+def end_user_sessions(user_id: int):
+    """End every session of the user, on every device."""
+    person = db.get_or_404(User, user_id)
+    return run_small_form(
+        BaseForm(),
+        lambda: sessions.end_sessions(person, "admin"),
+        success=_("Every session of %(name)s has ended.", name=person.full_name),
+        back=url_for("admin.user", user_id=user_id),
+    )
+
+
+@bp.route("/users/<int:user_id>/two-factor/reset", methods=["POST"])
+def reset_user_two_factor(user_id: int):
+    """Clear the user's two-step login (a lost phone and lost recovery codes)."""
+    person = db.get_or_404(User, user_id)
+    return run_small_form(
+        BaseForm(),
+        lambda: twofactor.reset(person),
+        success=_("The two-step login of %(name)s has been reset.", name=person.full_name),
+        back=url_for("admin.user", user_id=user_id),
     )
 
 

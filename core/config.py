@@ -1,6 +1,7 @@
 """Configuration: defaults here, overridden by instance/config.py, then by environment variables."""
 
 import os
+from datetime import timedelta
 
 ENV_KEYS = (
     "DATABASE_URL",
@@ -69,8 +70,21 @@ class Defaults:
     MAIL_PORT = 25
     MAIL_DEFAULT_SENDER = "no-reply@skhcn.tayninh.gov.vn"
     PASSWORD_HASH_METHOD = "pbkdf2:sha256:600000"
-    LOGIN_MAX_FAILURES = 5
+    LOGIN_MAX_FAILURES = 5  # attempts per account (and wrong codes per user) in a window
+    LOGIN_MAX_PER_ADDRESS = 20  # failed attempts from one client address in a window, whatever the accounts
     LOGIN_WINDOW_MINUTES = 15
+    LOGIN_STEP_MINUTES = 5  # the time to give the second step after a right password
+    # Sessions end after this long unused (the department's roles sooner), and in any case after the absolute
+    # lifetime; "keep me signed in" (not for the department's roles) lasts REMEMBER_DAYS.
+    SESSION_IDLE_MINUTES_DEPARTMENT = 30
+    SESSION_IDLE_MINUTES = 120
+    SESSION_ABSOLUTE_HOURS = 8
+    REMEMBER_DAYS = 14
+    REMEMBER_COOKIE_DURATION = timedelta(days=REMEMBER_DAYS)
+    # Roles that must log in with a code from an authenticator app (council members too when the agency's settings
+    # say so); the name the app shows the account under.
+    TWO_FACTOR_ROLES = ("staff", "leader", "finance", "admin")
+    TOTP_ISSUER = "SKHCN Tây Ninh"
     TOKEN_HOURS = {"verify_email": 48, "reset_password": 2, "invitation": 168}
     OUTBOX_MAX_ATTEMPTS = 6
     OUTBOX_BACKOFF_SECONDS = 60

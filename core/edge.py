@@ -61,6 +61,7 @@ def run_form(
     stale: Callable[[T | None], T | None] | None = None,
     refused_status: int = 400,
     stale_status: int = 409,
+    refusal_commits: bool = False,
 ) -> ResponseReturnValue:
     """The page of a form, in one of four outcomes:
 
@@ -70,10 +71,12 @@ def run_form(
     - refused as stale (`stale_status`, 409 unless the page shows the refusal like any other): the form is re-armed so that saving again goes through, and `stale(records)` may
       prepare the comparison and give the records to show;
     - done: committed, then `done(result)`.
+
+    `refusal_commits` as for `attempt`: a refusal that is itself a record (a wrong password counted) is kept.
     """
     if not form.validate_on_submit():
         return _status(page(records), refused_status if form.errors else 200)
-    result, error = attempt(act)
+    result, error = attempt(act, refusal_commits=refusal_commits)
     if error is None:
         return done(result)
     if reload is not None:

@@ -82,6 +82,8 @@ class AgencySettings(db.Model):
     address: Mapped[str] = mapped_column(String(255), default="")
     phone: Mapped[str] = mapped_column(String(64), default="")
     email: Mapped[str] = mapped_column(String(255), default="")
+    # Council members too must log in with a second step (staff, leaders, finance and administrators always do).
+    two_factor_for_reviewers: Mapped[bool] = mapped_column(default=False)
     version: Mapped[int] = mapped_column(default=1)
 
     __mapper_args__ = {"version_id_col": version}
@@ -97,6 +99,7 @@ class AgencySettings(db.Model):
         "address": "Phường Long An, tỉnh Tây Ninh",
         "phone": "",
         "email": "skhcn@tayninh.gov.vn",
+        "two_factor_for_reviewers": False,
     }
 
     @classmethod

@@ -36,6 +36,9 @@ def make_test_config(database_url: str, **extra: object) -> dict:
         # host, so a link is followed with client.get(link).
         "SERVER_NAME": "localhost",
         "PREFERRED_URL_SCHEME": "http",
+        # The suite logs the department's people in with their password alone; the second step that production asks
+        # of them (core.config TWO_FACTOR_ROLES) is tested with production's roles in tests/accounts/test_two_factor*.
+        "TWO_FACTOR_ROLES": (),
         **extra,
     }
 
@@ -49,11 +52,13 @@ def database_url(tmp_path: object) -> str:
 def app(database_url: str, tmp_path: object) -> Iterator[Flask]:
     app = create_app(make_test_config(database_url, UPLOAD_FOLDER=str(tmp_path / "uploads")))
 
-    @app.before_request
     def forget_cached_user() -> None:
         # Requests of the test clients share the test's app context, so Flask-Login's cached user in `g` would
-        # outlive a request and leak from one client to another; in production every request has its own.
+        # outlive a request and leak from one client to another; in production every request has its own. First of
+        # the request's hooks: accounts loads the user in one.
         g.pop("_login_user", None)
+
+    app.before_request_funcs.setdefault(None, []).insert(0, forget_cached_user)
 
     with app.app_context():
         db.drop_all()

@@ -27,6 +27,7 @@ PAGES = {
     "admin holidays": ("/admin/holidays?year=2026", "admin@s.vn", 6),
     "admin holiday": ("/admin/holidays/{holiday_id}", "admin@s.vn", 5),
     "notification settings": ("/profile/notifications", "staff@s.vn", 5),
+    "login and security": ("/profile/security", "staff@s.vn", 5),
     "calendar page": ("/profile/calendar", "staff@s.vn", 10),
 }
 
