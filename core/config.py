@@ -18,6 +18,7 @@ ENV_KEYS = (
     "APPLICATION_ROOT",
     "DEMO_MODE",
     "UPLOAD_FOLDER",
+    "CLAMD_SOCKET",
 )
 INT_KEYS = {"MAIL_PORT"}
 BOOL_KEYS = {"MAIL_USE_TLS", "MAIL_USE_SSL", "DEMO_MODE"}
@@ -33,6 +34,14 @@ class Defaults:
     MAX_CONTENT_LENGTH = 20 * 1024 * 1024  # a whole request; one uploaded file is held to MAX_UPLOAD_MB
     MAX_UPLOAD_MB = 10
     UPLOAD_FOLDER: str | None = None  # instance/uploads unless set (shared storage when several hosts serve)
+    # A DOCX or XLSX is a zip: one that would unpack past this many MB in all, or holds more parts than this, is
+    # refused from its central directory, without unpacking it (a real application's documents are far below).
+    MAX_OFFICE_UNCOMPRESSED_MB = 100
+    MAX_OFFICE_MEMBERS = 2000
+    # The Unix socket of ClamAV's daemon (clamd), e.g. /run/clamav/clamd.ctl: every upload is scanned there and
+    # refused when infected or when the scan cannot be done. None: no virus scan.
+    CLAMD_SOCKET: str | None = None
+    CLAMD_TIMEOUT_SECONDS = 30  # per file; clamd's own StreamMaxLength must be at least MAX_UPLOAD_MB
     SIMILARITY_THRESHOLD = 0.6  # how alike two applications must be to be listed as possible duplicates
     # Mail providers anyone can use: sharing one of these domains says nothing about a conflict of interest.
     PUBLIC_MAIL_DOMAINS = (

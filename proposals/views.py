@@ -92,13 +92,18 @@ def mine():
 def detail(proposal_id: int):
     """An application: status and history, checks, documents, contents, versions and the actions allowed."""
     proposal = authorized(queries.load_proposal(proposal_id))
+    return _detail_page(proposal, _upload_form(proposal))
+
+
+def _detail_page(proposal: Proposal, upload_form: UploadForm) -> str:
+    """The application's page, with the upload form as shown (or as sent, with its errors, when refused)."""
     versions = queries.versions(proposal.id)
     return render_template(
         "proposals/detail.html",
         proposal=proposal,
         versions=versions,
         history=queries.history(proposal.id, for_applicant=proposal.is_member(current_user)),
-        upload_form=_upload_form(proposal),
+        upload_form=upload_form,
         action_form=ScreeningForm(),
         rules=checks.rule_checks(proposal),
         shown=shown_to(proposal, versions, current_user),
@@ -150,19 +155,23 @@ def _stale_changes(proposal: Proposal, form: ProposalForm, changes: list) -> Pro
 @bp.route("/applications/<int:proposal_id>/documents", methods=["POST"])
 @login_required
 def upload(proposal_id: int):
-    """Attach a document to the dossier."""
+    """Attach a document to the dossier; a refusal shows the page again with the message at the file and the chosen
+    document kept."""
     proposal = authorized(queries.load_proposal(proposal_id), "can_edit")
     form = _upload_form(proposal)
-    back = url_for("proposals.detail", proposal_id=proposal_id, _anchor="documents")
     if not form.validate_on_submit():
-        return finish(_errors_text(form), back, "danger")
+        return _detail_page(proposal, form), 400
     sent = form.file.data
     _record, error = attempt(
         lambda: services.add_file(proposal, form.call_document_id.data, sent.filename or "", sent.read(), current_user)
     )
     if isinstance(error, UploadTooLarge):
         return render_error(413, error.message)
-    return said(error, _("The document has been attached."), back)
+    if error is not None:
+        field_errors_from(form, error)
+        return _detail_page(queries.load_proposal(proposal_id), form), 400
+    back = url_for("proposals.detail", proposal_id=proposal_id, _anchor="documents")
+    return finish(_("The document has been attached."), back)
 
 
 @bp.route("/applications/<int:proposal_id>/documents/<int:file_id>")

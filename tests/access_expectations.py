@@ -105,7 +105,7 @@ MATRIX: dict[str, tuple[str, str, dict]] = {
     "proposals.mine": ("GET", "/applications", only(200, "applicant", "other_applicant")),
     "proposals.detail": ("GET", "/applications/{proposal_id}", proposal_route(200, 200)),
     "proposals.edit": ("GET", "/applications/{proposal_id}/edit", proposal_route(200, 403)),
-    "proposals.upload": ("POST", "/applications/{proposal_id}/documents", proposal_route(302, 403)),
+    "proposals.upload": ("POST", "/applications/{proposal_id}/documents", proposal_route(400, 403)),
     "proposals.download": ("GET", "/applications/{proposal_id}/documents/{file_id}", proposal_route(200, 200)),
     "proposals.remove_document": (
         "POST",
@@ -175,7 +175,7 @@ MATRIX: dict[str, tuple[str, str, dict]] = {
     "projects.request_tranche": (
         "POST",
         "/projects/{project_id}/tranches/{tranche_id}/request",
-        project_route(302, 403),
+        project_route(400, 403),
     ),
     "projects.review_tranche": (
         "POST",

@@ -14,6 +14,7 @@ from sqlalchemy import event
 
 from core import create_app
 from core.extensions import db
+from tests.clamd import clamd_socket, scanning  # noqa: F401 (fixtures for every package's upload tests)
 
 POSTGRES_URL = os.environ.get("TEST_DATABASE_URL")
 

@@ -43,7 +43,7 @@ class DossierForm(BaseForm):
     self_assessment = TextAreaField(
         _l("Self-assessment (tự đánh giá)"), [required(), max_length(TEXT)], render_kw={"rows": 6}
     )
-    files = MultipleFileField(_l("Files (PDF, DOCX, XLSX, JPG or PNG)"))
+    file = MultipleFileField(_l("Files (PDF, DOCX, XLSX, JPG or PNG)"))  # named as the upload checks name their errors
 
     def to_data(self) -> dict:
         """The values for projects.acceptance.services.submit_dossier."""

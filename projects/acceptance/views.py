@@ -57,7 +57,7 @@ def dossier(project_id: int):
 
     return run_form(
         form,
-        lambda: services.submit_dossier(project, form.to_data(), request.files.getlist(form.files.name), current_user),
+        lambda: services.submit_dossier(project, form.to_data(), request.files.getlist(form.file.name), current_user),
         page=page,
         done=lambda _submitted: finish(
             _("The final dossier was submitted."), url_for("projects.detail", project_id=project_id)

@@ -1,6 +1,7 @@
 """Forms of the contract and its tranches."""
 
 from flask_babel import lazy_gettext as _l
+from flask_wtf.file import MultipleFileField
 from wtforms import FieldList, FormField, IntegerField, SelectField, StringField, TextAreaField
 from wtforms.validators import NumberRange, Optional, optional
 
@@ -78,3 +79,4 @@ class TrancheRequestForm(BaseForm):
     note = TextAreaField(
         _l("What the payment is for, what was done"), [optional(), max_length(5000)], render_kw={"rows": 3}
     )
+    file = MultipleFileField(_l("Documents"))  # named as the upload checks name their errors

@@ -7,9 +7,9 @@ from flask_login import current_user, login_required
 
 from accounts.decorators import role_required
 from accounts.models import DEPARTMENT_ROLES, MANAGERS
-from core.edge import authorized, finish, run_form, run_small_form
+from core.edge import attempt, authorized, finish, run_form, run_small_form, said
 from core.extensions import db
-from core.forms import CommentForm
+from core.forms import CommentForm, field_errors_from
 from core.paging import page_number
 from policies.models import Regime
 from projects import bp
@@ -34,13 +34,19 @@ from proposals.versions import SECTIONS
 def detail(project_id: int):
     """The project: contract, tranches, reports, inspections, adjustments, acceptance and closing, with the moves
     the user may make."""
-    project = authorized(load_project(project_id))
+    return _detail_page(authorized(load_project(project_id)))
+
+
+def _detail_page(project: Project, refused_request: TrancheRequestForm | None = None, tranche_id: int = 0) -> str:
+    """The project's page; a refused payment request is shown again under its tranche with its note and why."""
     documents = project_files(project.id)
     return render_template(
         "projects/detail.html",
         project=project,
         documents=documents,
         action_form=CommentForm(),
+        refused_request=refused_request,
+        refused_tranche_id=tranche_id,
         **health_section(project),
         **money_section(project),
         **follow_section(project, documents),
@@ -139,17 +145,21 @@ def annex(project_id: int):
 @bp.route("/projects/<int:project_id>/tranches/<int:tranche_id>/request", methods=["POST"])
 @login_required
 def request_tranche(project_id: int, tranche_id: int):
-    """The host asks for an eligible tranche, with its documents."""
+    """The host asks for an eligible tranche, with its documents; a refused note or file shows the project's page
+    again with the note kept and the reason under it."""
     project = authorized(load_project(project_id), "can_act_as_host")
     tranche = queries.load_tranche(project, tranche_id)
     form = TrancheRequestForm()
-    uploads = request.files.getlist("files")
-    return run_small_form(
-        form,
-        lambda: services.request_tranche(tranche, project, form.note.data or "", current_user, uploads),
-        success=_("The payment request was sent."),
-        back=url_for("projects.detail", project_id=project_id, _anchor="tranches"),
-    )
+    if form.validate_on_submit():
+        uploads = request.files.getlist(form.file.name)
+        _done, error = attempt(
+            lambda: services.request_tranche(tranche, project, form.note.data or "", current_user, uploads)
+        )
+        if error is None or error.field is None:  # sent, or refused as a whole (the project's state): said
+            back = url_for("projects.detail", project_id=project_id, _anchor="tranches")
+            return said(error, _("The payment request was sent."), back)
+        field_errors_from(form, error)
+    return _detail_page(load_project(project_id), form, tranche_id), 400
 
 
 @bp.route("/projects/<int:project_id>/tranches/<int:tranche_id>/review/<to_state>", methods=["POST"])

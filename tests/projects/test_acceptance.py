@@ -130,7 +130,7 @@ def test_full_path_to_liquidation(app, reference, client):
     assert client.get(f"/projects/{project.id}/dossier").status_code == 200
     response = client.post(f"/projects/{project.id}/dossier", data={"final_report": "Nội dung đã gõ"})
     assert response.status_code == 400 and "Nội dung đã gõ" in response.text
-    data = {**TEXTS, "files": (io.BytesIO(PDF_BYTES), "bao-cao.pdf")}
+    data = {**TEXTS, "file": (io.BytesIO(PDF_BYTES), "bao-cao.pdf")}
     response = client.post(f"/projects/{project.id}/dossier", data=data, content_type="multipart/form-data")
     assert response.status_code == 302
     project = load_project(project.id)

@@ -98,10 +98,11 @@ def test_a_tranche_is_requested_approved_paid_and_settled(app, people):
     host, staff, finance = _as(app, people["host"]), _as(app, people["staff"]), _as(app, people["finance"])
     base = f"/projects/{project.id}/tranches/{first.id}"
     empty = host.post(f"{base}/request", data={"note": " "})
-    assert empty.status_code == 302 and db.session.get(Tranche, first.id).status == "eligible"
+    assert empty.status_code == 400 and db.session.get(Tranche, first.id).status == "eligible"
+    assert vi_text(app, "Say what the payment is for and what was done.") in empty.get_data(as_text=True)
     sent = host.post(
         f"{base}/request",
-        data={"note": "Tạm ứng đợt 1", "files": (io.BytesIO(PDF_BYTES), "hd.pdf")},
+        data={"note": "Tạm ứng đợt 1", "file": (io.BytesIO(PDF_BYTES), "hd.pdf")},
         content_type="multipart/form-data",
     )
     assert sent.status_code == 302

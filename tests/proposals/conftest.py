@@ -1,4 +1,7 @@
-"""The people the application tests share, and an application submitted by one of them."""
+"""The people the application tests share, an application submitted by one of them, and uploads."""
+
+import io
+import zipfile
 
 import pytest
 from flask import current_app
@@ -30,3 +33,22 @@ def submitted(call, user, **overrides: object) -> Proposal:
         services.submit_proposal(proposal, user)
     db.session.commit()
     return load_proposal(proposal.id)
+
+
+def ooxml(part: str) -> bytes:
+    """A minimal Office Open XML file whose main part is `part` (word/document.xml: a DOCX)."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
+        archive.writestr(part, "<x/>")
+    return buffer.getvalue()
+
+
+def upload(client, proposal_id: int, name: str, data: bytes, document: str = ""):
+    """Attach a file to the application through its page's form."""
+    return client.post(
+        f"/applications/{proposal_id}/documents",
+        data={"call_document_id": document, "file": (io.BytesIO(data), name)},
+        content_type="multipart/form-data",
+        follow_redirects=True,
+    )

@@ -13,17 +13,10 @@ from proposals.files import detect_type
 from proposals.models import ProposalFile
 from tests.conftest import login
 from tests.factories import PDF_BYTES, make_call, make_organization, make_proposal, make_user
+from tests.proposals.conftest import ooxml, upload
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 JPG = b"\xff\xd8\xff\xe0" + b"\x00" * 64
-
-
-def ooxml(part: str) -> bytes:
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w") as archive:
-        archive.writestr("[Content_Types].xml", "<Types/>")
-        archive.writestr(part, "<x/>")
-    return buffer.getvalue()
 
 
 def macro_docx() -> bytes:
@@ -62,15 +55,6 @@ def draft(app, reference):
     proposal = make_proposal(call, user, complete=False)
     db.session.commit()
     return proposal
-
-
-def upload(client, proposal_id: int, name: str, data: bytes, document: str = ""):
-    return client.post(
-        f"/applications/{proposal_id}/documents",
-        data={"call_document_id": document, "file": (io.BytesIO(data), name)},
-        content_type="multipart/form-data",
-        follow_redirects=True,
-    )
 
 
 @pytest.mark.parametrize(
