@@ -23,7 +23,9 @@ bp = Blueprint("projects", __name__)
 
 
 def init_app(app: Flask) -> None:
-    """Register the blueprint with the pages of every feature (their views import the features' models)."""
+    """Register the blueprint with the pages of every feature (their views import the features' models), and the
+    names of its records in the audit log."""
+    import_module("projects.audit")
     for feature in FEATURES:
         import_module(f"projects.{feature}.views")
     app.register_blueprint(bp)

@@ -17,7 +17,8 @@ bp = Blueprint("review", __name__)
 
 
 def init_app(app: Flask) -> None:
-    """Register the blueprint with the pages of every feature."""
+    """Register the blueprint with the pages of every feature, and the names of its records in the audit log."""
+    from review import audit  # noqa: F401 (names its records and actions in the audit log)
     from review.councils import views as council_views  # noqa: F401
     from review.decisions import views as decision_views  # noqa: F401
     from review.results import views as result_views  # noqa: F401

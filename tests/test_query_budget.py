@@ -6,6 +6,7 @@ import pytest
 from sqlalchemy import insert
 
 from core.extensions import db
+from core.models import AuditEvent
 from notifications.models import Notification
 from policies.evaluation import EvaluationRule, ScoreSheetTemplate
 from policies.models import PublicHoliday
@@ -26,6 +27,8 @@ PAGES = {
     "admin evaluation rule": ("/admin/evaluation-rules/{rule_id}", "admin@s.vn", 5),
     "admin holidays": ("/admin/holidays?year=2026", "admin@s.vn", 6),
     "admin holiday": ("/admin/holidays/{holiday_id}", "admin@s.vn", 5),
+    "admin audit": ("/admin/audit?who=nguoi&date_from=01/01/2020&date_to=31/12/2099", "admin@s.vn", 8),
+    "admin audit security": ("/admin/audit?kind=security&record_type=user", "admin@s.vn", 8),
     "notification settings": ("/profile/notifications", "staff@s.vn", 5),
     "login and security": ("/profile/security", "staff@s.vn", 5),
     "calendar page": ("/profile/calendar", "staff@s.vn", 10),
@@ -37,7 +40,8 @@ def _measure(app, count_queries, rows: int, path: str, who: str | None) -> int:
     make_user("admin@s.vn", roles=("admin",))
     calls = [make_call(code=f"Q-{i}") for i in range(rows)]
     for i in range(rows):
-        make_user(f"nguoi{i}@example.vn", full_name=f"Người {i}")
+        person = make_user(f"nguoi{i}@example.vn", full_name=f"Người {i}")
+        db.session.add_all(_audit_trail(person, calls[i]))
         db.session.add(
             PublicHoliday(day=date(2026, 6, 1) + timedelta(days=i), name=f"Nghỉ {i}", name_en=f"Day off {i}")
         )
@@ -50,6 +54,18 @@ def _measure(app, count_queries, rows: int, path: str, who: str | None) -> int:
     holiday_id = db.session.execute(db.select(PublicHoliday.id)).scalar()
     url = path.format(call_id=calls[0].id, template_id=template_id, rule_id=rule_id, holiday_id=holiday_id)
     return page_queries(client, url, count_queries)
+
+
+def _audit_trail(person, call) -> list[AuditEvent]:
+    """A sign-in, a move of a call and a save of the settings by the person: three types of record, two linked."""
+    who = {"actor_id": person.id, "actor_label": person.email}
+    return [
+        AuditEvent(action="login", object_type="user", object_id=person.id, **who),
+        AuditEvent(
+            action="transition", object_type="call", object_id=call.id, from_state="draft", to_state="open", **who
+        ),
+        AuditEvent(action="update", object_type="agency_settings", object_id=1, **who),
+    ]
 
 
 @pytest.mark.parametrize("page", PAGES)

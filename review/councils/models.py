@@ -51,6 +51,7 @@ CONFLICTS = {
     "declared": _l("Conflict declared (recused)"),
     "detected": _l("Conflict detected (blocked)"),
 }
+register_status_labels("conflict", CONFLICTS)
 CONFLICTED = ("declared", "detected")  # the member sees nothing of the application
 
 
