@@ -10,7 +10,7 @@ def init_app(app: Flask) -> None:
     from flask import request
     from flask_login import current_user
 
-    from accounts import security_views, signin_views  # noqa: F401 (their routes join the blueprint)
+    from accounts import audit, security_views, signin_views  # noqa: F401 (labels registered, routes joined)
     from accounts.sessions import load_user
     from accounts.views import bp
     from core.extensions import db, login_manager

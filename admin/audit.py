@@ -1,6 +1,5 @@
 """The audit log page: its filters (who, kind of action, record, dates) read from the query string, and a page of
-events in the reader's words with a link to each record still there. It also names the accounts' records and actions
-in the log: accounts/ is being changed alongside, and they move there once it names them itself."""
+events in the reader's words with a link to each record still there."""
 
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
@@ -16,15 +15,12 @@ from accounts.models import User
 from core.audit import (
     AUDIT_KINDS,
     AUDIT_RECORDS,
-    RecordLink,
     action_label,
     event_kind,
     event_state_label,
     kind_condition,
     record_label,
     record_links,
-    register_audit_actions,
-    register_audit_record,
 )
 from core.extensions import db
 from core.formatting import local_to_utc
@@ -33,44 +29,6 @@ from core.models import AuditEvent
 from core.paging import ListPagination
 from core.text import like_pattern
 from policies.fields import DayField
-
-register_audit_record(
-    "user", _l("User account"), "accounts", link=RecordLink("admin.user", User.id, {"user_id": User.id})
-)
-register_audit_actions({"update_profile": _l("Updated the personal details")}, "user")
-# The account's security events (ASVS V7): the "security" kind of the filter.
-register_audit_actions(
-    {
-        "register": _l("Registered an account"),
-        "verify_email": _l("Confirmed the email address"),
-        "login": _l("Signed in"),
-        "login_failed": _l("Failed to sign in"),
-        "login_code_failed": _l("Typed a wrong two-step verification code"),
-        "recovery_code_used": _l("Signed in with a recovery code"),
-        "logout": _l("Signed out"),
-        "sessions_ended": _l("Ended every session of the account"),
-        "change_password": _l("Changed the password"),
-        "reset_password": _l("Reset the password"),
-        "totp_enabled": _l("Turned on two-step verification"),
-        "totp_disabled": _l("Turned off two-step verification"),
-        "recovery_codes_renewed": _l("Renewed the recovery codes"),
-        "set_roles": _l("Changed the roles"),
-        "deactivate": _l("Deactivated the account"),
-        "activate": _l("Reactivated the account"),
-    },
-    "user",
-    kind="security",
-)
-register_audit_record("organization", _l("Organization"), "accounts")
-register_audit_actions(
-    {
-        "register": _l("Registered the organization"),
-        "update_organization": _l("Updated the organization's details"),
-        "invite": _l("Invited a colleague"),
-        "join": _l("Joined the organization"),
-    },
-    "organization",
-)
 
 
 @dataclass(frozen=True)

@@ -109,7 +109,7 @@ def test_filter_by_kind_security_only_and_by_record(client, app, reference):
     _event("extend", "call", other.id, person)
     db.session.commit()
     security = _page(client, "?kind=security")
-    assert "Signed in" in security and "Turned on two-step verification" in security
+    assert "Signed in" in security and "Turned the two-step login on" in security
     assert "Updated the personal details" not in security and "Extended the closing time" not in security
     assert len(_rows(security)) == 2
     accounts = _page(client, "?kind=accounts")
