@@ -40,7 +40,7 @@ def register():
             form.user_data(), form.organization_data(), form.password.data, _current_locale()
         ),
         page=lambda _records: render_template("accounts/register.html", form=form),
-        done=lambda user: _check_mail(user.email, "verify"),
+        done=lambda _user: _check_mail(form.user_data()["email"], "verify"),  # the same page for a taken email
         refused_status=200,
     )
 
