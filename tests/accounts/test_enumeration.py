@@ -39,7 +39,9 @@ def test_registering_with_a_taken_email_answers_as_for_a_new_one(client, app, mo
     hashed = _hashing_counted(monkeypatch)
 
     taken = client.post("/register", data=REGISTRATION)
-    fresh = client.post("/register", data={**REGISTRATION, "user_email": "moi@duchoa.vn", "tax_code": valid_tax_code(91)})
+    fresh = client.post(
+        "/register", data={**REGISTRATION, "user_email": "moi@duchoa.vn", "tax_code": valid_tax_code(91)}
+    )
 
     assert taken.status_code == fresh.status_code == 200
     assert taken.get_data(as_text=True).replace("anh@duchoa.vn", "X") == fresh.get_data(as_text=True).replace(
