@@ -17,7 +17,8 @@ from accounts.forms import (
     ProfileForm,
     RegistrationForm,
 )
-from accounts.models import Membership, Organization
+from accounts.models import Membership, Organization, User
+from accounts.passwords import Owner, owner_of
 from accounts.urls import is_safe_next
 from core.edge import attempt, authorized, comparing, finish, run_form
 from core.extensions import db
@@ -115,10 +116,10 @@ def forgot_password():
 @bp.route("/password/reset/<token>", methods=["GET", "POST"])
 def reset_password(token: str):
     """Choose a new password from the link in the mail."""
-    _token, problem = services.usable_token("reset_password", token)
+    link, problem = services.usable_token("reset_password", token)
     if problem is not None:
         return _token_problem(problem)
-    form = NewPasswordForm()
+    form = NewPasswordForm(owner=owner_of(db.session.get(User, link.user_id)))
     return run_form(
         form,
         lambda: services.reset_password(token, form.password.data),
@@ -236,7 +237,7 @@ def accept_invitation(token: str):
     if problem is not None:
         return _token_problem(problem)
     org = db.session.get(Organization, invitation.organization_id)
-    form = AcceptInvitationForm()
+    form = AcceptInvitationForm(owner=Owner(invitation.email, org.name))
     user = current_user if current_user.is_authenticated else None
     if request.method == "POST" and (user is not None or form.validate_on_submit()):
         new_user = None if user else form.to_data() | {"locale": _current_locale()}
