@@ -68,8 +68,7 @@ def register_business(user_data: dict, org_data: dict, password: str, locale: st
     _ensure_unique(tax_code=org_data["tax_code"])
     password_hash = hash_password(password)
     existing = find_user_by_email(user_data["email"])
-    if existing is not None:
-        record_event("register_existing_email", "user", existing.id)
+    if existing is not None:  # no audit event: the notice in the outbox is the trace, as of a reset link asked for
         if existing.active:  # a deactivated account can neither log in nor reset: nothing to tell its owner
             emails.send_registration_notice(existing)
         return None
