@@ -15,7 +15,7 @@ from core.extensions import db
 from core.text import normalize_search
 
 COMMON_PASSWORDS = Path(__file__).resolve().parent / "data" / "common_passwords.txt"
-# Runs a password may not be a piece of (read forwards or backwards): the digits, the alphabet, the keyboard's rows.
+# Runs a password may not be a piece of, read either way: the digits, the alphabet, the keyboard by rows and columns.
 RUNS = ("01234567890123456789", "abcdefghijklmnopqrstuvwxyz", "qwertyuiopasdfghjklzxcvbnm", "1qaz2wsx3edc4rfv5tgb6yhn")
 LONGEST_REPEATED_GROUP = 3  # "aaaaaaaaaa", "ababababab", "abcabcabca"
 SHORTEST_PERSONAL_WORD = 4  # a shorter email name ("anh@...") is an everyday word, not a clue
