@@ -12,9 +12,11 @@ $(BIN)/activate: requirements.txt requirements-dev.txt
 	$(BIN)/pip install -q -r requirements-dev.txt
 	touch $(BIN)/activate
 
+# The development configuration: the example (production's) with a fresh SECRET_KEY and its "# dev: " lines switched on.
 instance/config.py:
 	mkdir -p instance
-	sed "s/change-me/$$($(PY) -c 'import secrets; print(secrets.token_hex(32))')/" instance/config.example.py > $@
+	sed -e "s/change-me/$$($(PY) -c 'import secrets; print(secrets.token_hex(32))')/" -e 's/^# dev: //' \
+		instance/config.example.py > $@
 
 setup: $(BIN)/activate instance/config.py
 	$(BIN)/pybabel -q compile -d translations

@@ -32,3 +32,33 @@ def send_invitation(email: str, inviter: User, organization: Organization, raw_t
     queue_mail(
         email, subject, "accounts/invitation", locale=locale, inviter=inviter, organization=organization, link=link
     )
+
+
+def send_registration_notice(user: User) -> None:
+    """Someone tried to register a new account with this account's email: how to log in or reset instead."""
+    with force_locale(user.locale):
+        subject = _("Someone tried to register with your email")
+    queue_mail(
+        user.email,
+        subject,
+        "accounts/registration_notice",
+        locale=user.locale,
+        user=user,
+        login_link=external_url("accounts.login"),
+        reset_link=external_url("accounts.forgot_password"),
+    )
+
+
+def send_invitation_refused(user: User, inviter: User, organization: Organization) -> None:
+    """An invitation that cannot be accepted: the account already acts for another organization."""
+    with force_locale(user.locale):
+        subject = _("Invitation to act for %(name)s", name=organization.name)
+    queue_mail(
+        user.email,
+        subject,
+        "accounts/invitation_refused",
+        locale=user.locale,
+        user=user,
+        inviter=inviter,
+        organization=organization,
+    )

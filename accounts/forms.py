@@ -1,11 +1,13 @@
 """Account forms. Each exposes to_data() so views never populate models from raw input."""
 
 from flask_babel import lazy_gettext as _l
+from flask_login import current_user
 from wtforms import BooleanField, EmailField, IntegerField, PasswordField, SelectField, SelectMultipleField, StringField
 from wtforms.validators import EqualTo, Length, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from accounts.models import LEGACY_AREAS, ORG_TYPES, PERSONAL_ID_TYPES, ROLE_LABELS
+from accounts.passwords import Owner, owner_of, password_problem
 from accounts.taxcode import tax_code_error
 from core.forms import BaseForm, VersionedForm, at_least, email_address, max_length, optional, required
 
@@ -13,7 +15,18 @@ LANGUAGE_CHOICES = [("vi", "Tiếng Việt"), ("en", "English")]
 
 
 def _password(label: str) -> PasswordField:
-    return PasswordField(label, [required(), Length(min=10, max=128, message=_l("Use 10 to 128 characters."))])
+    """A new password: 10 to 128 characters, neither guessable nor personal (the form's `password_owner()`)."""
+    return PasswordField(
+        label, [required(), Length(min=10, max=128, message=_l("Use 10 to 128 characters.")), _hard_to_guess]
+    )
+
+
+def _hard_to_guess(form: BaseForm, field: PasswordField) -> None:
+    if field.errors:  # too short or too long already said
+        return
+    problem = password_problem(field.data or "", form.password_owner())
+    if problem:
+        raise ValidationError(problem)
 
 
 class OrganizationFields(BaseForm):
@@ -70,6 +83,10 @@ class RegistrationForm(OrganizationFields):
         [required()],
     )
 
+    def password_owner(self) -> Owner:
+        """The email and organization typed in this form."""
+        return Owner(self.user_email.data or "", self.name.data or "")
+
     def user_data(self) -> dict:
         """The person's fields as a plain dict."""
         return {
@@ -123,10 +140,18 @@ class EmailForm(BaseForm):
 
 
 class NewPasswordForm(BaseForm):
-    """Choosing a new password."""
+    """Choosing a new password: for `owner` (a reset link's account, an invitation's address) or the current user."""
 
     password = _password(_l("New password"))
     confirm = PasswordField(_l("Repeat the password"), [EqualTo("password", message=_l("The passwords differ."))])
+
+    def __init__(self, *args: object, owner: Owner | None = None, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        self.owner = owner
+
+    def password_owner(self) -> Owner:
+        """Whose password it is: the given owner, else the signed-in user."""
+        return self.owner or owner_of(current_user)
 
 
 class ChangePasswordForm(NewPasswordForm):

@@ -58,17 +58,28 @@ def _ensure_unique(email: str | None = None, tax_code: str | None = None, organi
             )
 
 
-def register_business(user_data: dict, org_data: dict, password: str, locale: str) -> User:
-    """Create an organization with its first (unverified) applicant user and mail the verification link."""
+def register_business(user_data: dict, org_data: dict, password: str, locale: str) -> User | None:
+    """Create an organization with its first (unverified) applicant user and mail the verification link.
+
+    When the email already has an account nothing is created: its owner is mailed a notice instead (None is returned)
+    and the page that follows is the same, so the form tells nobody whether an address has an account. The password
+    is hashed either way, so both answers take as long. A registered tax code is refused as such: which
+    organizations exist is public (their tax codes are published), who has an account is not."""
     org_data = {**org_data, "tax_code": clean_tax_code(org_data["tax_code"])}
-    _ensure_unique(email=user_data["email"], tax_code=org_data["tax_code"])
+    _ensure_unique(tax_code=org_data["tax_code"])
+    password_hash = hash_password(password)
+    existing = find_user_by_email(user_data["email"])
+    if existing is not None:  # no audit event: the notice in the outbox is the trace, as of a reset link asked for
+        if existing.active:  # a deactivated account can neither log in nor reset: nothing to tell its owner
+            emails.send_registration_notice(existing)
+        return None
     organization = Organization(**{k: org_data.get(k) for k in ORGANIZATION_FIELDS})
     user = User(
         email=user_data["email"].strip().lower(),
         full_name=user_data["full_name"],
         phone=user_data.get("phone", ""),
         position=user_data.get("position", ""),
-        password_hash=hash_password(password),
+        password_hash=password_hash,
         locale=locale,
         role_rows=[UserRole(role="applicant")],
     )
@@ -249,15 +260,21 @@ def update_organization(organization: Organization, data: dict) -> None:
 
 
 def invite_colleague(organization: Organization, inviter: User, email: str) -> None:
-    """Mail an invitation to act for the organization."""
+    """Mail an invitation to act for the organization; the inviter is told "sent" whatever the address.
+
+    Someone who already acts for another organization gets no invitation (an account acts for one at a time) but a
+    mail saying so, in their language: the inviter must not learn from the answer that the address has an account,
+    nor where it acts. Someone who already acts for this organization gets nothing: no link is needed, and the
+    organization's page, which the inviter sees, lists them already."""
+    email = email.strip().lower()
+    record_event("invite", "organization", organization.id, comment=email)
     existing = find_user_by_email(email)
     if existing is not None and existing.membership is not None:
-        if existing.membership.organization_id == organization.id:
-            raise DomainError(_("This person already acts for your organization."), "email")
-        raise DomainError(_("This person already acts for another organization."), "email")
+        if existing.membership.organization_id != organization.id:
+            emails.send_invitation_refused(existing, inviter, organization)
+        return
     raw = issue_token("invitation", email, organization=organization, created_by=inviter)
-    record_event("invite", "organization", organization.id, comment=email.strip().lower())
-    emails.send_invitation(email.strip().lower(), inviter, organization, raw, locale=inviter.locale)
+    emails.send_invitation(email, inviter, organization, raw, locale=inviter.locale)
 
 
 def accept_invitation(raw: str, user: User | None, new_user_data: dict | None = None, password: str = "") -> User:

@@ -16,7 +16,8 @@ from accounts.forms import (
     ProfileForm,
     RegistrationForm,
 )
-from accounts.models import Membership, Organization
+from accounts.models import Membership, Organization, User
+from accounts.passwords import Owner, owner_of
 from accounts.signin import sign_in
 from accounts.urls import is_safe_next
 from core.edge import attempt, authorized, comparing, finish, run_form
@@ -40,7 +41,7 @@ def register():
             form.user_data(), form.organization_data(), form.password.data, _current_locale()
         ),
         page=lambda _records: render_template("accounts/register.html", form=form),
-        done=lambda user: _check_mail(user.email, "verify"),
+        done=lambda _user: _check_mail(form.user_data()["email"], "verify"),  # the same page for a taken email
         refused_status=200,
     )
 
@@ -85,10 +86,10 @@ def forgot_password():
 @bp.route("/password/reset/<token>", methods=["GET", "POST"])
 def reset_password(token: str):
     """Choose a new password from the link in the mail."""
-    _token, problem = services.usable_token("reset_password", token)
+    link, problem = services.usable_token("reset_password", token)
     if problem is not None:
         return _token_problem(problem)
-    form = NewPasswordForm()
+    form = NewPasswordForm(owner=owner_of(db.session.get(User, link.user_id)))
     return run_form(
         form,
         lambda: services.reset_password(token, form.password.data),
@@ -206,7 +207,7 @@ def accept_invitation(token: str):
     if problem is not None:
         return _token_problem(problem)
     org = db.session.get(Organization, invitation.organization_id)
-    form = AcceptInvitationForm()
+    form = AcceptInvitationForm(owner=Owner(invitation.email, org.name))
     user = current_user if current_user.is_authenticated else None
     if request.method == "POST" and (user is not None or form.validate_on_submit()):
         new_user = None if user else form.to_data() | {"locale": _current_locale()}

@@ -10,6 +10,7 @@ from sqlalchemy.engine import Engine
 
 from core.config import Defaults, from_environment, normalize_database_url
 from core.extensions import babel, bootstrap, csrf, db, login_manager, mail, migrate
+from core.security import serve_trusted_hosts_and_proxies
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -46,6 +47,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.config["SQLALCHEMY_DATABASE_URI"] = normalize_database_url(app.config["SQLALCHEMY_DATABASE_URI"])
     if not app.config.get("SECRET_KEY"):
         raise RuntimeError("SECRET_KEY is not set: put it in instance/config.py or the environment")
+    serve_trusted_hosts_and_proxies(app)
 
     _init_extensions(app)
     _register_packages(app)

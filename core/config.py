@@ -19,9 +19,12 @@ ENV_KEYS = (
     "DEMO_MODE",
     "UPLOAD_FOLDER",
     "CLAMD_SOCKET",
+    "TRUSTED_HOSTS",
+    "PROXY_FIX_HOPS",
 )
-INT_KEYS = {"MAIL_PORT"}
+INT_KEYS = {"MAIL_PORT", "PROXY_FIX_HOPS"}
 BOOL_KEYS = {"MAIL_USE_TLS", "MAIL_USE_SSL", "DEMO_MODE"}
+LIST_KEYS = {"TRUSTED_HOSTS"}  # comma-separated in the environment
 
 
 class Defaults:
@@ -75,6 +78,10 @@ class Defaults:
     # no SERVER_NAME a mail with a link is refused rather than sent pointing nowhere.
     SERVER_NAME: str | None = None
     PREFERRED_URL_SCHEME = "https"
+    # The host names served (Flask refuses any other Host header with 400); unset, SERVER_NAME's host alone.
+    TRUSTED_HOSTS: list[str] | None = None
+    # How many reverse proxies in front are trusted for the client's address and scheme (X-Forwarded-For, -Proto).
+    PROXY_FIX_HOPS = 0
     MAIL_SERVER = "localhost"
     MAIL_PORT = 25
     MAIL_DEFAULT_SENDER = "no-reply@skhcn.tayninh.gov.vn"
@@ -112,6 +119,8 @@ def from_environment() -> dict:
             value = int(str(value))
         elif key in BOOL_KEYS:
             value = str(value).lower() in {"1", "true", "yes", "on"}
+        elif key in LIST_KEYS:
+            value = [part.strip() for part in str(value).split(",") if part.strip()]
         found["SQLALCHEMY_DATABASE_URI" if key == "DATABASE_URL" else key] = value
     return found
 

@@ -4,7 +4,7 @@ from flask import Flask, render_template
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.orm.exc import StaleDataError
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, SecurityError
 
 
 class DomainError(Exception):
@@ -64,6 +64,11 @@ def register_error_handlers(app: Flask) -> None:
 
         db.session.rollback()
         return render_error(409)
+
+    @app.errorhandler(SecurityError)
+    def untrusted_host(error: SecurityError) -> tuple[str, int, dict]:
+        # A Host header outside TRUSTED_HOSTS: no URL can be built for that request, so no page with links either.
+        return str(ERROR_TEXTS[400][1]), 400, {"Content-Type": "text/plain; charset=utf-8"}
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException) -> tuple[str, int]:

@@ -199,7 +199,7 @@ def test_organization_edit_and_invitation(client, app):
     client.post("/logout")
     response = client.post(
         f"/invitation/{token}",
-        data={"full_name": "Đồng Nghiệp", "password": "mat-khau-dong-nghiep", "confirm": "mat-khau-dong-nghiep"},
+        data={"full_name": "Đồng Nghiệp", "password": "mat-khau-cua-toi-9", "confirm": "mat-khau-cua-toi-9"},
     )
     assert response.status_code == 302
     colleague = db.session.execute(select(User).where(User.email == "dong.nghiep@htx.vn")).scalar_one()

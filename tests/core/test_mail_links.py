@@ -21,22 +21,24 @@ def public_base(app):
     app.config.update(SERVER_NAME="skhcn.test", PREFERRED_URL_SCHEME="https", APPLICATION_ROOT="/portal")
 
 
-def test_a_foreign_host_header_does_not_reach_the_reset_link(app, client, smtp_server, public_base):
+def test_another_served_host_name_does_not_reach_the_reset_link(app, client, smtp_server, public_base):
     make_user("reset@example.vn")
     db.session.commit()
-    # Plain http, another host, no /portal prefix: Flask's own url_for(_external=True) would take the scheme and the
-    # prefix from this request (and the host too, were SERVER_NAME not set).
+    # A foreign Host header gets 400 (tests/core/test_deployment.py); a second name the portal answers to does not
+    # make links either. Plain http, that host, no /portal prefix: Flask's own url_for(_external=True) would take the
+    # scheme and the prefix from this request (and the host too, were SERVER_NAME not set).
+    app.config["TRUSTED_HOSTS"] = ["skhcn.test", "intranet.example"]
     response = client.post(
         "/password/forgot",
         data={"email": "reset@example.vn"},
-        base_url="http://evil.example",
-        headers={"Host": "evil.example"},
+        base_url="http://intranet.example",
+        headers={"Host": "intranet.example"},
     )
     assert response.status_code == 200
     deliver_due()
     links = smtp_server.links()
     assert links and all(link.startswith(f"{BASE}password/reset/") for link in links)
-    assert "evil" not in smtp_server.messages[0]["body"] + smtp_server.messages[0]["html"]
+    assert "intranet" not in smtp_server.messages[0]["body"] + smtp_server.messages[0]["html"]
     assert f'<a href="{links[0]}">' in smtp_server.messages[0]["html"]
 
 
@@ -60,7 +62,9 @@ def test_without_server_name_a_link_is_refused_not_guessed(app):
         external_url("accounts.login")
 
 
-def test_server_name_does_not_stop_other_hosts_being_served(app, client):
-    app.config["SERVER_NAME"] = "127.0.0.1:5000"  # as instance/config.example.py sets it for development
-    for host in ("127.0.0.1:5000", "localhost:5000", "192.168.1.20:5000"):
+def test_development_serves_its_two_host_names_only(app, client):
+    # As `make run` configures it (instance/config.example.py, its development lines).
+    app.config.update(SERVER_NAME="127.0.0.1:5000", TRUSTED_HOSTS=["127.0.0.1", "localhost"])
+    for host in ("127.0.0.1:5000", "localhost:5000"):
         assert client.get("/login", headers={"Host": host}).status_code == 200
+    assert client.get("/login", headers={"Host": "192.168.1.20:5000"}).status_code == 400

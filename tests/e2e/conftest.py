@@ -26,6 +26,7 @@ OFFLINE_FLAGS = [
 
 @pytest.fixture
 def live_server(app: Flask) -> Iterator[str]:
+    app.config["TRUSTED_HOSTS"] = ["127.0.0.1"]  # the host name the browser uses, as a deployment lists its own
     port = free_port()
     server = make_server("127.0.0.1", port, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
