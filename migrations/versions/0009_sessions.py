@@ -87,11 +87,11 @@ def downgrade():
         batch_op.drop_column('two_factor_for_reviewers')
 
     op.create_table('login_attempts',
-    sa.Column('id', sa.INTEGER(), nullable=False),
-    sa.Column('email', sa.VARCHAR(length=255), nullable=False),
-    sa.Column('ip_address', sa.VARCHAR(length=64), nullable=False),
-    sa.Column('succeeded', sa.BOOLEAN(), nullable=False),
-    sa.Column('created_at', sa.DATETIME(), nullable=False),
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('email', sa.String(length=255), nullable=False),
+    sa.Column('ip_address', sa.String(length=64), nullable=False),
+    sa.Column('succeeded', sa.Boolean(), nullable=False),
+    sa.Column('created_at', sa.DateTime(), nullable=False),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_login_attempts'))
     )
     with op.batch_alter_table('login_attempts', schema=None) as batch_op:
