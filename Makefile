@@ -46,6 +46,7 @@ bench: $(BIN)/activate
 	$(BIN)/python -m bench.review 100 300 1000
 	$(BIN)/python -m bench.projects 100 1000 2000
 	$(BIN)/python -m bench.notifications 100 2000
+	$(BIN)/python -m bench.logins 10 10000
 
 lint: $(BIN)/activate
 	$(BIN)/ruff check .
