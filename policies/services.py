@@ -82,11 +82,15 @@ def create_call(data: dict) -> Call:
 def update_call(call: Call, data: dict) -> None:
     """Save a call's details (the form's version was checked by the caller)."""
     categories, sectors = _check_call(data, call.id)
+    budget_edited = data["budget_vnd"] != call.budget_vnd
     for key in CALL_FIELDS:
         setattr(call, key, data[key])
     call.categories, call.sectors = categories, sectors
     _sync_documents(call, data["required_documents"], data["optional_documents"])
     record_event("update", "call", call.id)
+    if budget_edited:
+        db.session.flush()
+        signals.budget_changed.send(call)
 
 
 def transition_call(call: Call, to_state: str, user: object, comment: str = "") -> None:

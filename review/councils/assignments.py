@@ -16,6 +16,7 @@ from proposals.models import PROPOSAL_TRANSITIONS
 from proposals.signals import proposal_changed
 from review.councils.models import COUNCIL_PROPOSAL_STATES, Assignment, Council
 from review.councils.queries import council_proposals, load_assignments, waiting_applications
+from review.results import store
 
 
 def detect_conflict(user: User, organization_id: int, domains: set[str]) -> str:
@@ -126,3 +127,4 @@ def admit_applications(council: Council, user: User) -> None:
         perform_transition(proposal, PROPOSAL_TRANSITIONS, "in_review", user, "proposal", "", proposal_changed)
     if waiting:
         sync_assignments(council)
+        store.refresh_council(council.id)

@@ -5,7 +5,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import CheckConstraint, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import BigInteger, CheckConstraint, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from accounts.models import DEPARTMENT_ROLES, MANAGERS, User, holds_role, is_signed_in
@@ -144,6 +144,10 @@ class CouncilMember(db.Model):
     role: Mapped[str] = mapped_column(String(24))
     position: Mapped[int] = mapped_column(default=0)
     present: Mapped[bool | None]  # None until attendance is recorded
+    # The seat's distance from the others' mean, summed over the applications it scored with at least two others
+    # (in units of 1 / results.store.DEVIATION_SCALE point) and how many: kept with the council's stored results.
+    deviation_units: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
+    deviation_count: Mapped[int] = mapped_column(default=0, server_default="0")
 
     council: Mapped[Council] = relationship(back_populates="members", lazy="raise")
     user: Mapped[User] = relationship(lazy="raise")

@@ -22,7 +22,9 @@ from review.councils.assignments import admit_applications, sync_assignments
 from review.councils.models import COUNCIL_PROPOSAL_STATES, COUNCIL_TRANSITIONS, Council, CouncilMember
 from review.councils.queries import council_proposals, load_assignments, waiting_applications
 from review.decisions.services import release_blockers, release_decisions
-from review.results.aggregation import council_quorum, council_results
+from review.results import store
+from review.results.inputs import council_quorum
+from review.results.queries import stored_outcomes
 
 
 @dataclass(frozen=True)
@@ -131,6 +133,7 @@ def record_attendance(council: Council, present_ids: set[int], user: User) -> No
         seat.present = seat.id in present_ids
     record_event("attendance", "council", council.id, comment=str(len(present_ids)), actor=user)
     db.session.flush()
+    store.refresh_council(council.id)  # who counts changed for every application
 
 
 def move_council(council: Council, to_state: str, user: User, comment: str = "") -> None:
@@ -154,7 +157,7 @@ def move_council(council: Council, to_state: str, user: User, comment: str = "")
             )
         )
     if to_state == "ranked":
-        outcome = {row.proposal.id: row.outcome for row in council_results(council).rows}
+        outcome = stored_outcomes(council.id)
     if to_state == "released" and (blocker := release_blockers(council)):
         raise DomainError(blocker)
     perform_transition(council, COUNCIL_TRANSITIONS, to_state, user, "council", comment, signals.council_changed)
@@ -166,6 +169,8 @@ def move_council(council: Council, to_state: str, user: User, comment: str = "")
             perform_transition(proposal, PROPOSAL_TRANSITIONS, target, user, "proposal", "", proposal_changed)
     if to_state == "released":
         release_decisions(council, proposals, user)
+    # Opening brings the applications before the council; every other move changes only outcomes and ranks.
+    (store.refresh_council if opening else store.rerank_council)(council.id)
 
 
 def _check_opening(council: Council, rule: EvaluationRule, proposals: list[Proposal]) -> None:

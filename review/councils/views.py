@@ -22,7 +22,7 @@ from review import bp
 from review.councils import assignments, queries, services
 from review.councils.forms import AttendanceForm, CouncilForm, ReviewersForm
 from review.councils.models import COUNCIL_PROPOSAL_STATES, COUNCIL_STATES, COUNCIL_TRANSITIONS, Assignment, Council
-from review.results.aggregation import council_quorum
+from review.results.inputs import council_quorum
 
 
 @bp.route("/staff/councils")

@@ -21,7 +21,7 @@ from review.councils.queries import council_proposals
 from review.decisions.emails import decision_text
 from review.decisions.models import DECISION_TRANSITIONS, Decision
 from review.decisions.queries import council_decisions
-from review.results.aggregation import council_results
+from review.results.queries import passed_applications
 
 DECISION_FIELDS = ("number", "signed_on", "signer", "approved_vnd", "conditions")
 
@@ -100,7 +100,7 @@ def release_blockers(council: Council) -> str:
 def release_decisions(council: Council, proposals: list[Proposal], user: User) -> None:
     """Each application of the council gets its outcome and its organization is told, all at once; one that passed
     but did not fit in the envelope is told so ("passed, not funded"), in the record's language."""
-    passed = {row.proposal.id for row in council_results(council).rows if row.aggregate.passed}
+    passed = passed_applications(council.id)
     decisions = council_decisions(council.id)
     now = utcnow()
     for proposal in proposals:

@@ -30,7 +30,7 @@ def decisions_page(council_id: int):
     return render_template(
         "review/decisions.html",
         council=council,
-        results=council_results(council) if council.status in ("ranked", "released") else None,
+        results=council_results(council, outcome="funded") if council.status in ("ranked", "released") else None,
         decisions=council_decisions(council.id),
         ready=services.release_blockers(council) == "",
         action_form=CommentForm(),

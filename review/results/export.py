@@ -1,6 +1,9 @@
-"""The council's ranking with every score, as an Excel workbook (openpyxl, written row by row)."""
+"""The council's ranking with every score, as an Excel workbook: openpyxl's write-only mode (with lxml, its
+streaming writer) fed from the stored rows in batches, saved to a temporary file the response then sends in
+chunks, so memory stays flat whatever the size of the call."""
 
-from io import BytesIO
+from tempfile import SpooledTemporaryFile
+from typing import IO
 
 from flask_babel import gettext as _
 from openpyxl import Workbook
@@ -8,15 +11,20 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
+from accounts.models import User
 from core.i18n import localized, status_label
-from review.results.aggregation import CouncilResults
+from review.councils.models import Council
+from review.results.aggregation import result_rows, streamed_results
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+SPOOL_BYTES = 1 << 20  # a small workbook stays in memory, a large one goes to disk
 
 
-def results_workbook(found: CouncilResults) -> BytesIO:
-    """Sheet 1: the ranking (one row per application); sheet 2: every member's scores per criterion."""
-    book = Workbook(write_only=True)  # streamed: a call of a thousand applications is nine thousand score rows
+def results_workbook(council: Council, viewer: User | None) -> IO[bytes]:
+    """Sheet 1: the ranking (one row per application); sheet 2: every member's scores per criterion. Returns the
+    file, at its start."""
+    found = streamed_results(council, viewer)
+    book = Workbook(write_only=True)  # each sheet is written to disk as it is appended
     criteria = [localized(c, "name") for c in found.criteria]
     ranking = book.create_sheet(_("Ranking")[:31])
     _header(
@@ -61,7 +69,7 @@ def results_workbook(found: CouncilResults) -> BytesIO:
         scores, [_("Code"), _("Member"), _("Council role"), *criteria, _("Total"), _("Recommendation"), _("Counted")]
     )
     counted, absent = _("yes"), _("no (absent)")
-    for row in found.rows:
+    for row in result_rows(council, viewer, with_sheets=True):
         for item in row.sheets:
             scores.append(
                 [
@@ -74,10 +82,10 @@ def results_workbook(found: CouncilResults) -> BytesIO:
                     counted if item.counted else absent,
                 ]
             )
-    buffer = BytesIO()
-    book.save(buffer)
-    buffer.seek(0)
-    return buffer
+    output = SpooledTemporaryFile(max_size=SPOOL_BYTES)  # noqa: SIM115 (closed by the response that sends it)
+    book.save(output)
+    output.seek(0)
+    return output
 
 
 def _header(sheet: WriteOnlyWorksheet, titles: list[str]) -> None:

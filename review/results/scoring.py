@@ -232,23 +232,33 @@ def rank(entries: list[RankInput], rule: RuleSpec, envelope_vnd: int) -> list[Ra
 
 def outliers(sheets_by_proposal: dict[int, list[Sheet]], rule: RuleSpec) -> dict[int, Decimal]:
     """Members whose totals sit, on average over the call, at least rule.outlier_points from the others'."""
-    deviations: dict[int, list[Fraction]] = {}
+    found: dict[int, list[Fraction]] = {}
     for sheets in sheets_by_proposal.values():
-        totals = {s.member_id: Fraction(s.total) for s in sheets}
-        if len(totals) != len(sheets):
-            raise ValueError("two sheets of one member for one application")
-        # A member compared with a single other would measure that one person, not the council.
-        if len(totals) < 3:
-            continue
-        sum_all = sum(totals.values(), Fraction(0))
-        for member_id, total in totals.items():
-            others_mean = (sum_all - total) / (len(totals) - 1)
-            deviations.setdefault(member_id, []).append(abs(total - others_mean))
+        for member_id, deviation in deviations(sheets).items():
+            found.setdefault(member_id, []).append(deviation)
+    return flag_outliers({m: (sum(d, Fraction(0)), len(d)) for m, d in found.items()}, rule)
+
+
+def deviations(sheets: list[Sheet]) -> dict[int, Fraction]:
+    """On one application, each member's distance from the mean of the others' totals (none under three sheets)."""
+    totals = {s.member_id: Fraction(s.total) for s in sheets}
+    if len(totals) != len(sheets):
+        raise ValueError("two sheets of one member for one application")
+    # A member compared with a single other would measure that one person, not the council.
+    if len(totals) < 3:
+        return {}
+    sum_all = sum(totals.values(), Fraction(0))
+    return {m: abs(total - (sum_all - total) / (len(totals) - 1)) for m, total in totals.items()}
+
+
+def flag_outliers(sums: dict[int, tuple[Fraction, int]], rule: RuleSpec) -> dict[int, Decimal]:
+    """From each member's sum of deviations and how many applications it covers, those whose average is at least
+    rule.outlier_points, rounded to cents."""
     flagged = {}
-    for member_id in sorted(deviations):
-        deviation = sum(deviations[member_id], Fraction(0)) / len(deviations[member_id])
-        if deviation >= Fraction(rule.outlier_points):
-            flagged[member_id] = _cents(deviation)
+    for member_id in sorted(sums):
+        total, count = sums[member_id]
+        if count and total / count >= Fraction(rule.outlier_points):
+            flagged[member_id] = _cents(total / count)
     return flagged
 
 

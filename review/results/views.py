@@ -1,19 +1,20 @@
 """A council's results, for the department and the chair: aggregation and ranking, the minutes, the vote count and
 the Excel export."""
 
-from flask import abort, render_template, send_file, url_for
+from flask import abort, render_template, send_file, stream_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from core.edge import authorized, finish
 from core.formatting import to_local, utcnow
 from core.forms import CommentForm
-from core.paging import ListPagination, page_number
+from core.paging import page_number
 from review import bp
 from review.councils.models import Council
 from review.councils.queries import load_council
 from review.results import export
-from review.results.aggregation import council_results
+from review.results.aggregation import results_page as ranking_page
+from review.results.aggregation import streamed_results
 from review.sheets.queries import sheets_left
 
 RESULTS_PAGE_SIZE = 25  # ranked applications per page; the whole ranking is in the minutes and the export
@@ -35,8 +36,7 @@ def _results_council(council_id: int) -> Council:
 def results_page(council_id: int):
     """Aggregation and ranking of the council's applications."""
     council = _results_council(council_id)
-    found = council_results(council, current_user)
-    page = ListPagination(found.rows, page_number(), RESULTS_PAGE_SIZE)
+    page, found = ranking_page(council, current_user, page_number(), RESULTS_PAGE_SIZE)
     short_names = [_("C%(number)d", number=n) for n in range(1, len(found.criteria) + 1)]
     return render_template(
         "review/results.html",
@@ -53,7 +53,7 @@ def results_page(council_id: int):
 def export_results(council_id: int):
     """The ranking with every score, as an Excel workbook."""
     council = _results_council(council_id)
-    workbook = export.results_workbook(council_results(council, current_user))
+    workbook = export.results_workbook(council, current_user)
     return send_file(
         workbook,
         as_attachment=True,
@@ -76,8 +76,9 @@ def vote_count(council_id: int):
     return _council_record(council_id, "review/vote_count.html")
 
 
-def _council_record(council_id: int, template: str) -> str:
-    """A printed record of the council, dated the day of its meeting (else today)."""
+def _council_record(council_id: int, template: str) -> object:
+    """A printed record of the council, dated the day of its meeting (else today), streamed as its rows are read."""
     council = _results_council(council_id)
     dated = to_local(council.meeting_at or utcnow()).date()
-    return render_template(template, council=council, dated=dated, results=council_results(council, current_user))
+    found = streamed_results(council, current_user)
+    return stream_template(template, council=council, dated=dated, results=found)

@@ -12,6 +12,7 @@ from core.workflow import perform_transition
 from policies.evaluation import Criterion
 from review import signals
 from review.councils.models import Assignment, Council
+from review.results import store
 from review.sheets.models import RECOMMENDATIONS, SHEET_TRANSITIONS, ScoreSheet, SheetScore
 
 
@@ -32,6 +33,7 @@ def declare(assignment: Assignment, council: Council, conflicted: bool, reason: 
     assignment.declared_at = utcnow()
     record_event("declare", "assignment", assignment.id, to_state=assignment.conflict, comment=reason, actor=user)
     db.session.flush()
+    store.refresh_application(council.id, assignment.proposal_id)
 
 
 def save_sheet(assignment: Assignment, council: Council, data: dict, submit: bool, user: User) -> ScoreSheet:
@@ -67,6 +69,7 @@ def save_sheet(assignment: Assignment, council: Council, data: dict, submit: boo
         _check_complete(sheet, criteria, assignment)
         perform_transition(sheet, SHEET_TRANSITIONS, "submitted", user, "sheet", "", signals.sheet_changed)
         sheet.submitted_at = utcnow()
+        store.refresh_application(council.id, assignment.proposal_id)
     return sheet
 
 
@@ -99,3 +102,4 @@ def reopen_sheet(sheet: ScoreSheet, council: Council, reason: str, user: User) -
         raise DomainError(_("Sheets can be reopened only while scoring is open; reopen scoring first."))
     perform_transition(sheet, SHEET_TRANSITIONS, "draft", user, "sheet", reason, signals.sheet_changed)
     sheet.submitted_at = None
+    store.refresh_application(council.id, db.session.get(Assignment, sheet.assignment_id).proposal_id)

@@ -18,7 +18,7 @@ from proposals.versions import SECTIONS, content_of
 from review import bp
 from review.councils.models import Assignment, Council
 from review.councils.queries import load_council
-from review.results.aggregation import other_sheets, sheet_points
+from review.results.inputs import other_sheets, sheet_points
 from review.sheets import queries, services
 from review.sheets.forms import DeclarationForm, sheet_data, sheet_form, sheet_values
 from review.sheets.models import ScoreSheet
