@@ -8,8 +8,8 @@ triggers, so any insert, update or delete (ORM or bulk `insert()`) reaches them;
 They are created with the tables (db.create_all(), through the metadata's events) and by migration 0011_search.
 """
 
-from sqlalchemy import ColumnElement, Select, column, event, func, literal_column, select, table, text
-from sqlalchemy.engine import Connection
+from sqlalchemy import ColumnElement, Select, column, event, func, literal_column, select, table
+from sqlalchemy.engine import Connection, Engine
 
 from core.extensions import Base, db
 from core.text import like_pattern, normalize_search
@@ -61,6 +61,16 @@ def drop_statements(dialect: str, table_name: str, column_name: str) -> list[str
 
 def _indexed(tables: list) -> list[tuple[str, str]]:
     return [(t.name, name) for t in tables for name in TOKENIZERS if name in t.c]
+
+
+@event.listens_for(Engine, "connect")
+def _word_similarity_threshold(dbapi_connection: object, connection_record: object) -> None:
+    """PostgreSQL: how alike `%>` asks texts to be, set once per connection (a setting of pg_trgm, taken up when
+    the extension loads) rather than by a statement in every request."""
+    if type(dbapi_connection).__module__.startswith("psycopg"):
+        with dbapi_connection.cursor() as cursor:
+            cursor.execute(f"SET pg_trgm.word_similarity_threshold = {PG_WORD_SIMILARITY}")
+        dbapi_connection.commit()
 
 
 @event.listens_for(Base.metadata, "before_create")
@@ -126,7 +136,6 @@ def ranked_ids(attribute: object, words: list[str], limit: int, *conditions: Col
         wanted = " OR ".join(_phrase(p) for p in pairs)
         statement = select(ids).join(fts, fts.c.rowid == ids).where(literal_column(fts.name).op("MATCH")(wanted))
         return statement.where(*conditions).order_by(fts.c.rank).limit(limit)
-    db.session.execute(text(f"SET LOCAL pg_trgm.word_similarity_threshold = {PG_WORD_SIMILARITY}"))
     wanted = " ".join(words)
     statement = select(ids).where(searched.op("%>")(wanted), *conditions)
     return statement.order_by(func.word_similarity(wanted, searched).desc(), ids).limit(limit)

@@ -5,7 +5,7 @@ from difflib import SequenceMatcher
 
 from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy import func, select
+from sqlalchemy import Select, func, select, union
 from sqlalchemy.orm import selectinload
 
 from accounts.models import ORG_TYPES, Organization
@@ -198,25 +198,24 @@ def _title_similarity(title: list[str], other: list[str], threshold: float) -> f
     return matcher.ratio() if matcher.quick_ratio() >= threshold else 0.0
 
 
-def _candidates(proposal: Proposal, title_words: list[str]) -> list[int]:
+def _candidates(proposal: Proposal, title_words: list[str]) -> Select:
     """The other applications worth scoring, a bounded number: the ones whose text has most of the title's words in
     order (through the index, most relevant first) and the organization's of the same category and year."""
     others = (Proposal.id != proposal.id, Proposal.status.not_in(("draft", "withdrawn")))
-    found = []
-    if title_words:
-        found = list(db.session.execute(ranked_ids(Proposal.match_text, title_words, CANDIDATES, *others)).scalars())
-    if proposal.category_id:
-        found += db.session.execute(
-            select(Proposal.id)
-            .where(
-                Proposal.organization_id == proposal.organization_id,
-                Proposal.year == proposal.year,
-                Proposal.category_id == proposal.category_id,
-                *others,
-            )
-            .limit(CANDIDATES)
-        ).scalars()
-    return found
+    same_organization = (
+        select(Proposal.id)
+        .where(
+            Proposal.organization_id == proposal.organization_id,
+            Proposal.year == proposal.year,
+            Proposal.category_id == proposal.category_id,
+            *others,
+        )
+        .limit(CANDIDATES)
+    )
+    if not title_words:
+        return same_organization
+    similar = ranked_ids(Proposal.match_text, title_words, CANDIDATES, *others).subquery()
+    return union(select(similar.c.id), select(same_organization.subquery().c.id))
 
 
 def similar_proposals(proposal: Proposal, limit: int = 10) -> list[SimilarRecord]:
