@@ -17,7 +17,7 @@ from core.audit import record_event
 from core.errors import DomainError
 from core.extensions import db
 from core.formatting import utcnow
-from core.text import like_pattern
+from core.search import contains
 
 ORGANIZATION_FIELDS = (
     "name",
@@ -325,7 +325,7 @@ def search_users(query: str, role: str | None, page: int, per_page: int) -> obje
     """Users matching the text (diacritics ignored) and role, paginated."""
     statement = select(User).order_by(User.full_name, User.id)
     if query.strip():
-        statement = statement.where(User.search_text.like(like_pattern(query), escape="\\"))
+        statement = statement.where(contains(User.search_text, query))
     if role in ROLES:
         statement = statement.where(User.id.in_(select(UserRole.user_id).where(UserRole.role == role)))
     return db.paginate(statement, page=page, per_page=per_page, error_out=False)

@@ -27,6 +27,7 @@ from core.formatting import local_to_utc
 from core.forms import BaseForm, max_length, optional
 from core.models import AuditEvent
 from core.paging import ListPagination
+from core.search import matching_ids
 from core.text import like_pattern
 from policies.fields import DayField
 
@@ -46,7 +47,7 @@ class AuditFilter:
         """The statement (over AuditEvent) restricted by every filter given."""
         if self.who:
             pattern = like_pattern(self.who)
-            people = select(User.id).where(User.search_text.like(pattern, escape="\\"))
+            people = matching_ids(User.search_text, self.who)
             label = func.lower(AuditEvent.actor_label).like(pattern, escape="\\")
             statement = statement.where(or_(AuditEvent.actor_id.in_(people), label))
         if self.kind:

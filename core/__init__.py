@@ -8,6 +8,7 @@ from flask import Flask
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
+from core import search  # noqa: F401 (the metadata's events create the search indexes with the tables)
 from core.config import Defaults, from_environment, normalize_database_url
 from core.extensions import babel, bootstrap, csrf, db, login_manager, mail, migrate
 from core.security import serve_trusted_hosts_and_proxies

@@ -41,6 +41,14 @@ def get_metadata():
     return target_db.metadata
 
 
+def include_name(name, type_, parent_names):
+    """The search indexes (FTS5 tables, pg_trgm indexes) are made by core.search, not declared by the models:
+    autogenerate leaves them alone."""
+    from core.search import is_index_object
+
+    return not is_index_object(name, type_)
+
+
 def run_migrations_offline():
     """Run migrations in 'offline' mode.
 
@@ -91,7 +99,7 @@ def run_migrations_online():
             # the drop with foreign keys on, so they are checked once after the migrations instead.
             connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
             connection.commit()
-        context.configure(connection=connection, target_metadata=get_metadata(), **conf_args)
+        context.configure(connection=connection, target_metadata=get_metadata(), include_name=include_name, **conf_args)
 
         with context.begin_transaction():
             context.run_migrations()

@@ -5,17 +5,19 @@ from difflib import SequenceMatcher
 
 from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy import func, select
+from sqlalchemy import Select, func, select, union
 from sqlalchemy.orm import selectinload
 
 from accounts.models import ORG_TYPES, Organization
 from core.extensions import db
 from core.formatting import format_money
+from core.search import ranked_ids
 from policies.models import RegimeCondition, SupportCategory
 from proposals.models import Proposal
 
 # States in which an application counts against the applicant's yearly limit and can be a duplicate of another.
 ACTIVE_STATES = ("submitted", "under_check", "needs_supplement", "valid")
+CANDIDATES = 50  # how many applications the index proposes to the duplicate check, which scores only those
 
 
 @dataclass
@@ -196,6 +198,26 @@ def _title_similarity(title: list[str], other: list[str], threshold: float) -> f
     return matcher.ratio() if matcher.quick_ratio() >= threshold else 0.0
 
 
+def _candidates(proposal: Proposal, title_words: list[str]) -> Select:
+    """The other applications worth scoring, a bounded number: the ones whose text has most of the title's words in
+    order (through the index, most relevant first) and the organization's of the same category and year."""
+    others = (Proposal.id != proposal.id, Proposal.status.not_in(("draft", "withdrawn")))
+    same_organization = (
+        select(Proposal.id)
+        .where(
+            Proposal.organization_id == proposal.organization_id,
+            Proposal.year == proposal.year,
+            Proposal.category_id == proposal.category_id,
+            *others,
+        )
+        .limit(CANDIDATES)
+    )
+    if not title_words:
+        return same_organization
+    similar = ranked_ids(Proposal.match_text, title_words, CANDIDATES, *others).subquery()
+    return union(select(similar.c.id), select(same_organization.subquery().c.id))
+
+
 def similar_proposals(proposal: Proposal, limit: int = 10) -> list[SimilarRecord]:
     """Applications (of any call, funded ones included) with a similar title or content, or the same
     organization and category in the same year: possible duplicates or double funding."""
@@ -203,9 +225,9 @@ def similar_proposals(proposal: Proposal, limit: int = 10) -> list[SimilarRecord
     title, _sep, content_text = (proposal.match_text or "").partition("\n")
     title_words, content = title.split(), _shingles(content_text.split())
     rows = db.session.execute(
-        select(Proposal.id, Proposal.match_text, Proposal.organization_id, Proposal.category_id, Proposal.year).where(
-            Proposal.id != proposal.id, Proposal.status.not_in(("draft", "withdrawn"))
-        )
+        select(Proposal.id, Proposal.match_text, Proposal.organization_id, Proposal.category_id, Proposal.year)
+        .where(Proposal.id.in_(_candidates(proposal, title_words)))
+        .order_by(Proposal.id)
     ).all()
     found: dict[int, tuple[int, int, list[str]]] = {}
     for row in rows:

@@ -9,7 +9,7 @@ from sqlalchemy.orm import selectinload
 from accounts.models import Organization
 from core.extensions import db
 from core.models import AuditEvent
-from core.text import like_pattern
+from core.search import contains, matching_ids
 from policies.models import Call, Regime, Sector
 from proposals.models import PROPOSAL_STATES, UNRELEASED_STATES, Proposal, ProposalFile, ProposalVersion
 
@@ -75,6 +75,7 @@ class QueueFilter:
     sector_id: int | None = None
     category_id: int | None = None
     organization_id: int | None = None
+    organization_name: str = ""  # typed without choosing (no JavaScript): the organizations whose name holds it
     query: str = ""
     sort: str = "code"
     descending: bool = False
@@ -88,6 +89,7 @@ class QueueFilter:
             sector_id=args.get("sector", type=int),
             category_id=args.get("category", type=int),
             organization_id=args.get("organization", type=int),
+            organization_name=args.get("organization_name", ""),
             query=args.get("q", ""),
             sort=args.get("sort", "code"),
             descending=args.get("order") == "desc",
@@ -111,27 +113,42 @@ def call_queue(call_id: int, chosen: QueueFilter, page: int, per_page: int) -> o
         statement = statement.where(Proposal.category_id == chosen.category_id)
     if chosen.organization_id:
         statement = statement.where(Proposal.organization_id == chosen.organization_id)
-    if chosen.query.strip():
-        pattern = like_pattern(chosen.query)
+    elif chosen.organization_name.strip():
         statement = statement.where(
-            or_(Proposal.search_text.like(pattern, escape="\\"), Organization.search_text.like(pattern, escape="\\"))
+            Proposal.organization_id.in_(matching_ids(Organization.search_text, chosen.organization_name))
+        )
+    if chosen.query.strip():
+        statement = statement.where(
+            or_(
+                contains(Proposal.search_text, chosen.query),
+                Proposal.organization_id.in_(matching_ids(Organization.search_text, chosen.query)),
+            )
         )
     column = SORTS.get(chosen.sort, Proposal.sequence)
     statement = statement.order_by(column.desc() if chosen.descending else column.asc(), Proposal.id)
     return db.paginate(statement, page=page, per_page=per_page, error_out=False)
 
 
-def queue_organizations(call_id: int) -> list[tuple[int, str]]:
-    """The organizations with a submitted application in the call, for the queue's filter."""
+def queue_organizations(call_id: int, query: str, limit: int) -> list[tuple[int, str]]:
+    """At most `limit` organizations with a submitted application in the call whose name (or tax code) holds the
+    query, by name: what the queue's organization filter offers as one types."""
+    applicants = select(Proposal.organization_id).where(Proposal.call_id == call_id, Proposal.sequence.is_not(None))
     return list(
         db.session.execute(
             select(Organization.id, Organization.name)
-            .join(Proposal, Proposal.organization_id == Organization.id)
-            .where(Proposal.call_id == call_id, Proposal.sequence.is_not(None))
-            .distinct()
-            .order_by(Organization.name)
+            .where(contains(Organization.search_text, query), Organization.id.in_(applicants))
+            .order_by(Organization.name, Organization.id)
+            .limit(limit)
         ).all()
     )
+
+
+def organization_name(organization_id: int | None) -> str:
+    """The name of the organization the queue is filtered by, for its text box ("" when none)."""
+    if organization_id is None:
+        return ""
+    found = db.session.get(Organization, organization_id)
+    return found.name if found else ""
 
 
 def status_counts(call_id: int) -> dict[str, int]:

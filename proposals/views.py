@@ -1,6 +1,6 @@
 """Pages of the application: the applicant's drafting, documents and submission; the staff's queue and check."""
 
-from flask import Blueprint, abort, current_app, render_template, request, send_file, url_for
+from flask import Blueprint, abort, current_app, jsonify, render_template, request, send_file, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
@@ -21,6 +21,7 @@ from proposals.models import PROPOSAL_STATES, Proposal, ProposalVersion
 from proposals.versions import SECTIONS, chosen_versions, content_of, differences, shown_to
 
 bp = Blueprint("proposals", __name__)
+TYPE_AHEAD_SIZE = 10  # organizations offered at a time as staff type a name
 
 
 def _errors_text(form: BaseForm) -> str:
@@ -321,10 +322,19 @@ def queue(call_id: int):
         call=call,
         page=page,
         chosen=chosen,
-        organizations=queries.queue_organizations(call.id),
+        organization_name=chosen.organization_name or queries.organization_name(chosen.organization_id),
         counts=queries.status_counts(call.id),
         states=PROPOSAL_STATES,
     )
+
+
+@bp.route("/staff/calls/<int:call_id>/organizations")
+@role_required(*DEPARTMENT_ROLES)
+def queue_organizations(call_id: int):
+    """The queue's type-ahead: a few organizations that applied to the call whose name holds the text typed."""
+    call = load_call(call_id)
+    found = queries.queue_organizations(call.id, request.args.get("q", ""), TYPE_AHEAD_SIZE)
+    return jsonify([{"id": org_id, "name": name} for org_id, name in found])
 
 
 @bp.route("/staff/applications/<int:proposal_id>/check")

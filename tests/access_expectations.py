@@ -117,6 +117,7 @@ MATRIX: dict[str, tuple[str, str, dict]] = {
     "proposals.print_view": ("GET", "/applications/{proposal_id}/print", proposal_route(200, 200)),
     "proposals.compare": ("GET", "/applications/{proposal_id}/versions", proposal_route(200, 200)),
     "proposals.queue": ("GET", "/staff/calls/{call_id}/applications", only(200, *DEPARTMENT)),
+    "proposals.queue_organizations": ("GET", "/staff/calls/{call_id}/organizations?q=cong", only(200, *DEPARTMENT)),
     "proposals.check": ("GET", "/staff/applications/{proposal_id}/check", only(200, *DEPARTMENT)),
     "proposals.checklist": ("POST", "/staff/applications/{proposal_id}/checklist", only(302, "staff", "admin")),
     "review.councils": ("GET", "/staff/councils", only(200, *DEPARTMENT)),

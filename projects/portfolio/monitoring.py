@@ -13,7 +13,7 @@ from werkzeug.datastructures import MultiDict
 from core.extensions import db
 from core.i18n import localized
 from core.paging import ListPagination
-from core.text import like_pattern
+from core.search import contains
 from policies.models import Call, Regime, Sector
 from projects.contracts.models import LEGACY_AREAS, PROJECT_STATES, Project
 from projects.portfolio.health import HEALTH_LEVELS
@@ -76,7 +76,7 @@ class MonitoringFilter:
             if value:
                 statement = statement.where(column == value)
         if self.query:
-            statement = statement.where(Project.search_text.like(like_pattern(self.query), escape="\\"))
+            statement = statement.where(contains(Project.search_text, self.query))
         return statement
 
 

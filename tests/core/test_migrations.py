@@ -109,3 +109,37 @@ def test_upgrading_gives_the_projects_of_an_application_its_scope(database_url, 
             db.session.remove()
             _empty_database()
             db.engine.dispose()
+
+
+def test_the_search_migration_indexes_the_existing_rows(database_url, tmp_path):
+    """0011_search, run over a database holding data, fills the search indexes: existing organizations and
+    applications are found through them, and new ones after."""
+    from accounts.models import Organization
+    from core.search import contains
+    from proposals.models import Proposal
+
+    app = create_app(make_test_config(database_url, UPLOAD_FOLDER=str(tmp_path / "uploads")))
+    with app.app_context():
+        _empty_database()
+        try:
+            upgrade()
+            from admin.demo import seed_demo
+
+            seed_demo()
+            db.session.commit()
+            organization, title = db.session.execute(
+                db.select(Organization.name, Proposal.title).join(Proposal.organization).limit(1)
+            ).one()
+            db.session.remove()
+            downgrade(revision="-1")  # the search migration alone
+            upgrade()
+            found = db.session.execute(
+                db.select(Organization.name).where(contains(Organization.search_text, organization))
+            )
+            assert organization in found.scalars().all()
+            found = db.session.execute(db.select(Proposal.title).where(contains(Proposal.search_text, title)))
+            assert title in found.scalars().all()
+        finally:
+            db.session.remove()
+            _empty_database()
+            db.engine.dispose()

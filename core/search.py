@@ -1,0 +1,141 @@
+"""Search through an index, on both databases, over the normalized copies the models keep (core.text).
+
+Every `search_text` column (code, names, titles) is searched for a substring: SQLite through an FTS5 table with the
+trigram tokenizer, PostgreSQL through a pg_trgm GIN index serving LIKE. Every `match_text` column (what the
+duplicate check compares) is searched for words and phrases ranked by relevance: SQLite through an FTS5 table of
+words (bm25), PostgreSQL through the same pg_trgm GIN index (word similarity). SQLite's tables are kept in sync by
+triggers, so any insert, update or delete (ORM or bulk `insert()`) reaches them; PostgreSQL's are plain indexes.
+They are created with the tables (db.create_all(), through the metadata's events) and by migration 0011_search.
+"""
+
+from sqlalchemy import ColumnElement, Select, column, event, func, literal_column, select, table
+from sqlalchemy.engine import Connection, Engine
+
+from core.extensions import Base, db
+from core.text import like_pattern, normalize_search
+
+# The indexed columns and, for SQLite, the FTS5 tokenizer of each: substrings of search_text, words of match_text.
+TOKENIZERS = {"search_text": "trigram", "match_text": "unicode61"}
+SHORTEST_INDEXED = 3  # a trigram index cannot serve a shorter term: it is searched with LIKE
+PG_WORD_SIMILARITY = 0.3  # how much of a title must appear in another application's text to make it a candidate
+
+
+def fts_name(table_name: str, column_name: str) -> str:
+    """The name of the SQLite FTS5 table indexing a column."""
+    return f"fts_{table_name}_{column_name}"
+
+
+def trgm_index_name(table_name: str, column_name: str) -> str:
+    """The name of the PostgreSQL GIN index of a column."""
+    return f"ix_{table_name}_{column_name}_trgm"
+
+
+def create_statements(dialect: str, table_name: str, column_name: str) -> list[str]:
+    """The DDL that indexes a table's column (an FTS table, its triggers and its filling on SQLite)."""
+    if dialect == "postgresql":
+        index = trgm_index_name(table_name, column_name)
+        return [f"CREATE INDEX IF NOT EXISTS {index} ON {table_name} USING gin ({column_name} gin_trgm_ops)"]
+    # The names are the models' own tables and columns, never input.
+    fts, new_row = fts_name(table_name, column_name), f"(new.id, new.{column_name})"
+    forget = f"INSERT INTO {fts}({fts}, rowid, {column_name}) VALUES ('delete', old.id, old.{column_name});"  # noqa: S608
+    learn = f"INSERT INTO {fts}(rowid, {column_name}) VALUES {new_row};"  # noqa: S608
+    return [
+        f"CREATE VIRTUAL TABLE IF NOT EXISTS {fts} USING fts5({column_name}, content='{table_name}', "
+        f"content_rowid='id', tokenize='{TOKENIZERS[column_name]}')",
+        f"CREATE TRIGGER IF NOT EXISTS {fts}_insert AFTER INSERT ON {table_name} BEGIN {learn} END",
+        f"CREATE TRIGGER IF NOT EXISTS {fts}_delete AFTER DELETE ON {table_name} BEGIN {forget} END",
+        f"CREATE TRIGGER IF NOT EXISTS {fts}_update AFTER UPDATE OF {column_name} ON {table_name} "
+        f"BEGIN {forget} {learn} END",
+        f"INSERT INTO {fts}({fts}) VALUES ('rebuild')",  # noqa: S608
+    ]
+
+
+def drop_statements(dialect: str, table_name: str, column_name: str) -> list[str]:
+    """The DDL that removes a column's index (the triggers go with the FTS table's own drop on SQLite)."""
+    if dialect == "postgresql":
+        return [f"DROP INDEX IF EXISTS {trgm_index_name(table_name, column_name)}"]
+    fts = fts_name(table_name, column_name)
+    triggers = [f"DROP TRIGGER IF EXISTS {fts}_{kind}" for kind in ("insert", "delete", "update")]
+    return [*triggers, f"DROP TABLE IF EXISTS {fts}"]
+
+
+def _indexed(tables: list) -> list[tuple[str, str]]:
+    return [(t.name, name) for t in tables for name in TOKENIZERS if name in t.c]
+
+
+@event.listens_for(Engine, "connect")
+def _word_similarity_threshold(dbapi_connection: object, connection_record: object) -> None:
+    """PostgreSQL: how alike `%>` asks texts to be, set once per connection (a setting of pg_trgm, taken up when
+    the extension loads) rather than by a statement in every request."""
+    if type(dbapi_connection).__module__.startswith("psycopg"):
+        with dbapi_connection.cursor() as cursor:
+            cursor.execute(f"SET pg_trgm.word_similarity_threshold = {PG_WORD_SIMILARITY}")
+        dbapi_connection.commit()
+
+
+@event.listens_for(Base.metadata, "before_create")
+def _extension(metadata: object, connection: Connection, **kw: object) -> None:
+    if connection.dialect.name == "postgresql":
+        connection.exec_driver_sql("CREATE EXTENSION IF NOT EXISTS pg_trgm")
+
+
+@event.listens_for(Base.metadata, "after_create")
+def _create_indexes(metadata: object, connection: Connection, tables: list, **kw: object) -> None:
+    for table_name, column_name in _indexed(tables):
+        for statement in create_statements(connection.dialect.name, table_name, column_name):
+            connection.exec_driver_sql(statement)
+
+
+@event.listens_for(Base.metadata, "before_drop")
+def _drop_indexes(metadata: object, connection: Connection, tables: list, **kw: object) -> None:
+    for table_name, column_name in _indexed(tables):
+        for statement in drop_statements(connection.dialect.name, table_name, column_name):
+            connection.exec_driver_sql(statement)
+
+
+def is_index_object(name: str | None, kind: str) -> bool:
+    """Whether a database object is one of these indexes, which the models do not declare (for autogenerate)."""
+    name = name or ""
+    return (kind == "table" and name.startswith("fts_")) or (kind == "index" and name.endswith("_trgm"))
+
+
+def _phrase(words: str) -> str:
+    """An FTS5 string: the words searched together, a double quote inside doubled (no operator is read in it)."""
+    return '"' + words.replace('"', '""') + '"'
+
+
+def _sqlite() -> bool:
+    return db.engine.dialect.name == "sqlite"
+
+
+def matching_ids(attribute: object, query: str) -> Select:
+    """The ids of the rows whose search column (e.g. Proposal.search_text) holds the query, diacritics and case
+    ignored, through the column's index."""
+    searched = attribute.expression
+    term = normalize_search(query)
+    if _sqlite() and len(term) >= SHORTEST_INDEXED:
+        fts = fts_name(searched.table.name, searched.name)
+        return select(table(fts, column("rowid")).c.rowid).where(literal_column(fts).op("MATCH")(_phrase(term)))
+    return select(searched.table.c.id).where(searched.like(like_pattern(query), escape="\\"))
+
+
+def contains(attribute: object, query: str) -> ColumnElement[bool]:
+    """The condition that a row's search column holds the query (see matching_ids)."""
+    return attribute.expression.table.c.id.in_(matching_ids(attribute, query))
+
+
+def ranked_ids(attribute: object, words: list[str], limit: int, *conditions: ColumnElement[bool]) -> Select:
+    """The ids of at most `limit` rows (meeting the conditions) whose match column (e.g. Proposal.match_text) has
+    most of the words in this order, most relevant first: SQLite's bm25 over any two consecutive words, PostgreSQL's
+    word similarity of the whole."""
+    searched = attribute.expression
+    ids = searched.table.c.id
+    if _sqlite():
+        fts = table(fts_name(searched.table.name, searched.name), column("rowid"), column("rank"))
+        pairs = [" ".join(words[i : i + 2]) for i in range(max(len(words) - 1, 1))]
+        wanted = " OR ".join(_phrase(p) for p in pairs)
+        statement = select(ids).join(fts, fts.c.rowid == ids).where(literal_column(fts.name).op("MATCH")(wanted))
+        return statement.where(*conditions).order_by(fts.c.rank).limit(limit)
+    wanted = " ".join(words)
+    statement = select(ids).where(searched.op("%>")(wanted), *conditions)
+    return statement.order_by(func.word_similarity(wanted, searched).desc(), ids).limit(limit)
