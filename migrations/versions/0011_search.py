@@ -3,7 +3,7 @@ for search_text, words for match_text) kept in sync by triggers and filled from 
 the pg_trgm extension and a GIN index per column. The statements are core.search's, the ones db.create_all() runs.
 
 Revision ID: 0011_search
-Revises: 0009_sessions
+Revises: 0010_results
 Create Date: 2026-12-02 18:00:00
 
 """
@@ -13,7 +13,7 @@ from core.search import create_statements, drop_statements
 
 # revision identifiers, used by Alembic.
 revision = '0011_search'
-down_revision = '0009_sessions'
+down_revision = '0010_results'
 branch_labels = None
 depends_on = None
 
