@@ -122,17 +122,26 @@ def test_stored_rows_follow_every_change(app, world):  # noqa: F811
         _assert_stored_matches(council_id)
         call = db.session.get(Call, world["call"].id)
         data = {
-            "regime_id": call.regime_id, "code": call.code, "title": call.title, "title_en": call.title_en,
-            "year": call.year, "opens_at": call.opens_at, "closes_at": call.closes_at, "budget_vnd": 100_000_000,
-            "guidance": call.guidance, "guidance_en": call.guidance_en,
+            "regime_id": call.regime_id,
+            "code": call.code,
+            "title": call.title,
+            "title_en": call.title_en,
+            "year": call.year,
+            "opens_at": call.opens_at,
+            "closes_at": call.closes_at,
+            "budget_vnd": 100_000_000,
+            "guidance": call.guidance,
+            "guidance_en": call.guidance_en,
             "category_ids": [c.id for c in db.session.execute(text("SELECT category_id AS id FROM call_categories"))],
             "sector_ids": [s.id for s in db.session.execute(text("SELECT sector_id AS id FROM call_sectors"))],
-            "required_documents": ["Đơn đề nghị hỗ trợ"], "optional_documents": [],
-        }  # fmt: skip
+            "required_documents": ["Đơn đề nghị hỗ trợ"],
+            "optional_documents": [],
+        }
         call = db.session.execute(
-            select(Call).where(Call.id == call.id).options(selectinload(Call.categories), selectinload(Call.sectors),
-                                                         selectinload(Call.documents))
-        ).scalar_one()  # fmt: skip
+            select(Call)
+            .where(Call.id == call.id)
+            .options(selectinload(Call.categories), selectinload(Call.sectors), selectinload(Call.documents))
+        ).scalar_one()
         update_call(call, data)  # the envelope now holds no application
         db.session.commit()
         _assert_stored_matches(council_id)
