@@ -47,7 +47,7 @@ def pages(fixture: object, scale: float) -> list[tuple[str, str, str]]:
         ("check page (duplicates)", f"/staff/applications/{proposal}/check"),
         ("application page", f"/applications/{proposal}"),
         ("results, page 1", f"/councils/{big}/results"),
-        (f"results, page {later}", f"/councils/{big}/results?page={later}"),
+        ("results, a later page", f"/councils/{big}/results?page={later}"),
         ("minutes", f"/councils/{big}/minutes"),
         ("vote count", f"/councils/{big}/vote-count"),
         ("Excel export", f"/councils/{big}/results.xlsx"),
@@ -148,12 +148,14 @@ def measure(scale: float) -> dict:
             staff_cookies = dict(people["staff"].cookies)
         export = next(path for _who, name, path in pages(fixture, scale) if name == "Excel export")
         figures["export memory"] = export_memory(url, uploads, staff_cookies, export)
+        print(f"  {scale:g} export's peak memory (kB): {figures['export memory']}", flush=True)
         with serve(url, uploads, workers=4) as server:
             queue = next(path for _who, name, path in pages(fixture, scale) if name == "staff queue")
             figures["throughput"] = {
                 "/guide": throughput(server, staff_cookies, "/guide"),
                 "staff queue": throughput(server, staff_cookies, queue),
             }
+            print(f"  {scale:g} requests/s: {figures['throughput']}", flush=True)
     return figures
 
 
