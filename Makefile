@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 FLASK := $(BIN)/flask --app wsgi
 
-.PHONY: run setup test test-sqlite test-postgres bench lint translations clean
+.PHONY: run setup test test-sqlite test-postgres bench bench-scale lint translations clean
 
 $(BIN)/activate: requirements.txt requirements-dev.txt
 	$(PY) -m venv $(VENV)
@@ -47,6 +47,14 @@ bench: $(BIN)/activate
 	$(BIN)/python -m bench.projects 100 1000 2000
 	$(BIN)/python -m bench.notifications 100 2000
 	$(BIN)/python -m bench.logins 10 10000
+
+# The scale benchmark (not part of `make bench`, test or CI): 100,001 applications, 1,008,000 scores and 20,000 projects
+# at scale 1, served by gunicorn and timed over HTTP against /guide, at 0.1 and 1 for the growth; SQLite, then
+# PostgreSQL when TEST_DATABASE_URL (or BENCH_DATABASE_URL) is set. Reports in bench/results/scale-<dialect>.txt.
+bench-scale: $(BIN)/activate
+	$(BIN)/pybabel -q compile -d translations
+	env -u TEST_DATABASE_URL -u BENCH_DATABASE_URL $(BIN)/python -m bench.scale 0.1 1
+	@if [ -n "$$TEST_DATABASE_URL$$BENCH_DATABASE_URL" ]; then $(BIN)/python -m bench.scale 0.1 1; else echo "TEST_DATABASE_URL not set: PostgreSQL pass skipped"; fi
 
 lint: $(BIN)/activate
 	$(BIN)/ruff check .
