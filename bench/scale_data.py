@@ -15,7 +15,7 @@ from datetime import timedelta
 from itertools import islice
 
 from flask import Flask
-from sqlalchemy import func, insert, select, table, update
+from sqlalchemy import func, insert, select, table, text, update
 
 from bench.applications import WORDS
 
@@ -48,11 +48,18 @@ class Fixture:
 
 def refresh_derived(app: Flask) -> None:
     """Recompute what the house stores instead of computing at read time, after the bulk inserts (which skip the
-    services that keep it). The integrator calls here, in this order, once they exist:
-    - the stored council results and ranks of every council (review/: the refresh after bulk-inserted sheets);
-    - the search indexes where triggers do not see bulk inserts (SQLite FTS5 'rebuild', PostgreSQL pg_trgm ANALYZE);
-    - the stored health (and money totals) of every project (projects/: the health refresh).
-    Today nothing is stored, so there is nothing to do."""
+    services that keep it): every council's results and ranks, and every project's health. The search indexes need
+    nothing (SQLite's FTS tables are kept by triggers, which bulk inserts fire; PostgreSQL's are plain indexes), but
+    PostgreSQL is given fresh statistics so that its planner sees the data as it now is."""
+    from core.extensions import db
+    from projects.contracts.models import Project
+    from projects.portfolio.stored import refresh_health
+    from review.results.store import refresh_all_results
+
+    refresh_all_results()
+    refresh_health(select(Project.id))
+    if db.engine.dialect.name == "postgresql":
+        db.session.execute(text("ANALYZE"))
 
 
 def _chunks(rows: Iterable[dict], size: int = BATCH) -> Iterator[list[dict]]:
