@@ -1,5 +1,6 @@
 """health: the health of each project stored (projects.health, projects.health_reasons) and indexed with the
-monitoring page's order (health, end_on, id), so that the page filters and pages it in SQL. Existing projects get
+monitoring page's order (health, end_on, id), so that the page filters and pages it in SQL; and periodic reports
+indexed by (project_id, status), so that a page of projects reads only its own projects' reports. Existing projects get
 the health they showed before, computed on the day of the upgrade with the same rules
 (projects.portfolio.health) from the same facts; the downgrade drops the columns (health is computed again).
 
@@ -28,6 +29,8 @@ def upgrade():
         batch_op.add_column(sa.Column("health_reasons", sa.String(length=120), server_default="", nullable=False))
         batch_op.create_check_constraint(op.f("ck_projects_health"), f"health IN {LEVELS}")
         batch_op.create_index("ix_projects_health", ["health", "end_on", "id"], unique=False)
+    with op.batch_alter_table("periodic_reports", schema=None) as batch_op:
+        batch_op.create_index("ix_periodic_reports_project_status", ["project_id", "status"], unique=False)
     _carry_health_over()
 
 
@@ -95,6 +98,8 @@ def _day(value):
 
 
 def downgrade():
+    with op.batch_alter_table("periodic_reports", schema=None) as batch_op:
+        batch_op.drop_index("ix_periodic_reports_project_status")
     with op.batch_alter_table("projects", schema=None) as batch_op:
         batch_op.drop_index("ix_projects_health")
         batch_op.drop_constraint(op.f("ck_projects_health"), type_="check")

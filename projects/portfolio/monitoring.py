@@ -7,7 +7,7 @@ from datetime import date
 from flask_babel import gettext as _
 from flask_sqlalchemy.pagination import Pagination
 from sqlalchemy import Select, func, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload
 from werkzeug.datastructures import MultiDict
 
 from core.extensions import db
@@ -90,7 +90,7 @@ def monitoring_statement(filters: MonitoringFilter) -> Select:
 
 def monitoring_page(filters: MonitoringFilter, page: int, per_page: int, today: date) -> tuple[Pagination, list]:
     """A page of the filtered projects with their health, paged in SQL."""
-    statement = monitoring_statement(filters).options(selectinload(Project.organization))
+    statement = monitoring_statement(filters).options(joinedload(Project.organization))
     pagination = db.paginate(statement, page=page, per_page=per_page, error_out=False)
     return pagination, project_rows(pagination.items, today)
 

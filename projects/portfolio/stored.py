@@ -18,7 +18,9 @@ from projects.followup.models import FollowUpAction, Inspection, PeriodicReport
 from projects.money.models import LedgerEntry
 from projects.portfolio.queries import assess
 
-BATCH = 500  # projects assessed per query: bounded IN lists on both databases
+# Up to this many projects are assessed by their list of ids; more, by the range of ids they span, in one pass (the
+# assessment reads the open reports and actions once per query, so a pass beats many batches).
+BATCH = 500
 # What health reads of each record: a change of any of these columns refreshes the project's health.
 INPUTS = {
     Project: ("status", "start_on", "end_on", "dossier_submitted_at", "dossier_due_on", "approved_vnd", "paid_vnd"),
@@ -30,29 +32,30 @@ _STORED = update(Project.__table__).where(Project.__table__.c.id == bindparam("p
 
 
 def refresh_health(project_ids: Iterable[int] | Select, today: date | None = None) -> int:
-    """Compute the health of the projects (ids, or a select of ids) on the day (today by default) with the rules of
-    projects.portfolio.health, a batch at a time, and store it where it changed; how many changed. Flushes nothing:
-    one UPDATE per batch, which neither moves the projects' versions nor touches the session's objects."""
+    """Compute the health of the projects (ids, or a select of ids: the whole set in one pass) on the day (today by
+    default) with the rules of projects.portfolio.health, and store it where it changed; how many changed. Flushes
+    nothing, and neither moves the projects' versions nor touches the session's objects."""
     today = today or local_today()
     if isinstance(project_ids, Select):
-        project_ids = db.session.execute(project_ids).scalars()
+        return _store(project_ids, today)
     ids = sorted(set(project_ids))
-    changed = 0
-    for start in range(0, len(ids), BATCH):
-        batch = ids[start : start + BATCH]
-        stored = select(Project.id, Project.health, Project.health_reasons).where(Project.id.in_(batch))
-        before = {row.id: (row.health, row.health_reasons) for row in db.session.execute(stored)}
-        rows = [
-            {"project_id": pid, "health": found.health.level, "health_reasons": ",".join(found.health.reasons)}
-            for pid, found in assess(batch, today).items()
-        ]
-        rows = [row for row in rows if before.get(row["project_id"]) != (row["health"], row["health_reasons"])]
-        if rows:
-            db.session.execute(
-                _STORED.values(health=bindparam("health"), health_reasons=bindparam("health_reasons")), rows
-            )
-        changed += len(rows)
-    return changed
+    if len(ids) > BATCH:  # one pass over the range they span (the others in it are refreshed too, harmlessly)
+        return _store(select(Project.id).where(Project.id.between(ids[0], ids[-1])), today)
+    return _store(ids, today) if ids else 0
+
+
+def _store(ids: list[int] | Select, today: date) -> int:
+    """Assess the projects in one query and write the health of those whose health changed (one executemany)."""
+    stored = select(Project.id, Project.health, Project.health_reasons).where(Project.id.in_(ids))
+    before = {row.id: (row.health, row.health_reasons) for row in db.session.execute(stored)}
+    rows = [
+        {"project_id": pid, "health": found.health.level, "health_reasons": ",".join(found.health.reasons)}
+        for pid, found in assess(ids, today).items()
+    ]
+    rows = [row for row in rows if before.get(row["project_id"]) != (row["health"], row["health_reasons"])]
+    if rows:
+        db.session.execute(_STORED.values(health=bindparam("health"), health_reasons=bindparam("health_reasons")), rows)
+    return len(rows)
 
 
 def refresh_open_health(today: date | None = None) -> int:
