@@ -1,4 +1,5 @@
-"""`flask reminders run`: mail hosts before and after due dates, and staff about overdue items."""
+"""`flask reminders run`: refresh the projects' stored health for the day, mail hosts before and after due dates,
+and staff about overdue items."""
 
 import click
 from flask.cli import AppGroup
@@ -8,13 +9,17 @@ reminders_cli = AppGroup("reminders", help="Reminders of reports and dossiers du
 
 @reminders_cli.command("run")
 def run_command() -> None:
-    """Queue today's reminders in the outbox (each at most once)."""
+    """Store today's health of the running projects (the time passing), then queue today's reminders in the outbox
+    (each at most once)."""
     from core.extensions import db
     from notifications.reminders import run_reminders
+    from projects.portfolio.stored import refresh_open_health
 
+    changed = refresh_open_health()
+    db.session.commit()
     counts = run_reminders()
     db.session.commit()
-    click.echo(f"reminders queued: {counts}")
+    click.echo(f"projects whose health changed: {changed}; reminders queued: {counts}")
 
 
 digest_cli = AppGroup("notifications", help="Notices kept for each person and their daily digest.")

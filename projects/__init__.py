@@ -7,8 +7,8 @@
 - acceptance/ the final dossier, the acceptance council and its members' ratings (the grade in rating.py), the
               conclusion, and closing: result registration, settlement, assets, liquidation, recovery (their money in money/);
 - fixed/      fixed-amount support: batch decisions of a call and their awards, paid without a contract;
-- portfolio/  many projects at once: health (its rules in health.py), the staff's monitoring page, the host's
-              projects and to-do list.
+- portfolio/  many projects at once: health (its rules in health.py, stored and refreshed by stored.py), the
+              staff's monitoring page, the host's projects and to-do list.
 
 Every page is on the one blueprint `projects` below, registered by init_app.
 """
@@ -23,9 +23,13 @@ bp = Blueprint("projects", __name__)
 
 
 def init_app(app: Flask) -> None:
-    """Register the blueprint with the pages of every feature (their views import the features' models), and the
-    names of its records in the audit log."""
+    """Register the blueprint with the pages of every feature (their views import the features' models), the names
+    of its records in the audit log, the refresh of the stored health and its command."""
+    from projects.cli import projects_cli
+
     import_module("projects.audit")
+    import_module("projects.portfolio.stored")
     for feature in FEATURES:
         import_module(f"projects.{feature}.views")
     app.register_blueprint(bp)
+    app.cli.add_command(projects_cli)

@@ -251,11 +251,13 @@ def make_project(
 
 def bulk_projects(like: Project, count: int, overdue_every: int = 3) -> None:
     """`count` more projects of the same host, regime and call as `like`, each with three tranches and two periodic
-    reports (every `overdue_every`-th with its first report late), inserted in bulk for budgets and benches."""
+    reports (every `overdue_every`-th with its first report late), inserted in bulk for budgets and benches, then
+    their stored health refreshed (a bulk insert bypasses the flush that refreshes it)."""
     from sqlalchemy import insert
 
     from projects.contracts.models import Tranche
     from projects.followup.models import PeriodicReport
+    from projects.portfolio.stored import refresh_health
 
     base = {
         name: getattr(like, name)
@@ -321,3 +323,4 @@ def bulk_projects(like: Project, count: int, overdue_every: int = 3) -> None:
             for n in (1, 2)
         ],
     )
+    refresh_health(ids)

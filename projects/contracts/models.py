@@ -23,6 +23,7 @@ from core.i18n import register_status_labels
 from core.text import normalize_search
 from core.workflow import Transition, TransitionTable, allowed_targets
 from policies.models import Call, Regime, Sector
+from projects.portfolio.health import HEALTH_LEVELS
 from proposals.models import Proposal, StoredFile
 
 PROJECT_STATES = {
@@ -144,6 +145,11 @@ class Project(db.Model):
     recovery_decided_on: Mapped[date | None]
     recovery_due_on: Mapped[date | None]  # the funds to recover are to be returned by then
 
+    # The health as of the last refresh (projects.portfolio.stored): refreshed in the flush that changes what it is
+    # computed from, and daily for the time passing; read by the lists, filtered through ix_projects_health.
+    health: Mapped[str] = mapped_column(String(16), default="on_track", server_default="on_track")
+    health_reasons: Mapped[str] = mapped_column(String(120), default="", server_default="")  # codes, comma-separated
+
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     search_text: Mapped[str] = mapped_column(String(1200), default="")
     version: Mapped[int] = mapped_column(default=1)
@@ -178,10 +184,12 @@ class Project(db.Model):
         CheckConstraint("final_due_vnd IS NULL OR final_due_vnd >= 0", name="final_due"),
         CheckConstraint("final_paid_vnd >= 0 AND final_paid_vnd <= COALESCE(final_due_vnd, 0)", name="final_paid"),
         CheckConstraint("end_on >= start_on AND dossier_due_on >= end_on", name="dates"),
+        CheckConstraint(f"health IN {in_list(HEALTH_LEVELS)}", name="health"),
         Index("ix_projects_status", "status"),
         Index("ix_projects_end_on", "end_on"),
         Index("ix_projects_legacy_area", "legacy_area"),
         Index("ix_projects_search_text", "search_text"),
+        Index("ix_projects_health", "health", "end_on", "id"),  # the monitoring page filtered by health, in its order
     )
 
     def is_host(self, user: object) -> bool:

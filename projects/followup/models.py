@@ -70,6 +70,8 @@ class PeriodicReport(db.Model):
         CheckConstraint("spent_vnd IS NULL OR spent_vnd >= 0", name="spent"),
         CheckConstraint("progress_percent IS NULL OR progress_percent BETWEEN 0 AND 100", name="progress_percent"),
         Index("ix_periodic_reports_status_due", "status", "due_on"),
+        # A page of projects' open and latest reports, read by project (projects.portfolio.queries.assess).
+        Index("ix_periodic_reports_project_status", "project_id", "status"),
     )
 
     def is_late(self, today: date) -> bool:

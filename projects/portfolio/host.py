@@ -12,7 +12,7 @@ from core.formatting import to_local
 from projects.contracts.models import Project, Tranche
 from projects.followup.models import Adjustment, PeriodicReport
 from projects.portfolio.deadlines import HORIZON_DAYS, REPORTING_STATES, dossier_deadlines, report_deadlines
-from projects.portfolio.queries import assess, project_rows
+from projects.portfolio.queries import project_rows
 
 TODO_LIMIT = 20  # rows of each kind in the host's to-do list
 
@@ -21,7 +21,7 @@ def organization_projects(organization_id: int, page: int, per_page: int, today:
     """A page of the organization's projects, newest first, with their health."""
     statement = select(Project).where(Project.organization_id == organization_id).order_by(Project.id.desc())
     pagination = db.paginate(statement, page=page, per_page=per_page, error_out=False)
-    return pagination, project_rows(pagination.items, assess([p.id for p in pagination.items], today))
+    return pagination, project_rows(pagination.items, today)
 
 
 @dataclass(frozen=True)

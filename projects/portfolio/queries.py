@@ -1,13 +1,12 @@
-"""Health of many projects at once, read in one grouped query over their ids: the assessment the monitoring page,
-the host's projects and the project page's badge show, with the figures of each project's latest report given to
-the department (its progress and how many products reached their target). Every page reads a bounded number of
-statements whatever the number of projects."""
+"""Health of many projects at once, computed in one grouped query over their ids (the assessment the stored health
+is refreshed from, projects.portfolio.stored), and the rows of a page of projects: their stored health with their
+next deadline and the figures of their latest report given to the department (its progress and how many products
+reached their target). Every page reads a bounded number of statements whatever the number of projects."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
 from sqlalchemy import Select, Subquery, and_, case, func, select
-from sqlalchemy.orm import selectinload
 
 from core.extensions import db
 from core.formatting import local_today
@@ -157,9 +156,9 @@ def assess(ids: Select | list[int], today: date) -> dict[int, Assessment]:
     return found
 
 
-def health_section(project: Project) -> dict:
-    """The project page's health badge and reasons."""
-    return {"assessment": assess([project.id], local_today())[project.id]}
+def stored_health(project: Project) -> Health:
+    """The project's stored health (as of its last refresh)."""
+    return Health(project.health, tuple(code for code in project.health_reasons.split(",") if code))
 
 
 @dataclass(frozen=True)
@@ -170,12 +169,13 @@ class ProjectRow:
     assessment: Assessment
 
 
-def project_rows(projects: list[Project], assessments: dict[int, Assessment]) -> list[ProjectRow]:
-    return [ProjectRow(project, assessments[project.id]) for project in projects]
+def project_rows(projects: list[Project], today: date) -> list[ProjectRow]:
+    """The rows of a page of projects: the stored health (what the filters and counts see), with the next deadline
+    and latest reported figures read for these projects only."""
+    found = assess([project.id for project in projects], today)
+    return [ProjectRow(p, replace(found[p.id], health=stored_health(p))) for p in projects]
 
 
-def projects_in_order(ids: list[int]) -> list[Project]:
-    """The projects with their host, in the order of ids."""
-    query = select(Project).where(Project.id.in_(ids)).options(selectinload(Project.organization))
-    found = {project.id: project for project in db.session.execute(query).scalars()}
-    return [found[project_id] for project_id in ids]
+def health_section(project: Project) -> dict:
+    """The project page's health badge and reasons."""
+    return {"assessment": project_rows([project], local_today())[0].assessment}
