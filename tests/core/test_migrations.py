@@ -113,9 +113,11 @@ def test_upgrading_gives_the_projects_of_an_application_its_scope(database_url, 
 
 def test_the_search_migration_indexes_the_existing_rows(database_url, tmp_path):
     """0011_search, run over a database holding data, fills the search indexes: existing organizations and
-    applications are found through them, and new ones after."""
+    applications are found through them, and new ones after; a later migration that rebuilds a table (0012_health
+    on SQLite) leaves its index kept up to date."""
     from accounts.models import Organization
     from core.search import contains
+    from projects.contracts.models import Project
     from proposals.models import Proposal
 
     app = create_app(make_test_config(database_url, UPLOAD_FOLDER=str(tmp_path / "uploads")))
@@ -131,8 +133,14 @@ def test_the_search_migration_indexes_the_existing_rows(database_url, tmp_path):
                 db.select(Organization.name, Proposal.title).join(Proposal.organization).limit(1)
             ).one()
             db.session.remove()
-            downgrade(revision="-1")  # the search migration alone
+            downgrade(revision="0010_results")  # the search migration and the ones after it
             upgrade()
+            project_id = db.session.execute(text("SELECT min(id) FROM projects")).scalar()
+            db.session.execute(
+                text("UPDATE projects SET search_text = 'khu cong nghe cao' WHERE id = :id"), {"id": project_id}
+            )
+            found = db.session.execute(db.select(Project.id).where(contains(Project.search_text, "cong nghe cao")))
+            assert found.scalars().all() == [project_id]
             found = db.session.execute(
                 db.select(Organization.name).where(contains(Organization.search_text, organization))
             )
