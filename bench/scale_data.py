@@ -15,7 +15,7 @@ from datetime import timedelta
 from itertools import islice
 
 from flask import Flask
-from sqlalchemy import func, insert, select, table, text, update
+from sqlalchemy import func, insert, select, table, update
 
 from bench.applications import WORDS
 
@@ -51,6 +51,8 @@ def refresh_derived(app: Flask) -> None:
     services that keep it): every council's results and ranks, and every project's health. The search indexes need
     nothing (SQLite's FTS tables are kept by triggers, which bulk inserts fire; PostgreSQL's are plain indexes), but
     PostgreSQL is given fresh statistics so that its planner sees the data as it now is."""
+    from sqlalchemy import text as sql
+
     from core.extensions import db
     from projects.contracts.models import Project
     from projects.portfolio.stored import refresh_health
@@ -59,7 +61,7 @@ def refresh_derived(app: Flask) -> None:
     refresh_all_results()
     refresh_health(select(Project.id))
     if db.engine.dialect.name == "postgresql":
-        db.session.execute(text("ANALYZE"))
+        db.session.execute(sql("ANALYZE"))
 
 
 def _chunks(rows: Iterable[dict], size: int = BATCH) -> Iterator[list[dict]]:
