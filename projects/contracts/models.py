@@ -256,12 +256,13 @@ class Project(db.Model):
 
     def finance_step(self, tranche: "Tranche") -> str | None:
         """What finance records next on the tranche: the payment of an approved one, the settlement of a paid one;
-        once liquidated only the final payment, nothing while the work is halted."""
+        once liquidated only the final payment, nothing while the work is halted; no settlement after the final one."""
         if self.status in FROZEN_STATES:
             return None
         if self.status == "liquidated":
             return "payment" if tranche.status == "approved" and self.left_to_pay_vnd > 0 else None
-        return {"approved": "payment", "paid": "settlement"}.get(tranche.status)
+        step = {"approved": "payment", "paid": "settlement"}.get(tranche.status)
+        return None if step == "settlement" and self.final_settled_vnd is not None else step
 
 
 class ProjectProduct(db.Model):

@@ -69,6 +69,8 @@ def settle_tranche(
     """The tranche's spending justified by invoices (quyết toán tạm ứng): up to what it was paid (all of it when no
     amount is given), dated from its payment to today."""
     check_payable(project)
+    if project.final_settled_vnd is not None:  # the final settlement took every invoice into account
+        raise DomainError(_("The final settlement is recorded: no tranche is settled after it."), "settled_vnd")
     amount = (tranche.paid_vnd or 0) if amount is None else amount  # nothing typed: all it was paid
     check_positive(amount, "settled_vnd")
     if amount > (tranche.paid_vnd or 0):
