@@ -2,6 +2,7 @@
 streaming writer) fed from the stored rows in batches, saved to a temporary file the response then sends in
 chunks, so memory stays flat whatever the size of the call."""
 
+from functools import cache
 from tempfile import SpooledTemporaryFile
 from typing import IO
 
@@ -69,16 +70,18 @@ def results_workbook(council: Council, viewer: User | None) -> IO[bytes]:
         scores, [_("Code"), _("Member"), _("Council role"), *criteria, _("Total"), _("Recommendation"), _("Counted")]
     )
     counted, absent = _("yes"), _("no (absent)")
+    # A member's name and role, and a recommendation's label, are looked up once, not once per score row.
+    seat_cells = cache(lambda seat: (_text(seat.user.full_name), status_label(seat.role, "council_role")))
+    advice = cache(lambda recommendation: status_label(recommendation, "recommendation"))
     for row in result_rows(council, viewer, with_sheets=True):
         for item in row.sheets:
             scores.append(
                 [
                     row.proposal.reference_code,
-                    _text(item.member.user.full_name),
-                    status_label(item.member.role, "council_role"),
+                    *seat_cells(item.member),
                     *[_number(item.points.get(c.id)) for c in found.criteria],
                     _number(item.total),
-                    status_label(item.recommendation, "recommendation"),
+                    advice(item.recommendation),
                     counted if item.counted else absent,
                 ]
             )
