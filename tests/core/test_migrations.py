@@ -3,73 +3,42 @@
 from flask_migrate import check, downgrade, upgrade
 from sqlalchemy import text
 
-from core import create_app
 from core.extensions import db
-from tests.conftest import make_test_config
-
-
-def _empty_database() -> None:
-    db.drop_all()
-    with db.engine.begin() as connection:
-        connection.execute(text("DROP TABLE IF EXISTS alembic_version"))
+from tests.migrating import migrated
 
 
 def test_upgrade_and_downgrade_a_database_with_data(database_url, tmp_path):
-    app = create_app(make_test_config(database_url, UPLOAD_FOLDER=str(tmp_path / "uploads")))
-    with app.app_context():
-        _empty_database()
-        try:
-            upgrade()
-            from admin.demo import seed_demo
-
-            seed_demo()  # calls, applications in every screening state, a council scoring
-            db.session.commit()
-            db.session.remove()
-            # Tables that others refer to (calls, proposals) are rebuilt on SQLite: foreign keys must survive.
-            downgrade(revision="0002_proposals")
-            upgrade()
-            check()  # the schema is the models' (exits non-zero otherwise)
-            assert db.session.execute(text("SELECT count(*) FROM councils")).scalar() == 0
-            assert db.session.execute(text("SELECT count(*) FROM proposals")).scalar() > 0
-        finally:
-            db.session.remove()
-            _empty_database()
-            db.engine.dispose()
+    with migrated(database_url, tmp_path):  # calls, applications in every screening state, a council scoring
+        db.session.remove()
+        # Tables that others refer to (calls, proposals) are rebuilt on SQLite: foreign keys must survive.
+        downgrade(revision="0002_proposals")
+        upgrade()
+        check()  # the schema is the models' (exits non-zero otherwise)
+        assert db.session.execute(text("SELECT count(*) FROM councils")).scalar() == 0
+        assert db.session.execute(text("SELECT count(*) FROM proposals")).scalar() > 0
 
 
 def test_the_ledger_migration_reproduces_every_projects_figures(database_url, tmp_path):
     """The demo's projects, taken back to 0004 (before the ledger) and upgraded again: their entries add up to the
     totals they had (paid, settled, decided to recover), and the figures themselves are unchanged."""
-    app = create_app(make_test_config(database_url, UPLOAD_FOLDER=str(tmp_path / "uploads")))
     figures = text("SELECT id, approved_vnd, paid_vnd, settled_vnd, recovery_vnd FROM projects ORDER BY id")
     sums = text(
         "SELECT project_id, kind, SUM(amount_vnd) FROM ledger_entries GROUP BY project_id, kind ORDER BY project_id"
     )
-    with app.app_context():
-        _empty_database()
-        try:
-            upgrade()
-            from admin.demo import seed_demo
-
-            seed_demo()
-            db.session.commit()
-            before = db.session.execute(figures).all()
-            db.session.remove()
-            downgrade(revision="0004_projects")
-            upgrade()
-            assert db.session.execute(figures).all() == before and len(before) > 5
-            totals = {}
-            for project_id, kind, amount in db.session.execute(sums):
-                totals.setdefault(project_id, {})[kind] = amount
-            for project_id, approved, paid, settled, recovery in before:
-                books = totals[project_id]
-                assert books["commitment"] == approved
-                assert books.get("payment", 0) == paid and books.get("settlement", 0) == settled
-                assert books.get("recovery_decided", 0) == recovery
-        finally:
-            db.session.remove()
-            _empty_database()
-            db.engine.dispose()
+    with migrated(database_url, tmp_path):
+        before = db.session.execute(figures).all()
+        db.session.remove()
+        downgrade(revision="0004_projects")
+        upgrade()
+        assert db.session.execute(figures).all() == before and len(before) > 5
+        totals = {}
+        for project_id, kind, amount in db.session.execute(sums):
+            totals.setdefault(project_id, {})[kind] = amount
+        for project_id, approved, paid, settled, recovery in before:
+            books = totals[project_id]
+            assert books["commitment"] == approved
+            assert books.get("payment", 0) == paid and books.get("settlement", 0) == settled
+            assert books.get("recovery_decided", 0) == recovery
 
 
 def test_upgrading_gives_the_projects_of_an_application_its_scope(database_url, tmp_path):
@@ -80,35 +49,27 @@ def test_upgrading_gives_the_projects_of_an_application_its_scope(database_url, 
     from projects.contracts.models import Project
     from tests.factories import make_organization, make_project, make_user
 
-    app = create_app(make_test_config(database_url, UPLOAD_FOLDER=str(tmp_path / "uploads")))
-    with app.app_context():
-        _empty_database()
-        try:
-            upgrade()
-            from policies.loader import load_reference_data
+    with migrated(database_url, tmp_path, demo=False) as app:
+        from policies.loader import load_reference_data
 
-            load_reference_data()
-            host = make_user("host@congty.vn", organization=make_organization())
-            with app.test_request_context():
-                project = make_project(host, start_on=date(2026, 1, 1))
-            db.session.execute(db.update(Project).where(Project.id == project.id).values(approved_vnd=200_000_001))
-            db.session.execute(text("UPDATE periodic_reports SET progress = 'Nội dung cũ', status = 'accepted'"))
-            db.session.commit()
-            db.session.remove()
-            downgrade(revision="0006_notifications")
-            upgrade()
-            lines = db.session.execute(
-                text("SELECT requested_vnd, support_vnd FROM project_budget_lines ORDER BY position")
-            ).all()
-            assert [tuple(line) for line in lines] == [(200_000_000, 160_000_001), (50_000_000, 40_000_000)]
-            names = db.session.execute(text("SELECT name FROM project_work_packages")).scalars().all()
-            assert names == ["Lắp đặt hệ thống"]
-            texts = db.session.execute(text("SELECT DISTINCT progress FROM periodic_reports")).scalars().all()
-            assert texts == ["Nội dung cũ"]
-        finally:
-            db.session.remove()
-            _empty_database()
-            db.engine.dispose()
+        load_reference_data()
+        host = make_user("host@congty.vn", organization=make_organization())
+        with app.test_request_context():
+            project = make_project(host, start_on=date(2026, 1, 1))
+        db.session.execute(db.update(Project).where(Project.id == project.id).values(approved_vnd=200_000_001))
+        db.session.execute(text("UPDATE periodic_reports SET progress = 'Nội dung cũ', status = 'accepted'"))
+        db.session.commit()
+        db.session.remove()
+        downgrade(revision="0006_notifications")
+        upgrade()
+        lines = db.session.execute(
+            text("SELECT requested_vnd, support_vnd FROM project_budget_lines ORDER BY position")
+        ).all()
+        assert [tuple(line) for line in lines] == [(200_000_000, 160_000_001), (50_000_000, 40_000_000)]
+        names = db.session.execute(text("SELECT name FROM project_work_packages")).scalars().all()
+        assert names == ["Lắp đặt hệ thống"]
+        texts = db.session.execute(text("SELECT DISTINCT progress FROM periodic_reports")).scalars().all()
+        assert texts == ["Nội dung cũ"]
 
 
 def test_the_search_migration_indexes_the_existing_rows(database_url, tmp_path):
@@ -120,34 +81,20 @@ def test_the_search_migration_indexes_the_existing_rows(database_url, tmp_path):
     from projects.contracts.models import Project
     from proposals.models import Proposal
 
-    app = create_app(make_test_config(database_url, UPLOAD_FOLDER=str(tmp_path / "uploads")))
-    with app.app_context():
-        _empty_database()
-        try:
-            upgrade()
-            from admin.demo import seed_demo
-
-            seed_demo()
-            db.session.commit()
-            organization, title = db.session.execute(
-                db.select(Organization.name, Proposal.title).join(Proposal.organization).limit(1)
-            ).one()
-            db.session.remove()
-            downgrade(revision="0010_results")  # the search migration and the ones after it
-            upgrade()
-            project_id = db.session.execute(text("SELECT min(id) FROM projects")).scalar()
-            db.session.execute(
-                text("UPDATE projects SET search_text = 'khu cong nghe cao' WHERE id = :id"), {"id": project_id}
-            )
-            found = db.session.execute(db.select(Project.id).where(contains(Project.search_text, "cong nghe cao")))
-            assert found.scalars().all() == [project_id]
-            found = db.session.execute(
-                db.select(Organization.name).where(contains(Organization.search_text, organization))
-            )
-            assert organization in found.scalars().all()
-            found = db.session.execute(db.select(Proposal.title).where(contains(Proposal.search_text, title)))
-            assert title in found.scalars().all()
-        finally:
-            db.session.remove()
-            _empty_database()
-            db.engine.dispose()
+    with migrated(database_url, tmp_path):
+        organization, title = db.session.execute(
+            db.select(Organization.name, Proposal.title).join(Proposal.organization).limit(1)
+        ).one()
+        db.session.remove()
+        downgrade(revision="0010_results")  # the search migration and the ones after it
+        upgrade()
+        project_id = db.session.execute(text("SELECT min(id) FROM projects")).scalar()
+        db.session.execute(
+            text("UPDATE projects SET search_text = 'khu cong nghe cao' WHERE id = :id"), {"id": project_id}
+        )
+        found = db.session.execute(db.select(Project.id).where(contains(Project.search_text, "cong nghe cao")))
+        assert found.scalars().all() == [project_id]
+        found = db.session.execute(db.select(Organization.name).where(contains(Organization.search_text, organization)))
+        assert organization in found.scalars().all()
+        found = db.session.execute(db.select(Proposal.title).where(contains(Proposal.search_text, title)))
+        assert title in found.scalars().all()

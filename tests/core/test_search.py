@@ -7,6 +7,7 @@ from accounts.models import Organization
 from core.extensions import db
 from core.search import contains, matching_ids
 from tests.factories import make_organization
+from tests.plans import query_plan
 
 
 def _found(query: str) -> set[str]:
@@ -63,20 +64,9 @@ def test_renames_deletes_and_bulk_inserts_reach_the_index(organizations):
 
 
 def test_the_search_goes_through_the_index(organizations):
-    plan = _plan(select(Organization.id).where(contains(Organization.search_text, "dong xanh")))
+    plan = query_plan(select(Organization.id).where(contains(Organization.search_text, "dong xanh")))
     if db.engine.dialect.name == "sqlite":
         assert "fts_organizations_search_text" in plan
     else:
         assert "ix_organizations_search_text_trgm" in plan
     assert matching_ids(Organization.search_text, "xa") is not None
-
-
-def _plan(statement: object) -> str:
-    """The query plan of a statement; PostgreSQL is told to avoid scanning these tiny tables whole."""
-    compiled = statement.compile(db.engine, compile_kwargs={"literal_binds": True})
-    if db.engine.dialect.name == "sqlite":
-        rows = db.session.execute(db.text(f"EXPLAIN QUERY PLAN {compiled}")).all()
-        return "\n".join(str(row[-1]) for row in rows)
-    db.session.execute(db.text("SET LOCAL enable_seqscan = off"))
-    # Rendered for the driver, which reads %% as a percent sign: sent through it as is.
-    return "\n".join(row[0] for row in db.session.connection().exec_driver_sql(f"EXPLAIN {compiled}"))

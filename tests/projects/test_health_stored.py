@@ -6,9 +6,8 @@ from datetime import timedelta
 
 import pytest
 from flask_migrate import downgrade, upgrade
-from sqlalchemy import select, text
+from sqlalchemy import select
 
-from core import create_app
 from core.extensions import db
 from core.formatting import local_today, utcnow
 from policies.models import Regime
@@ -22,8 +21,9 @@ from projects.money.services import pay_tranche
 from projects.portfolio.monitoring import MonitoringFilter, monitoring_statement
 from projects.portfolio.queries import assess, stored_health
 from projects.portfolio.stored import refresh_open_health
-from tests.conftest import make_test_config
 from tests.factories import make_organization, make_project, make_user
+from tests.migrating import migrated
+from tests.plans import query_plan
 
 TEXTS = dict.fromkeys(("final_report", "product_report", "financial_report", "self_assessment"), "Đạt")
 
@@ -163,39 +163,18 @@ def test_the_commands(app, cast):
 def test_the_health_filter_reads_the_index(app, cast):
     _project(app, cast, 10, 20)
     statement = monitoring_statement(MonitoringFilter(health="at_risk")).limit(25)
-    sql = str(statement.compile(db.engine, compile_kwargs={"literal_binds": True}))
-    if db.engine.dialect.name == "sqlite":
-        plan = " ".join(str(row[-1]) for row in db.session.execute(text(f"EXPLAIN QUERY PLAN {sql}")))
-    else:
-        db.session.execute(text("SET LOCAL enable_seqscan = off"))
-        plan = " ".join(row[0] for row in db.session.execute(text(f"EXPLAIN {sql}")))
+    plan = query_plan(statement)
     assert "ix_projects_health" in plan, plan
     assert "TEMP B-TREE" not in plan and "Sort" not in plan.split("ix_projects_health")[0], plan  # no sort: its order
 
 
 def test_the_migration_carries_the_health_over(database_url, tmp_path):
     """The demo's portfolio taken back before 0012 and upgraded again shows the health the rules compute."""
-    app = create_app(make_test_config(database_url, UPLOAD_FOLDER=str(tmp_path / "uploads")))
-    with app.app_context():
-        db.drop_all()
-        with db.engine.begin() as connection:
-            connection.execute(text("DROP TABLE IF EXISTS alembic_version"))
-        try:
-            upgrade()
-            from admin.demo import seed_demo
-
-            seed_demo()
-            db.session.commit()
-            db.session.remove()
-            downgrade(revision="0009_sessions")
-            upgrade()
-            ids = db.session.execute(select(Project.id)).scalars().all()
-            computed = {pid: found.health for pid, found in assess(ids, local_today()).items()}
-            stored = {p.id: stored_health(p) for p in db.session.execute(select(Project)).scalars()}
-            assert stored == computed and len({health.level for health in stored.values()}) >= 3
-        finally:
-            db.session.remove()
-            db.drop_all()
-            with db.engine.begin() as connection:
-                connection.execute(text("DROP TABLE IF EXISTS alembic_version"))
-            db.engine.dispose()
+    with migrated(database_url, tmp_path):
+        db.session.remove()
+        downgrade(revision="0009_sessions")
+        upgrade()
+        ids = db.session.execute(select(Project.id)).scalars().all()
+        computed = {pid: found.health for pid, found in assess(ids, local_today()).items()}
+        stored = {p.id: stored_health(p) for p in db.session.execute(select(Project)).scalars()}
+        assert stored == computed and len({health.level for health in stored.values()}) >= 3

@@ -8,8 +8,8 @@ from proposals.checks import similar_proposals
 from proposals.models import Proposal
 from proposals.queries import QueueFilter, call_queue
 from tests.conftest import login
-from tests.core.test_search import _plan
 from tests.factories import make_call, make_organization, make_user
+from tests.plans import query_plan
 from tests.proposals.conftest import submitted
 
 
@@ -84,8 +84,8 @@ def test_the_queue_search_and_the_duplicate_candidates_use_the_indexes(app, peop
     words = first.match_text.partition("\n")[0].split()
     candidates = ranked_ids(Proposal.match_text, words, 50, Proposal.id != first.id)
     assert queue.total == 1
-    queue_plan = _plan(_queue_statement(call))
-    candidate_plan = _plan(candidates)
+    queue_plan = query_plan(_queue_statement(call))
+    candidate_plan = query_plan(candidates)
     if db.engine.dialect.name == "sqlite":
         assert "fts_proposals_search_text" in queue_plan and "fts_organizations_search_text" in queue_plan
         assert "fts_proposals_match_text" in candidate_plan

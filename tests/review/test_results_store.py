@@ -7,7 +7,6 @@ from flask_migrate import downgrade, upgrade
 from sqlalchemy import event, insert, select, text
 from sqlalchemy.orm import selectinload
 
-from core import create_app
 from core.extensions import db
 from policies.models import Call
 from policies.services import update_call
@@ -22,8 +21,10 @@ from review.results.queries import council_scores
 from review.results.store import refresh_council, rerank_council
 from review.sheets import services as sheets
 from review.sheets.queries import seat_assignment
-from tests.conftest import login, make_test_config
+from tests.conftest import login
 from tests.factories import make_call, make_council, make_organization, make_user, make_valid_proposal, score
+from tests.migrating import migrated
+from tests.plans import query_plan
 from tests.review.test_councils import world  # noqa: F401 (the fixture)
 
 FIGURES = ("received", "expected", "mean", "median", "minimum", "maximum", "stdev", "criterion_means", "zeros")
@@ -208,43 +209,22 @@ def test_the_results_page_reads_only_its_page(app, reference):
 
 def test_the_page_query_uses_the_council_rank_index(app, reference):
     council_id = _large_council(app, 3)
-    query = "SELECT id FROM council_results WHERE council_id = :c ORDER BY rank LIMIT 25 OFFSET 0"
-    with db.engine.connect() as connection:
-        if connection.dialect.name == "postgresql":
-            connection.execute(text("SET enable_seqscan = off"))
-            plan = connection.execute(text("EXPLAIN " + query), {"c": council_id}).scalars().all()
-        else:
-            plan = [r[-1] for r in connection.execute(text("EXPLAIN QUERY PLAN " + query), {"c": council_id})]
-    assert any("ix_council_results_council_id_rank" in line for line in plan), plan
+    page = select(CouncilResult.id).where(CouncilResult.council_id == council_id).order_by(CouncilResult.rank)
+    plan = query_plan(page.limit(25).offset(0))
+    assert "ix_council_results_council_id_rank" in plan, plan
 
 
 def test_the_upgrade_fills_the_results_of_existing_councils(database_url, tmp_path):
-    app = create_app(make_test_config(database_url, UPLOAD_FOLDER=str(tmp_path / "uploads")))
     snapshot = text(
         "SELECT council_id, proposal_id, received, mean_cents, rank, outcome FROM council_results ORDER BY 1, 2"
     )
-    with app.app_context():
-        db.drop_all()
-        with db.engine.begin() as connection:
-            connection.execute(text("DROP TABLE IF EXISTS alembic_version"))
-        try:
-            upgrade()
-            from admin.demo import seed_demo
-
-            seed_demo()  # a council scoring, some sheets submitted
-            db.session.commit()
-            before = db.session.execute(snapshot).all()
-            assert before
-            db.session.remove()
-            downgrade(revision="0009_sessions")
-            upgrade()
-            assert db.session.execute(snapshot).all() == before
-            for council_id in db.session.execute(select(CouncilResult.council_id).distinct()).scalars().all():
-                refresh_council(council_id)
-            assert db.session.execute(snapshot).all() == before
-        finally:
-            db.session.remove()
-            db.drop_all()
-            with db.engine.begin() as connection:
-                connection.execute(text("DROP TABLE IF EXISTS alembic_version"))
-            db.engine.dispose()
+    with migrated(database_url, tmp_path):  # a council scoring, some sheets submitted
+        before = db.session.execute(snapshot).all()
+        assert before
+        db.session.remove()
+        downgrade(revision="0009_sessions")
+        upgrade()
+        assert db.session.execute(snapshot).all() == before
+        for council_id in db.session.execute(select(CouncilResult.council_id).distinct()).scalars().all():
+            refresh_council(council_id)
+        assert db.session.execute(snapshot).all() == before
