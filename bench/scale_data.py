@@ -50,7 +50,7 @@ def refresh_derived(app: Flask) -> None:
     """Recompute what the house stores instead of computing at read time, after the bulk inserts (which skip the
     services that keep it): every council's results and ranks, and every project's health. The search indexes need
     nothing (SQLite's FTS tables are kept by triggers, which bulk inserts fire; PostgreSQL's are plain indexes), but
-    PostgreSQL is given fresh statistics so that its planner sees the data as it now is."""
+    PostgreSQL is given fresh statistics first, so that its planner sees the data as it now is."""
     from sqlalchemy import text as sql
 
     from core.extensions import db
@@ -58,10 +58,10 @@ def refresh_derived(app: Flask) -> None:
     from projects.portfolio.stored import refresh_health
     from review.results.store import refresh_all_results
 
+    if db.engine.dialect.name == "postgresql":  # first: without statistics the planner joins in quadratic time
+        db.session.execute(sql("ANALYZE"))
     refresh_all_results()
     refresh_health(select(Project.id))
-    if db.engine.dialect.name == "postgresql":
-        db.session.execute(sql("ANALYZE"))
 
 
 def _chunks(rows: Iterable[dict], size: int = BATCH) -> Iterator[list[dict]]:

@@ -253,7 +253,7 @@ def bulk_projects(like: Project, count: int, overdue_every: int = 3) -> None:
     """`count` more projects of the same host, regime and call as `like`, each with three tranches and two periodic
     reports (every `overdue_every`-th with its first report late), inserted in bulk for budgets and benches, then
     their stored health refreshed (a bulk insert bypasses the flush that refreshes it)."""
-    from sqlalchemy import insert
+    from sqlalchemy import insert, text
 
     from projects.contracts.models import Tranche
     from projects.followup.models import PeriodicReport
@@ -323,4 +323,6 @@ def bulk_projects(like: Project, count: int, overdue_every: int = 3) -> None:
             for n in (1, 2)
         ],
     )
+    if db.engine.dialect.name == "postgresql":  # statistics of the rows just inserted: without them the
+        db.session.execute(text("ANALYZE"))  # planner takes the tables for empty and joins them in quadratic time
     refresh_health(ids)
