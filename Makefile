@@ -29,8 +29,9 @@ run: setup
 
 test: $(BIN)/activate
 	$(BIN)/pybabel -q compile -d translations
-	$(MAKE) test-sqlite
-	@if [ -n "$$TEST_DATABASE_URL" ]; then $(MAKE) test-postgres; else echo "TEST_DATABASE_URL not set: PostgreSQL pass skipped (CI always sets it)"; fi
+	@# With PostgreSQL the two passes run side by side (one per core), each one's output printed whole when it ends.
+	@if [ -n "$$TEST_DATABASE_URL" ]; then $(MAKE) -j2 --output-sync=target test-sqlite test-postgres; \
+	else $(MAKE) test-sqlite && echo "TEST_DATABASE_URL not set: PostgreSQL pass skipped (CI always sets it)"; fi
 
 test-sqlite:
 	mkdir -p build

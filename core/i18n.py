@@ -3,6 +3,8 @@
 from flask import Flask, current_app, has_request_context, session
 from flask_babel import get_locale
 from flask_login import current_user
+from jinja2 import pass_context
+from jinja2.runtime import Context
 
 from core import formatting
 
@@ -27,9 +29,12 @@ def localized(obj: object, field: str) -> str:
     return getattr(obj, field) or ""
 
 
-def format_points(value: object) -> str:
-    """Points with the decimal separator of the reader's language."""
-    return formatting.format_points(value, decimal_comma=str(get_locale() or "vi") == "vi")
+@pass_context
+def format_points(context: Context, value: object) -> str:
+    """Points with the decimal separator of the reader's language: the one the template is rendered in (read once
+    per rendering by inject below; a macro imported without context asks flask_babel)."""
+    language = context.get("current_locale") or str(get_locale() or "vi")
+    return formatting.format_points(value, decimal_comma=language == "vi")
 
 
 def register_filters(app: Flask) -> None:
@@ -40,7 +45,7 @@ def register_filters(app: Flask) -> None:
     app.add_template_filter(formatting.format_datetime, "datetime")
     app.add_template_filter(formatting.format_long_date, "long_date")
     app.add_template_filter(localized, "tr")
-    app.add_template_filter(status_label, "status_label")
+    app.add_template_filter(_status_label_filter, "status_label")
 
 
 def register_template_globals(app: Flask) -> None:
@@ -63,3 +68,19 @@ def register_status_labels(kind: str, labels: dict[str, object]) -> None:
 def status_label(status: str | None, kind: str) -> str:
     """The translated label of a state of a kind of record: {{ call.status|status_label('call') }}."""
     return str(STATUS_LABELS.get(f"{kind}:{status}", status or ""))
+
+
+_RENDERED_LABELS: dict[tuple[str, str, str | None], str] = {}
+
+
+@pass_context
+def _status_label_filter(context: Context, status: str | None, kind: str) -> str:
+    """status_label for templates, each label translated once per language (a record of thousands of rows repeats
+    a handful of them); a macro imported without context asks flask_babel each time."""
+    language = context.get("current_locale")
+    if language is None:
+        return status_label(status, kind)
+    key = (language, kind, status)
+    if key not in _RENDERED_LABELS:
+        _RENDERED_LABELS[key] = status_label(status, kind)
+    return _RENDERED_LABELS[key]

@@ -156,6 +156,7 @@ MATRIX: dict[str, tuple[str, str, dict]] = {
     "review.print_sheet": ("GET", "/review/sheets/{sheet_id}/print", council_route(200, 200)),
     "review.reopen": ("POST", "/review/sheets/{sheet_id}/reopen", council_route(302, 403, staff=302)),
     "review.results_page": ("GET", "/councils/{council_id}/results", council_route(200, 200)),
+    "review.result_page": ("GET", "/councils/{council_id}/results/{review_proposal_id}", council_route(200, 200)),
     "review.export_results": ("GET", "/councils/{council_id}/results.xlsx", council_route(200, 200)),
     "review.minutes": ("GET", "/councils/{council_id}/minutes", council_route(200, 200)),
     "review.vote_count": ("GET", "/councils/{council_id}/vote-count", council_route(200, 200)),

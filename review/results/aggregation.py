@@ -13,7 +13,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import Exists, Select, exists, func, select
 from sqlalchemy.orm import joinedload
 
-from accounts.models import User
+from accounts.models import Organization, User
 from core.extensions import db
 from core.i18n import localized, register_status_labels
 from policies.evaluation import Criterion
@@ -35,7 +35,14 @@ REASONS = {
     "zero_rule": _l("too many zero scores on a criterion"),
     "no_agreement": _l("not enough members present recommend support"),
 }
-BATCH = 500  # stored rows read per round trip by the records and the export
+BATCH = 500
+# What the ranking, records and export show of an application: its long texts are not read with the rows.
+SHOWN_PROPOSAL = (
+    Proposal.reference_code,
+    Proposal.title,
+    Proposal.organization_id,
+    Proposal.support_total_vnd,
+)  # stored rows read per round trip by the records and the export
 
 
 @dataclass
@@ -80,16 +87,40 @@ def streamed_results(council: Council, viewer: User | None = None) -> CouncilRes
 
 
 def results_page(council: Council, viewer: User | None, page: int, per_page: int) -> tuple[object, CouncilResults]:
-    """One page of the ranking (ORDER BY rank LIMIT/OFFSET on the council's index), with the sheets of its rows."""
+    """One page of the ranking (ORDER BY rank LIMIT/OFFSET on the council's index); each row's sheets are on its
+    own page (application_result)."""
     query = _rows_query(council, viewer)
     paged = db.paginate(query, page=page, per_page=per_page, max_per_page=100, error_out=False)
     found = _results(council, viewer)
     shown = _Shown(council, _hides(council, viewer))
     offset = (paged.page - 1) * paged.per_page
     rows = [shown.row(stored, offset + i) for i, stored in enumerate(paged.items, start=1)]
-    _attach_sheets(council, rows)
     paged.items, found.rows = rows, rows
     return paged, found
+
+
+def application_result(council: Council, viewer: User | None, proposal_id: int) -> tuple[ResultRow, CouncilResults]:
+    """One application's stored row with every member's sheet; LookupError when the council has none the viewer
+    may see (a chair's conflicted application is as absent as one outside the council)."""
+    found = _results(council, viewer)
+    query = _rows_query(council, viewer)
+    stored = db.session.execute(query.where(CouncilResult.proposal_id == proposal_id)).scalar()
+    if stored is None:
+        raise LookupError(proposal_id)
+    hides = _hides(council, viewer)
+    position = stored.rank
+    if hides:  # its rank among the applications the viewer sees, as the ranking numbers them
+        ahead = (CouncilResult.rank < stored.rank) | (
+            (CouncilResult.rank == stored.rank) & (CouncilResult.id < stored.id)
+        )
+        before = select(func.count()).where(
+            CouncilResult.council_id == council.id, ahead, ~_hidden(_chair_seat(council, viewer))
+        )
+        position = db.session.execute(before).scalar() + 1
+    row = _Shown(council, hides).row(stored, position)
+    _attach_sheets(council, [row])
+    found.rows = [row]
+    return row, found
 
 
 def result_rows(
@@ -156,7 +187,12 @@ def _rows_query(council: Council, viewer: User | None) -> Select:
     query = (
         select(CouncilResult)
         .where(CouncilResult.council_id == council.id)
-        .options(joinedload(CouncilResult.proposal).joinedload(Proposal.organization))
+        .options(
+            joinedload(CouncilResult.proposal)
+            .load_only(*SHOWN_PROPOSAL, raiseload=True)
+            .joinedload(Proposal.organization)
+            .load_only(Organization.name, raiseload=True)
+        )
         .order_by(CouncilResult.rank, CouncilResult.id)
     )
     seat = _chair_seat(council, viewer)
@@ -171,10 +207,11 @@ class _Shown:
         self.seats = {m.id: m for m in council.members}
         self.criteria = list(council.template.criteria)
         self.renumber = renumber
+        self.words: dict[str, str] = {}  # each failing reason put in words once per page or record
 
     def row(self, stored: CouncilResult, position: int) -> ResultRow:
         """One stored row at this position of what the viewer sees."""
-        aggregate = stored.aggregate()
+        aggregate = stored.aggregate(exact=False)
         return ResultRow(
             proposal=stored.proposal,
             aggregate=aggregate,
@@ -182,8 +219,14 @@ class _Shown:
             outcome=stored.outcome,
             cumulative_vnd=stored.cumulative_vnd,
             recused=[self.seats[m] for m in stored.recused if m in self.seats],
-            reasons=[reason_text(code, self.criteria) for code in aggregate.reasons],
+            reasons=[self.reason(code) for code in aggregate.reasons],
         )
+
+    def reason(self, code: str) -> str:
+        """A failing reason's code in words."""
+        if code not in self.words:
+            self.words[code] = reason_text(code, self.criteria)
+        return self.words[code]
 
 
 def _attach_sheets(council: Council, rows: list[ResultRow]) -> None:

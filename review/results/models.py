@@ -64,12 +64,17 @@ class CouncilResult(db.Model):
         CheckConstraint(f"outcome IN {in_list(OUTCOMES)}", name="outcome"),
     )
 
-    def aggregate(self) -> scoring.Aggregate:
-        """The stored figures as the scoring functions' aggregate, exact means included."""
-        return stored_aggregate({c.key: getattr(self, c.key) for c in self.__table__.columns})
+    def aggregate(self, exact: bool = True) -> scoring.Aggregate:
+        """The stored figures as the scoring functions' aggregate, with the exact means the ranking needs (pages
+        that only show the figures leave them out)."""
+        return stored_aggregate({key: getattr(self, key) for key in AGGREGATE_COLUMNS}, exact)
 
 
-def stored_aggregate(row: dict) -> scoring.Aggregate:
+AGGREGATE_COLUMNS = ("received", "expected", "present", "votes_for", "total_cents", "passed", "reasons", "criteria")
+AGGREGATE_COLUMNS += ("mean_cents", "median_cents", "minimum_cents", "maximum_cents", "stdev_cents", "disagreement")
+
+
+def stored_aggregate(row: dict, exact: bool = True) -> scoring.Aggregate:
     """An aggregate from a stored row's columns (an ORM row's attributes or a core row's mapping)."""
     criteria = {int(cid): values for cid, values in (row["criteria"] or {}).items()}
     count = row["received"]
@@ -88,6 +93,8 @@ def stored_aggregate(row: dict) -> scoring.Aggregate:
         passed=row["passed"],
         reasons=tuple(row["reasons"] or ()),
         disagreement=row["disagreement"],
-        exact_mean=Fraction(row["total_cents"], 100 * count) if count else None,
-        exact_criterion_means={cid: Fraction(v[0], 100 * count) for cid, v in criteria.items()} if count else {},
+        exact_mean=Fraction(row["total_cents"], 100 * count) if count and exact else None,
+        exact_criterion_means={cid: Fraction(v[0], 100 * count) for cid, v in criteria.items()}
+        if count and exact
+        else {},
     )

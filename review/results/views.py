@@ -13,8 +13,8 @@ from review import bp
 from review.councils.models import Council
 from review.councils.queries import load_council
 from review.results import export
+from review.results.aggregation import application_result, streamed_results
 from review.results.aggregation import results_page as ranking_page
-from review.results.aggregation import streamed_results
 from review.sheets.queries import sheets_left
 
 RESULTS_PAGE_SIZE = 25  # ranked applications per page; the whole ranking is in the minutes and the export
@@ -37,14 +37,22 @@ def results_page(council_id: int):
     """Aggregation and ranking of the council's applications."""
     council = _results_council(council_id)
     page, found = ranking_page(council, current_user, page_number(), RESULTS_PAGE_SIZE)
+    return render_template("review/results.html", council=council, results=found, page=page)
+
+
+@bp.route("/councils/<int:council_id>/results/<int:proposal_id>")
+@login_required
+def result_page(council_id: int, proposal_id: int):
+    """One application's result: every member's sheet with its per-criterion scores (the results page reads its
+    rows' details from here)."""
+    council = _results_council(council_id)
+    try:
+        row, found = application_result(council, current_user, proposal_id)
+    except LookupError:
+        abort(404)
     short_names = [_("C%(number)d", number=n) for n in range(1, len(found.criteria) + 1)]
     return render_template(
-        "review/results.html",
-        council=council,
-        results=found,
-        page=page,
-        short_names=short_names,
-        reopen_form=CommentForm(),
+        "review/result.html", council=council, results=found, row=row, short_names=short_names, reopen_form=CommentForm()
     )
 
 

@@ -150,7 +150,7 @@ def reopen(sheet_id: int):
         form,
         lambda: services.reopen_sheet(record, council, form.comment.data or "", current_user),
         success=_("The sheet is open again for its member."),
-        back=url_for("review.results_page", council_id=council.id),
+        back=url_for("review.result_page", council_id=council.id, proposal_id=record.assignment.proposal_id),
     )
 
 

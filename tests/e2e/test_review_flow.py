@@ -156,6 +156,9 @@ def test_council_scoring_ranking_minutes_decisions_release(
         expect(funded.nth(1)).to_contain_text(b[1])
         expect(funded.nth(1)).to_contain_text("75")
         expect(staff.locator("tbody.outcome-failed")).to_contain_text(c[1])
+        funded.nth(0).locator("details summary").click()  # its sheets are read from its own result page
+        expect(funded.nth(0).locator("details table tbody tr")).to_have_count(6)  # one member was blocked by a conflict
+        expect(funded.nth(0).locator("details table")).to_contain_text("Trần Quốc Hùng")
         shot(staff, "35-results")
 
         staff.goto(council_url)

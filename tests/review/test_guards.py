@@ -86,6 +86,9 @@ def test_a_chair_sees_others_scores_only_after_scoring_own_sheets(app, world):
     page = client.get(results)
     assert page.status_code == 200
     assert "Dự án 0" in page.text and "Dự án 1" not in page.text  # recused: not even its rank
+    first, second = (f"{results}/{p.id}" for p in world["proposals"][:2])
+    assert client.get(second).status_code == 404  # nor its sheets
+    assert "Dự án 0" in client.get(first).text
     export = load_workbook(BytesIO(client.get(results.replace("results", "results.xlsx")).data))
     assert [row[0].value for row in export.worksheets[0].iter_rows(min_row=2)] == [1]
 

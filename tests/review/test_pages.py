@@ -92,6 +92,12 @@ def test_member_declares_scores_and_staff_see_results(app, world):
     login(staff, "staff@s.vn")
     results = staff.get(f"/councils/{council.id}/results")
     assert results.status_code == 200 and "75" in results.text
+    detail = f"/councils/{council.id}/results/{proposal.id}"
+    assert f'data-src="{detail}"' in results.text and "Thành viên 0" not in results.text  # sheets on their page
+    sheets = staff.get(detail)
+    assert sheets.status_code == 200 and 'id="result-detail"' in sheets.text
+    assert all(f"Thành viên {n}" in sheets.text for n in range(7))
+    assert staff.get(f"/councils/{council.id}/results/{proposal.id + 999}").status_code == 404
     for path in ("minutes", "vote-count"):
         assert staff.get(f"/councils/{council.id}/{path}").status_code == 200
     sheet_id = seat_assignment(council.id, proposal.id, member.id).sheet.id

@@ -3,10 +3,12 @@ ranking follows the exact stored means, and the results page reads only its page
 
 from fractions import Fraction
 
+import pytest
 from flask_migrate import downgrade, upgrade
 from sqlalchemy import event, insert, select, text
 from sqlalchemy.orm import selectinload
 
+from accounts.models import User
 from core.extensions import db
 from policies.models import Call
 from policies.services import update_call
@@ -15,7 +17,7 @@ from review.councils import services
 from review.councils.queries import council_entries, load_council
 from review.models import CouncilResult
 from review.results import scoring
-from review.results.aggregation import council_outliers
+from review.results.aggregation import application_result, council_outliers
 from review.results.inputs import REVIEWED_STATES, application_sheets, points_table, rule_spec
 from review.results.queries import council_scores
 from review.results.store import refresh_council, rerank_council
@@ -228,3 +230,24 @@ def test_the_upgrade_fills_the_results_of_existing_councils(database_url, tmp_pa
         for council_id in db.session.execute(select(CouncilResult.council_id).distinct()).scalars().all():
             refresh_council(council_id)
         assert db.session.execute(snapshot).all() == before
+
+
+def test_one_application_result_is_ranked_among_what_the_chair_sees(app, reference):
+    council_id = _large_council(app, 3)
+    rows = db.session.execute(
+        select(CouncilResult).where(CouncilResult.council_id == council_id).order_by(CouncilResult.id)
+    ).scalars()
+    first, second, third = rows.all()
+    first.rank, second.rank, third.rank = 1, 2, 3
+    council = load_council(council_id)
+    chair = next(m for m in council.members if m.role == "chair")
+    for result in (first, second, third):  # the first ranked one conflicted, no conflict with the others
+        assignment = seat_assignment(council_id, result.proposal_id, chair.user_id)
+        assignment.conflict = "declared" if result is first else "none"
+    db.session.commit()
+    staff = db.session.execute(select(User).where(User.email == "staff@s.vn")).scalar_one()
+    assert application_result(load_council(council_id), staff, third.proposal_id)[0].rank == 3
+    row, found = application_result(load_council(council_id), chair.user, third.proposal_id)
+    assert row.rank == 2 and found.rows == [row] and len(row.sheets) == 0  # nothing scored yet
+    with pytest.raises(LookupError):
+        application_result(load_council(council_id), chair.user, first.proposal_id)
