@@ -10,6 +10,7 @@ from fractions import Fraction
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_sqlalchemy.pagination import SelectPagination
 from sqlalchemy import Exists, Select, exists, func, select
 from sqlalchemy.orm import joinedload
 
@@ -89,14 +90,32 @@ def streamed_results(council: Council, viewer: User | None = None) -> CouncilRes
 def results_page(council: Council, viewer: User | None, page: int, per_page: int) -> tuple[object, CouncilResults]:
     """One page of the ranking (ORDER BY rank LIMIT/OFFSET on the council's index); each row's sheets are on its
     own page (application_result)."""
-    query = _rows_query(council, viewer)
-    paged = db.paginate(query, page=page, per_page=per_page, max_per_page=100, error_out=False)
+    query, hides = _rows_query(council, viewer), _hides(council, viewer)
+    pages = dict(page=page, per_page=per_page, max_per_page=100, error_out=False)
+    if hides:  # the ranks the viewer sees are renumbered: plain LIMIT/OFFSET
+        paged = db.paginate(query, **pages)
+    else:
+        paged = _RankPages(select=query, session=db.session, council_id=council.id, **pages)
     found = _results(council, viewer)
-    shown = _Shown(council, _hides(council, viewer))
+    shown = _Shown(council, hides)
     offset = (paged.page - 1) * paged.per_page
     rows = [shown.row(stored, offset + i) for i, stored in enumerate(paged.items, start=1)]
     paged.items, found.rows = rows, rows
     return paged, found
+
+
+class _RankPages(SelectPagination):
+    """The ranking paged by rank itself: every change re-ranks the whole council (store._rerank), so its ranks run
+    1..N without gap or repeat, page p holds the ranks after (p - 1) × per_page and N is the highest rank: two seeks
+    on the (council, rank) index however deep the page, where OFFSET walks every row before it."""
+
+    def _query_items(self) -> list[CouncilResult]:
+        page = self._query_args["select"].where(CouncilResult.rank > self._query_offset).limit(self.per_page)
+        return list(self._query_args["session"].execute(page).unique().scalars())
+
+    def _query_count(self) -> int:
+        highest = select(func.max(CouncilResult.rank)).where(CouncilResult.council_id == self._query_args["council_id"])
+        return self._query_args["session"].execute(highest).scalar() or 0
 
 
 def application_result(council: Council, viewer: User | None, proposal_id: int) -> tuple[ResultRow, CouncilResults]:

@@ -52,7 +52,12 @@ def result_page(council_id: int, proposal_id: int):
         abort(404)
     short_names = [_("C%(number)d", number=n) for n in range(1, len(found.criteria) + 1)]
     return render_template(
-        "review/result.html", council=council, results=found, row=row, short_names=short_names, reopen_form=CommentForm()
+        "review/result.html",
+        council=council,
+        results=found,
+        row=row,
+        short_names=short_names,
+        reopen_form=CommentForm(),
     )
 
 
