@@ -2,8 +2,10 @@
 
 Every `search_text` column (code, names, titles) is searched for a substring: SQLite through an FTS5 table with the
 trigram tokenizer, PostgreSQL through a pg_trgm GIN index serving LIKE. Every `match_text` column (what the
-duplicate check compares) is searched for words and phrases ranked by relevance: SQLite through an FTS5 table of
-words (bm25), PostgreSQL through the same pg_trgm GIN index (word similarity). SQLite's tables are kept in sync by
+duplicate check compares: the title on its first line, then the content) is searched for words and phrases ranked
+by relevance: SQLite through an FTS5 table of words (bm25), PostgreSQL through a pg_trgm GIN index of its first line
+(word similarity of the titles: the trigrams of a long text are nearly all common ones, so an index over the whole
+selected every row and left PostgreSQL to compare them one by one). SQLite's tables are kept in sync by
 triggers, so any insert, update or delete (ORM or bulk `insert()`) reaches them; PostgreSQL's are plain indexes.
 They are created with the tables (db.create_all(), through the metadata's events) and by migration 0011_search.
 """
@@ -17,7 +19,9 @@ from core.text import like_pattern, normalize_search
 # The indexed columns and, for SQLite, the FTS5 tokenizer of each: substrings of search_text, words of match_text.
 TOKENIZERS = {"search_text": "trigram", "match_text": "unicode61"}
 SHORTEST_INDEXED = 3  # a trigram index cannot serve a shorter term: it is searched with LIKE
-PG_WORD_SIMILARITY = 0.3  # how much of a title must appear in another application's text to make it a candidate
+PG_WORD_SIMILARITY = 0.3  # how much of a title must appear in another application's title to make it a candidate
+# What PostgreSQL's trigram index of a column holds (the queries name the same expression, so that it is used).
+PG_INDEXED = {"search_text": "{column}", "match_text": "(split_part({column}, E'\\n', 1))"}
 
 
 def fts_name(table_name: str, column_name: str) -> str:
@@ -34,7 +38,8 @@ def create_statements(dialect: str, table_name: str, column_name: str) -> list[s
     """The DDL that indexes a table's column (an FTS table, its triggers and its filling on SQLite)."""
     if dialect == "postgresql":
         index = trgm_index_name(table_name, column_name)
-        return [f"CREATE INDEX IF NOT EXISTS {index} ON {table_name} USING gin ({column_name} gin_trgm_ops)"]
+        indexed = PG_INDEXED[column_name].format(column=column_name)
+        return [f"CREATE INDEX IF NOT EXISTS {index} ON {table_name} USING gin ({indexed} gin_trgm_ops)"]
     # The names are the models' own tables and columns, never input.
     fts, new_row = fts_name(table_name, column_name), f"(new.id, new.{column_name})"
     forget = f"INSERT INTO {fts}({fts}, rowid, {column_name}) VALUES ('delete', old.id, old.{column_name});"  # noqa: S608
@@ -136,6 +141,6 @@ def ranked_ids(attribute: object, words: list[str], limit: int, *conditions: Col
         wanted = " OR ".join(_phrase(p) for p in pairs)
         statement = select(ids).join(fts, fts.c.rowid == ids).where(literal_column(fts.name).op("MATCH")(wanted))
         return statement.where(*conditions).order_by(fts.c.rank).limit(limit)
-    wanted = " ".join(words)
-    statement = select(ids).where(searched.op("%>")(wanted), *conditions)
-    return statement.order_by(func.word_similarity(wanted, searched).desc(), ids).limit(limit)
+    wanted, indexed = " ".join(words), literal_column(PG_INDEXED[searched.name].format(column=str(searched)))
+    statement = select(ids).where(indexed.op("%>")(wanted), *conditions)
+    return statement.order_by(func.word_similarity(wanted, indexed).desc(), ids).limit(limit)
