@@ -75,9 +75,10 @@ def test_upgrading_gives_the_projects_of_an_application_its_scope(database_url, 
 def test_the_search_migration_indexes_the_existing_rows(database_url, tmp_path):
     """0011_search, run over a database holding data, fills the search indexes: existing organizations and
     applications are found through them, and new ones after; a later migration that rebuilds a table (0012_health
-    on SQLite) leaves its index kept up to date."""
+    on SQLite) leaves its index kept up to date; the duplicate check's index (of the titles since 0013 and 0014)
+    proposes an application for its title's words."""
     from accounts.models import Organization
-    from core.search import contains
+    from core.search import contains, ranked_ids
     from projects.contracts.models import Project
     from proposals.models import Proposal
 
@@ -98,3 +99,6 @@ def test_the_search_migration_indexes_the_existing_rows(database_url, tmp_path):
         assert organization in found.scalars().all()
         found = db.session.execute(db.select(Proposal.title).where(contains(Proposal.search_text, title)))
         assert title in found.scalars().all()
+        first, match_text = db.session.execute(text("SELECT id, match_text FROM proposals ORDER BY id LIMIT 1")).one()
+        words = match_text.partition("\n")[0].split()
+        assert first in db.session.execute(ranked_ids(Proposal.match_text, words, 5)).scalars().all()
