@@ -93,8 +93,10 @@ class Project(db.Model):
     code: Mapped[str] = mapped_column(String(48), unique=True)
     proposal_id: Mapped[int | None] = mapped_column(ForeignKey("proposals.id", ondelete="RESTRICT"), unique=True)
     regime_id: Mapped[int] = mapped_column(ForeignKey("regimes.id", ondelete="RESTRICT"), index=True)
-    call_id: Mapped[int | None] = mapped_column(ForeignKey("calls.id", ondelete="RESTRICT"), index=True)
-    sector_id: Mapped[int | None] = mapped_column(ForeignKey("sectors.id", ondelete="RESTRICT"), index=True)
+    call_id: Mapped[int | None] = mapped_column(ForeignKey("calls.id", ondelete="RESTRICT"))  # ix_projects_call_money
+    sector_id: Mapped[int | None] = mapped_column(
+        ForeignKey("sectors.id", ondelete="RESTRICT")
+    )  # ix_projects_sector_money
     organization_id: Mapped[int] = mapped_column(ForeignKey("organizations.id", ondelete="RESTRICT"), index=True)
     status: Mapped[str] = mapped_column(String(24), default="contracted")
     legacy_area: Mapped[str] = mapped_column(String(16), default="")
@@ -190,6 +192,11 @@ class Project(db.Model):
         Index("ix_projects_legacy_area", "legacy_area"),
         Index("ix_projects_search_text", "search_text"),
         Index("ix_projects_health", "health", "end_on", "id"),  # the monitoring page filtered by health, in its order
+        # The monitoring page's money totals per call and per sector, read from the index alone.
+        Index("ix_projects_call_money", "call_id", "approved_vnd", "paid_vnd", "settled_vnd"),
+        Index("ix_projects_sector_money", "sector_id", "approved_vnd", "paid_vnd", "settled_vnd"),
+        Index("ix_projects_dossier_due", "dossier_submitted_at", "dossier_due_on"),  # final dossiers due, by date
+        Index("ix_projects_recovery_due", "recovery_due_on"),  # recoveries overdue, the oldest first
     )
 
     def is_host(self, user: object) -> bool:

@@ -2,7 +2,7 @@
 
 from datetime import date
 
-from sqlalchemy import select
+from sqlalchemy import Select, select
 from sqlalchemy.orm import selectinload
 
 from core.extensions import db
@@ -16,13 +16,18 @@ def money_section(project: Project) -> dict:
     return {"ledger": ledger_of(project.id), "account": final_account(project)}
 
 
-def overdue_recoveries(today: date, limit: int) -> list[Project]:
-    """Projects whose money to recover was due back before today and is not all returned, the oldest due first."""
-    query = (
+def overdue_recoveries_statement(today: date, limit: int) -> Select:
+    """Projects whose money to recover was due back before today and is not all returned, the oldest due first
+    (through ix_projects_recovery_due)."""
+    return (
         select(Project)
         .where(Project.recovery_due_on < today, Project.recovered_vnd < Project.recovery_vnd)
         .options(selectinload(Project.organization))
         .order_by(Project.recovery_due_on, Project.id)
         .limit(limit)
     )
-    return list(db.session.execute(query).scalars())
+
+
+def overdue_recoveries(today: date, limit: int) -> list[Project]:
+    """The first `limit` projects of overdue_recoveries_statement."""
+    return list(db.session.execute(overdue_recoveries_statement(today, limit)).scalars())

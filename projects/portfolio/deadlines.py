@@ -4,7 +4,7 @@ panels of the monitoring page (overdue reports, what falls due soon) and the hos
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from sqlalchemy import Select, func, null, select
+from sqlalchemy import Select, func, null, select, union_all
 
 from core.extensions import db
 from projects.contracts.models import DOSSIER_STATES, PROJECT_STATES, RUNNING_STATES, Project
@@ -13,6 +13,7 @@ from projects.portfolio.health import FINISHED_STATES
 
 HORIZON_DAYS = 30  # "upcoming": due within this many days
 PANEL_LIMIT = 10  # rows of each side panel of the monitoring page
+COUNT_CAP = 999  # a panel counts this many rows at most, then reads "999+"
 UNFINISHED_STATES = tuple(sorted(set(PROJECT_STATES) - FINISHED_STATES))
 REPORTING_STATES = tuple(sorted(RUNNING_STATES))  # where periodic reports are expected from the host
 
@@ -30,14 +31,35 @@ class Deadline:
     detail: int | str | None = None
 
 
-def _deadlines(kind: str, query: Select, limit: int) -> tuple[list[Deadline], int]:
-    """The first `limit` rows of a query selecting (due, project id, code, title, detail), and how many there are."""
-    count = db.session.execute(select(func.count()).select_from(query.subquery())).scalar_one()
-    rows = db.session.execute(query.order_by("due").limit(limit)).all()
-    return [Deadline(row.due, kind, row.id, row.code, row.title, row.detail) for row in rows], count
+@dataclass(frozen=True)
+class Panel:
+    """A side panel of the monitoring page: its first rows, soonest first, and how many there are, counted up to
+    COUNT_CAP + 1 ("999+"), so that neither the count nor the order costs more as the portfolio grows."""
+
+    items: list[Deadline]
+    count: int
+
+    @property
+    def capped(self) -> bool:
+        return self.count > COUNT_CAP
+
+    @property
+    def more(self) -> int:
+        return self.count - len(self.items)
 
 
-def report_deadlines(*conditions: object) -> Select:
+def _panel(kind: str, queries: list[Select], limit: int) -> Panel:
+    """The first `limit` rows of queries selecting (due, project id, code, title, detail), each read in the order of
+    its index, and how many they have together (bounded)."""
+    count = db.session.execute(
+        select(func.count()).select_from(union_all(*queries).limit(COUNT_CAP + 1).subquery())
+    ).scalar_one()
+    first = union_all(*(select(query.order_by("due").limit(limit).subquery()) for query in queries)).subquery()
+    rows = db.session.execute(select(first).order_by(first.c.due).limit(limit)).all()
+    return Panel([Deadline(row.due, kind, row.id, row.code, row.title, row.detail) for row in rows], count)
+
+
+def report_deadlines(*conditions: object, states: tuple[str, ...] = OPEN_REPORTS) -> Select:
     return (
         select(
             PeriodicReport.due_on.label("due"),
@@ -47,7 +69,7 @@ def report_deadlines(*conditions: object) -> Select:
             PeriodicReport.sequence.label("detail"),
         )
         .join(Project, PeriodicReport.project_id == Project.id)
-        .where(PeriodicReport.status.in_(OPEN_REPORTS), *conditions)
+        .where(PeriodicReport.status.in_(states), *conditions)
     )
 
 
@@ -72,27 +94,30 @@ def action_deadlines(*conditions: object) -> Select:
     )
 
 
-def overdue_reports(today: date) -> tuple[list[Deadline], int]:
+def _open_reports(*conditions: object) -> list[Select]:
+    """Open reports of running projects, one query per state, each read in date order through
+    ix_periodic_reports_status_due (an IN over the states would have them all sorted)."""
+    return [
+        report_deadlines(Project.status.in_(REPORTING_STATES), *conditions, states=(state,)) for state in OPEN_REPORTS
+    ]
+
+
+def overdue_reports(today: date) -> Panel:
     """Periodic reports past their due date and not submitted, most overdue first, with their number."""
-    query = report_deadlines(PeriodicReport.due_on < today, Project.status.in_(REPORTING_STATES))
-    return _deadlines("report", query, PANEL_LIMIT)
+    return _panel("report", _open_reports(PeriodicReport.due_on < today), PANEL_LIMIT)
 
 
-def upcoming_deadlines(today: date) -> tuple[list[Deadline], int]:
+def upcoming_deadlines(today: date) -> Panel:
     """Reports, final dossiers and follow-up actions due within HORIZON_DAYS, soonest first, and how many."""
     until = today + timedelta(days=HORIZON_DAYS)
     sources = [
-        _deadlines(
-            "report",
-            report_deadlines(PeriodicReport.due_on.between(today, until), Project.status.in_(REPORTING_STATES)),
-            PANEL_LIMIT,
-        ),
-        _deadlines(
+        _panel("report", _open_reports(PeriodicReport.due_on.between(today, until)), PANEL_LIMIT),
+        _panel(
             "dossier",
-            dossier_deadlines(Project.dossier_due_on.between(today, until), Project.status.in_(DOSSIER_STATES)),
+            [dossier_deadlines(Project.dossier_due_on.between(today, until), Project.status.in_(DOSSIER_STATES))],
             PANEL_LIMIT,
         ),
-        _deadlines("action", action_deadlines(FollowUpAction.due_on.between(today, until)), PANEL_LIMIT),
+        _panel("action", [action_deadlines(FollowUpAction.due_on.between(today, until))], PANEL_LIMIT),
     ]
-    items = sorted((item for found, _count in sources for item in found), key=lambda item: item.on)
-    return items[:PANEL_LIMIT], sum(count for _found, count in sources)
+    items = sorted((item for source in sources for item in source.items), key=lambda item: item.on)
+    return Panel(items[:PANEL_LIMIT], min(sum(source.count for source in sources), COUNT_CAP + 1))

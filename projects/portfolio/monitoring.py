@@ -106,11 +106,11 @@ class MoneyTotal:
     settled_vnd: int
 
 
-def money_totals(filters: MonitoringFilter, by: str) -> list[MoneyTotal]:
-    """Approved, paid and settled support of the filtered projects (health aside), per call or per sector."""
-    group = Call if by == "call" else Sector
+def money_statement(filters: MonitoringFilter, by: str) -> Select:
+    """The sums per call or per sector (group_id, projects, approved, paid, settled), read from
+    ix_projects_call_money or ix_projects_sector_money alone when no filter asks for another column."""
     column = Project.call_id if by == "call" else Project.sector_id
-    sums = filters.apply(
+    return filters.apply(
         select(
             column.label("group_id"),
             func.count(Project.id).label("projects"),
@@ -118,7 +118,13 @@ def money_totals(filters: MonitoringFilter, by: str) -> list[MoneyTotal]:
             func.sum(Project.paid_vnd).label("paid"),
             func.sum(Project.settled_vnd).label("settled"),
         ).group_by(column)
-    ).subquery()
+    )
+
+
+def money_totals(filters: MonitoringFilter, by: str) -> list[MoneyTotal]:
+    """Approved, paid and settled support of the filtered projects (health aside), per call or per sector."""
+    group = Call if by == "call" else Sector
+    sums = money_statement(filters, by).subquery()
     query = select(group, *list(sums.c)[1:]).select_from(sums).outerjoin(group, group.id == sums.c.group_id)
     order = Call.code if by == "call" else Sector.number
     rows = db.session.execute(query.order_by(order))

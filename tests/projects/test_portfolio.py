@@ -3,10 +3,11 @@
 from datetime import date, timedelta
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select, update
 
 from core.extensions import db
 from core.formatting import format_money, local_today
+from projects.contracts.models import Project
 from projects.followup.models import Adjustment, FollowUpAction, Inspection, PeriodicReport
 from projects.portfolio.health import project_health
 from tests.conftest import login, vi_text
@@ -96,6 +97,33 @@ def test_monitoring_lists_health_and_panels(app, people):
     assert "Công ty Một" in html
     assert "health-at_risk" in html and "health-on_track" in html
     assert 'id="overdue-reports"' in html and f"/projects/{late.id}" in html
+
+
+def test_the_overdue_panel_merges_the_open_states_in_date_order_and_counts_up_to_a_cap(app, people, monkeypatch):
+    from projects.portfolio import deadlines
+
+    late = people["late"]
+    last = db.session.execute(select(func.max(PeriodicReport.sequence)).where(PeriodicReport.project_id == late.id))
+    first = last.scalar_one() + 1
+    db.session.execute(update(PeriodicReport).values(status="accepted"))  # only the three below are open
+    reports = [
+        PeriodicReport(
+            project_id=late.id, sequence=first + n, due_on=local_today() - timedelta(days=days), status=state
+        )
+        for n, (days, state) in enumerate(((5, "due"), (9, "returned"), (7, "due")))
+    ]
+    db.session.add_all(reports)
+    db.session.commit()
+    panel = deadlines.overdue_reports(local_today())
+    assert [item.detail for item in panel.items] == [reports[1].sequence, reports[2].sequence, reports[0].sequence]
+    assert (panel.count, panel.capped, panel.more) == (3, False, 0)
+    monkeypatch.setattr(deadlines, "COUNT_CAP", 2)
+    monkeypatch.setattr(deadlines, "PANEL_LIMIT", 1)
+    panel = deadlines.overdue_reports(local_today())
+    assert (panel.count, panel.capped, len(panel.items)) == (3, True, 1)  # counted no further than the cap
+    html = _page(app, "staff@s.vn", "/staff/projects").get_data(as_text=True)
+    section = html.split('id="overdue-reports"')[1].split("</section>")[0]
+    assert ">2+</span>" in section and vi_text(app, "and over %(num)d more", num=1) in section
 
 
 def test_monitoring_filters(app, people):
@@ -207,3 +235,24 @@ def test_query_budget(app, people, count_queries, url, email):
     db.session.commit()
     assert _count(app, count_queries, url, email) == small
     assert small <= 23  # the monitoring page lists the overdue recoveries (+1)
+
+
+def test_the_monitoring_panels_read_through_indexes(app, people):
+    from projects.money.queries import overdue_recoveries_statement
+    from projects.portfolio import deadlines
+    from projects.portfolio.monitoring import MonitoringFilter, money_statement
+    from tests.plans import query_plan
+
+    today = local_today()
+    plans = {
+        "ix_projects_call_money": money_statement(MonitoringFilter(), "call"),
+        "ix_projects_sector_money": money_statement(MonitoringFilter(), "sector"),
+        "ix_periodic_reports_status_due": deadlines.report_deadlines(states=("due",)).order_by("due").limit(10),
+        "ix_projects_dossier_due": deadlines.dossier_deadlines(Project.dossier_due_on > today).order_by("due"),
+        "ix_projects_recovery_due": overdue_recoveries_statement(today, 10),
+    }
+    for index, statement in plans.items():
+        plan = query_plan(statement)
+        assert index in plan, plan
+        if db.engine.dialect.name == "sqlite":  # read in the index's order: nothing sorted afterwards
+            assert "TEMP B-TREE FOR ORDER BY" not in plan, plan
