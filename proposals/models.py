@@ -192,7 +192,7 @@ class Proposal(db.Model):
         CheckConstraint("support_total_vnd >= 0 AND counterpart_total_vnd >= 0", name="totals"),
         CheckConstraint("duration_months IS NULL OR duration_months BETWEEN 1 AND 120", name="duration"),
         UniqueConstraint("call_id", "sequence"),
-        Index("ix_proposals_call_status", "call_id", "status"),
+        Index("ix_proposals_call_status", "call_id", "status", "sequence"),  # the queue's tabs counted from it alone
         Index("ix_proposals_org_year", "organization_id", "year"),
         Index("ix_proposals_search_text", "search_text"),
         Index("ix_proposals_sector", "sector_id"),

@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 
 from flask import abort
-from sqlalchemy import func, or_, select
+from sqlalchemy import Select, func, select, union
 from sqlalchemy.orm import selectinload
 
 from accounts.models import Organization
@@ -98,10 +98,14 @@ class QueueFilter:
 
 def call_queue(call_id: int, chosen: QueueFilter, page: int, per_page: int) -> object:
     """The applications of a call that were ever submitted (drafts stay private to their organization), filtered
-    and sorted."""
+    and sorted, a page of them."""
+    return db.paginate(queue_statement(call_id, chosen), page=page, per_page=per_page, error_out=False)
+
+
+def queue_statement(call_id: int, chosen: QueueFilter) -> Select:
+    """The statement of call_queue: a search reads its matches through the indexes."""
     statement = (
         select(Proposal)
-        .join(Organization, Organization.id == Proposal.organization_id)
         .where(Proposal.call_id == call_id, Proposal.sequence.is_not(None))
         .options(selectinload(Proposal.organization), selectinload(Proposal.category), selectinload(Proposal.sector))
     )
@@ -117,16 +121,18 @@ def call_queue(call_id: int, chosen: QueueFilter, page: int, per_page: int) -> o
         statement = statement.where(
             Proposal.organization_id.in_(matching_ids(Organization.search_text, chosen.organization_name))
         )
+    # One set of ids matched (by the text, or by the organization's name): checked against the call's index entries
+    # alone, where an OR of two conditions read every row of the call for its organization.
     if chosen.query.strip():
-        statement = statement.where(
-            or_(
-                contains(Proposal.search_text, chosen.query),
-                Proposal.organization_id.in_(matching_ids(Organization.search_text, chosen.query)),
-            )
+        of_organizations = select(Proposal.id).where(
+            Proposal.organization_id.in_(matching_ids(Organization.search_text, chosen.query))
         )
+        matches = union(matching_ids(Proposal.search_text, chosen.query), of_organizations)
+        statement = statement.where(Proposal.id.in_(matches))
     column = SORTS.get(chosen.sort, Proposal.sequence)
-    statement = statement.order_by(column.desc() if chosen.descending else column.asc(), Proposal.id)
-    return db.paginate(statement, page=page, per_page=per_page, error_out=False)
+    if column is SORTS["organization"]:  # joined for that order only: the count and the other orders need no join
+        statement = statement.join(Organization, Organization.id == Proposal.organization_id)
+    return statement.order_by(column.desc() if chosen.descending else column.asc(), Proposal.id)
 
 
 def queue_organizations(call_id: int, query: str, limit: int) -> list[tuple[int, str]]:
@@ -151,14 +157,18 @@ def organization_name(organization_id: int | None) -> str:
     return found.name if found else ""
 
 
-def status_counts(call_id: int) -> dict[str, int]:
-    """How many of the call's submitted applications are in each state."""
-    rows = db.session.execute(
+def status_counts_statement(call_id: int) -> Select:
+    """(state, how many) of the call's submitted applications, read from ix_proposals_call_status alone."""
+    return (
         select(Proposal.status, func.count(Proposal.id))
         .where(Proposal.call_id == call_id, Proposal.sequence.is_not(None))
         .group_by(Proposal.status)
-    ).all()
-    return dict(rows)
+    )
+
+
+def status_counts(call_id: int) -> dict[str, int]:
+    """How many of the call's submitted applications are in each state."""
+    return dict(db.session.execute(status_counts_statement(call_id)).all())
 
 
 def history(proposal_id: int, for_applicant: bool = False) -> list[AuditEvent]:

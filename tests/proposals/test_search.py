@@ -1,12 +1,10 @@
 """The staff queue's search and organization type-ahead, and the duplicate check's candidates, through indexes."""
 
-from sqlalchemy import select
-
 from core.extensions import db
 from core.search import ranked_ids
 from proposals.checks import similar_proposals
 from proposals.models import Proposal
-from proposals.queries import QueueFilter, call_queue
+from proposals.queries import QueueFilter, call_queue, queue_statement, status_counts_statement
 from tests.conftest import login
 from tests.factories import make_call, make_organization, make_user
 from tests.plans import query_plan
@@ -86,26 +84,14 @@ def test_the_queue_search_and_the_duplicate_candidates_use_the_indexes(app, peop
     words = first.match_text.partition("\n")[0].split()
     candidates = ranked_ids(Proposal.match_text, words, 50, Proposal.id != first.id)
     assert queue.total == 1
-    queue_plan = query_plan(_queue_statement(call))
+    queue_plan = query_plan(queue_statement(call.id, QueueFilter(status="in_review", query="thanh long")))
     candidate_plan = query_plan(candidates)
+    tabs_plan = query_plan(status_counts_statement(call.id))
     if db.engine.dialect.name == "sqlite":
         assert "fts_proposals_search_text" in queue_plan and "fts_organizations_search_text" in queue_plan
         assert "fts_proposals_match_text" in candidate_plan
+        assert "COVERING INDEX ix_proposals_call_status" in tabs_plan, tabs_plan
     else:
         assert "ix_proposals_search_text_trgm" in queue_plan and "ix_organizations_search_text_trgm" in queue_plan
         assert "ix_proposals_match_text_trgm" in candidate_plan
-
-
-def _queue_statement(call) -> object:
-    from sqlalchemy import or_
-
-    from accounts.models import Organization
-    from core.search import contains, matching_ids
-
-    return select(Proposal.id).where(
-        Proposal.call_id == call.id,
-        or_(
-            contains(Proposal.search_text, "thanh long"),
-            Proposal.organization_id.in_(matching_ids(Organization.search_text, "thanh long")),
-        ),
-    )
+        assert "ix_proposals_call_status" in tabs_plan, tabs_plan
