@@ -6,6 +6,7 @@ from sqlalchemy.orm import joinedload, selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
 from core.extensions import db
+from core.paging import KeyedPagination
 from proposals.models import Proposal
 from review.councils.models import CONFLICTED, Assignment, Council, CouncilMember
 from review.councils.queries import load_council
@@ -59,19 +60,35 @@ def _member_assignments(user_id: int, conflicted: bool) -> Select:
     )
 
 
-def member_assignments(user_id: int, page: int, per_page: int) -> object:
-    """A member's applications to declare and score, with council and application, council by council."""
-    query = (
-        _member_assignments(user_id, conflicted=False)
-        .join(Proposal, Proposal.id == Assignment.proposal_id)
+def _listed_assignments(ids: list[int]) -> list[Assignment]:
+    """Assignments by id, in that order, with what the member's list shows of each."""
+    found = db.session.execute(
+        select(Assignment)
+        .where(Assignment.id.in_(ids))
         .options(
             joinedload(Assignment.member).joinedload(CouncilMember.council).joinedload(Council.call),
             joinedload(Assignment.proposal).joinedload(Proposal.organization),
             selectinload(Assignment.sheet),
         )
+    )
+    by_id = {assignment.id: assignment for assignment in found.unique().scalars()}
+    return [by_id[key] for key in ids]
+
+
+def member_assignments(user_id: int, page: int, per_page: int) -> KeyedPagination:
+    """A member's applications to declare and score, with council and application, council by council: the page's
+    assignments chosen by id (a member of a large council has thousands), then loaded."""
+    keys = (
+        _member_assignments(user_id, conflicted=False)
+        .with_only_columns(Assignment.id)
+        .join(Proposal, Proposal.id == Assignment.proposal_id)
         .order_by(Council.id.desc(), Proposal.sequence)
     )
-    return db.paginate(query, page=page, per_page=per_page, max_per_page=100, error_out=False)
+
+    count = _member_assignments(user_id, conflicted=False).with_only_columns(func.count(Assignment.id))
+    return KeyedPagination(
+        keys, _listed_assignments, count, page=page, per_page=per_page, max_per_page=100, error_out=False
+    )
 
 
 def recused_count(user_id: int) -> int:

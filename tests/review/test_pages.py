@@ -106,3 +106,34 @@ def test_member_declares_scores_and_staff_see_results(app, world):
     book = load_workbook(BytesIO(export.data))
     assert book.worksheets[0].cell(row=2, column=2).value == load_proposal(proposal.id).reference_code
     assert book.worksheets[1].max_row == 8  # header + 7 sheets
+
+
+def test_the_members_list_pages_council_by_council_by_application_number(app, world):
+    from review.councils.models import Assignment, CouncilMember
+    from review.sheets.queries import member_assignments, recused_count
+
+    member = world["members"][0]
+    with app.test_request_context():
+        second_call = make_call()
+        extra = [make_valid_proposal(world["call"], world["applicant"]) for _ in range(2)]
+        first = make_council(world["call"], world["staff"], world["members"], open_scoring=True)
+        later = [make_valid_proposal(second_call, world["applicant"]) for _ in range(2)]
+        second = make_council(second_call, world["staff"], world["members"], open_scoring=True)
+        db.session.commit()
+    seat = db.session.execute(
+        select(CouncilMember.id).where(CouncilMember.council_id == first.id, CouncilMember.user_id == member.id)
+    ).scalar_one()
+    recused = db.session.execute(
+        select(Assignment).where(Assignment.member_id == seat, Assignment.proposal_id == extra[1].id)
+    ).scalar_one()
+    recused.conflict = "declared"
+    db.session.commit()
+    shown = [world["proposal"], extra[0]]  # the first council's, numbered; the recused one left out
+    pages = [member_assignments(member.id, number, 3) for number in (1, 2)]
+    listed = [[(a.member.council_id, a.proposal_id) for a in page.items] for page in pages]
+    assert listed == [
+        [(second.id, later[0].id), (second.id, later[1].id), (first.id, shown[0].id)],
+        [(first.id, shown[1].id)],
+    ]
+    assert pages[0].total == 4 and pages[0].pages == 2 and recused_count(member.id) == 1
+    assert pages[1].items[0].proposal.organization.name  # loaded with what the list shows
