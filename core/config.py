@@ -105,6 +105,9 @@ class Defaults:
     OUTBOX_MAX_ATTEMPTS = 6
     OUTBOX_BACKOFF_SECONDS = 60
     PAGE_SIZE = 25
+    # A council's Excel export is built within the request up to this many applications; a larger one (42 s for
+    # 11,000) by the scheduled `flask review build-exports`, and served once built.
+    EXPORT_INLINE_APPLICATIONS = 500
     DEMO_MODE = False
 
 

@@ -72,7 +72,7 @@ def _fill_results(connection):
     session = Session(bind=connection)
     db.session.registry.set(session)  # the store works through db.session: here, the migration's connection
     try:
-        refresh_all_results()
+        refresh_all_results(count_revision=False)  # councils.results_revision comes with 0016_exports
         session.flush()
     finally:
         db.session.registry.clear()

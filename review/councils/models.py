@@ -71,6 +71,9 @@ class Council(db.Model):
     admin_secretary_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     conclusions: Mapped[str] = mapped_column(Text, default="")  # the council's conclusions, printed in the minutes
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # Counts the changes of the stored results (review/results/store.py), which the stored exports are built from;
+    # read by its own query only (deferred: migration 0010 loads councils before this column exists).
+    results_revision: Mapped[int] = mapped_column(default=0, server_default="0", deferred=True, deferred_raiseload=True)
     version: Mapped[int] = mapped_column(default=1)
 
     call: Mapped[Call] = relationship(lazy="raise")

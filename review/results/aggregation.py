@@ -90,7 +90,7 @@ def streamed_results(council: Council, viewer: User | None = None) -> CouncilRes
 def results_page(council: Council, viewer: User | None, page: int, per_page: int) -> tuple[object, CouncilResults]:
     """One page of the ranking (ORDER BY rank LIMIT/OFFSET on the council's index); each row's sheets are on its
     own page (application_result)."""
-    query, hides = _rows_query(council, viewer), _hides(council, viewer)
+    query, hides = _rows_query(council, viewer), hides_applications(council, viewer)
     pages = dict(page=page, per_page=per_page, max_per_page=100, error_out=False)
     if hides:  # the ranks the viewer sees are renumbered: plain LIMIT/OFFSET
         paged = db.paginate(query, **pages)
@@ -126,7 +126,7 @@ def application_result(council: Council, viewer: User | None, proposal_id: int) 
     stored = db.session.execute(query.where(CouncilResult.proposal_id == proposal_id)).scalar()
     if stored is None:
         raise LookupError(proposal_id)
-    hides = _hides(council, viewer)
+    hides = hides_applications(council, viewer)
     position = stored.rank
     if hides:  # its rank among the applications the viewer sees, as the ranking numbers them
         ahead = (CouncilResult.rank < stored.rank) | (
@@ -149,7 +149,7 @@ def result_rows(
     query = _rows_query(council, viewer)
     if outcome is not None:
         query = query.where(CouncilResult.outcome == outcome)
-    shown = _Shown(council, _hides(council, viewer))
+    shown = _Shown(council, hides_applications(council, viewer))
     position = 0
     for batch in db.session.execute(query.execution_options(yield_per=BATCH)).scalars().partitions():
         rows = []
@@ -163,7 +163,9 @@ def result_rows(
 
 def _results(council: Council, viewer: User | None) -> CouncilResults:
     criteria = list(council.template.criteria)
-    outliers = {} if _hides(council, viewer) else council_outliers(council, rule_spec(council.rule, criteria))
+    outliers = (
+        {} if hides_applications(council, viewer) else council_outliers(council, rule_spec(council.rule, criteria))
+    )
     return CouncilResults(council, criteria, council_quorum(council, council.rule), [], outliers)
 
 
@@ -188,7 +190,7 @@ def _hidden(seat: CouncilMember) -> Exists:
     )
 
 
-def _hides(council: Council, viewer: User | None) -> bool:
+def hides_applications(council: Council, viewer: User | None) -> bool:
     """Whether the viewer is kept from some application: then neither a rank nor an outlier may betray what a hidden
     application scored (one indexed count, only for a chair)."""
     seat = _chair_seat(council, viewer)

@@ -1,6 +1,7 @@
 """A council's stored results: one row per application before it, written when a sheet, a declaration, the
 attendance, the council's state or the call's envelope changes (results/store.py), read a page at a time."""
 
+from datetime import datetime
 from decimal import Decimal
 from fractions import Fraction
 
@@ -98,3 +99,22 @@ def stored_aggregate(row: dict, exact: bool = True) -> scoring.Aggregate:
         if count and exact
         else {},
     )
+
+
+class CouncilExport(db.Model):
+    """The council's Excel export in one language, stored once asked for: served while the results are at the
+    revision it was built from (Council.results_revision), built again by `flask review build-exports` once they
+    changed and someone asked for it since (review/results/export.py)."""
+
+    __tablename__ = "council_exports"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    council_id: Mapped[int] = mapped_column(ForeignKey("councils.id", ondelete="CASCADE"))
+    language: Mapped[str] = mapped_column(String(8))
+    requested_at: Mapped[datetime]
+    revision: Mapped[int | None]  # of the results it was built from; None until built
+    built_at: Mapped[datetime | None]
+    stored_name: Mapped[str | None] = mapped_column(String(64))  # in the upload folder, our own name
+    size: Mapped[int] = mapped_column(default=0)
+
+    __table_args__ = (UniqueConstraint("council_id", "language"),)

@@ -27,6 +27,7 @@ RECOMMENDED_STATES = ("recommended", "pending_approval", "approved", "not_approv
 BATCH = 500  # applications aggregated per round trip when a whole council is refreshed
 RESULTS = CouncilResult.__table__
 SEATS = CouncilMember.__table__
+COUNCILS = Council.__table__
 
 
 @dataclass
@@ -96,9 +97,10 @@ def refresh_application(council_id: int, proposal_id: int) -> None:
     _rerank(context)
 
 
-def refresh_council(council_id: int) -> None:
+def refresh_council(council_id: int, *, count_revision: bool = True) -> None:
     """Recompute every row of the council from its sheets, a batch of applications at a time, and rank them (the
-    attendance changed, applications joined, or after a bulk load)."""
+    attendance changed, applications joined, or after a bulk load). Migration 0010 fills the results before the
+    councils have their results_revision, and so leaves it uncounted."""
     context = _context(council_id)
     db.session.execute(RESULTS.delete().where(RESULTS.c.council_id == council_id))
     proposal_ids = (
@@ -127,7 +129,7 @@ def refresh_council(council_id: int) -> None:
         db.session.execute(
             SEATS.update().where(SEATS.c.id == seat_id).values(deviation_units=units, deviation_count=count)
         )
-    _rerank(context)
+    _rerank(context, count_revision)
 
 
 def rerank_council(council_id: int) -> None:
@@ -143,12 +145,12 @@ def rerank_call(call: Call, **_signal: object) -> None:
         rerank_council(council_id)
 
 
-def refresh_all_results() -> int:
+def refresh_all_results(*, count_revision: bool = True) -> int:
     """Recompute the stored results of every council past forming (after a bulk load, or an upgrade); returns how
     many councils."""
     council_ids = db.session.execute(select(Council.id).where(Council.status != "forming")).scalars().all()
     for council_id in council_ids:
-        refresh_council(council_id)
+        refresh_council(council_id, count_revision=count_revision)
     db.session.flush()
     return len(council_ids)
 
@@ -211,7 +213,7 @@ def _shift_deviations(old: dict[str, int], new: dict[str, int]) -> None:
             )
 
 
-def _rerank(context: _Context) -> None:
+def _rerank(context: _Context, count_revision: bool = True) -> None:
     """Rank the council's stored rows by the scoring rules and write the ranks, outcomes and sums that changed. Once
     the conclusions are recorded they are the record, whatever changed since (a budget edited)."""
     council = context.council
@@ -246,3 +248,9 @@ def _rerank(context: _Context) -> None:
             .values(rank=bindparam("r"), outcome=bindparam("o"), cumulative_vnd=bindparam("c")),
             changes,
         )
+    if not count_revision:
+        return
+    # Every change of the stored results ends here: the exports built from an earlier revision are out of date.
+    db.session.execute(
+        COUNCILS.update().where(COUNCILS.c.id == council.id).values(results_revision=COUNCILS.c.results_revision + 1)
+    )

@@ -5,7 +5,7 @@ from flask import abort, render_template, send_file, stream_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from core.edge import authorized, finish
+from core.edge import attempt, authorized, finish
 from core.formatting import to_local, utcnow
 from core.forms import CommentForm
 from core.paging import page_number
@@ -64,13 +64,17 @@ def result_page(council_id: int, proposal_id: int):
 @bp.route("/councils/<int:council_id>/results.xlsx")
 @login_required
 def export_results(council_id: int):
-    """The ranking with every score, as an Excel workbook."""
+    """The ranking with every score, as an Excel workbook (stored, or built now when the council is small)."""
     council = _results_council(council_id)
-    workbook = export.results_workbook(council, current_user)
+    name = f"{council.call.code}-ket-qua.xlsx"  # read before the commit expires the council
+    workbook, _error = attempt(lambda: export.export_file(council, current_user))
+    if workbook is None:
+        message = _("This council's Excel file is large and is being prepared: download it again in a few minutes.")
+        return finish(message, url_for("review.results_page", council_id=council_id), "info")
     return send_file(
         workbook,
         as_attachment=True,
-        download_name=f"{council.call.code}-ket-qua.xlsx",
+        download_name=name,
         mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     )
 
