@@ -9,6 +9,7 @@ the pages are opened on (an application with its documents, a project with its c
 """
 
 import random
+import time
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import timedelta
@@ -44,14 +45,15 @@ class Fixture:
     project_id: int
     project_call_id: int
     counts: dict
+    export_seconds: float  # building the councils' stored Excel exports, as the scheduled job does
 
 
-def refresh_derived(app: Flask) -> None:
+def refresh_derived(app: Flask) -> float:
     """Recompute what the house stores instead of computing at read time, after the bulk inserts (which skip the
     services that keep it): every council's results and ranks, every project's health, and the councils' exports.
     The search indexes need nothing (SQLite's FTS tables are kept by triggers, which bulk inserts fire; PostgreSQL's
     are plain indexes), but PostgreSQL is given fresh statistics first, so that its planner sees the data as it now
-    is."""
+    is. Returns the seconds the exports took to build."""
     from sqlalchemy import text as sql
 
     from core.extensions import db
@@ -63,10 +65,10 @@ def refresh_derived(app: Flask) -> None:
         db.session.execute(sql("ANALYZE"))
     refresh_all_results()
     refresh_health(select(Project.id))
-    _stored_exports()
+    return _stored_exports()
 
 
-def _stored_exports() -> None:
+def _stored_exports() -> float:
     """Each council's Excel export in Vietnamese, as the scheduled `flask review build-exports` leaves it once the
     staff asked for it (the timed export then serves it)."""
     from core.extensions import db
@@ -78,8 +80,10 @@ def _stored_exports() -> None:
     for council_id in db.session.execute(select(Council.id)).scalars():
         db.session.add(CouncilExport(council_id=council_id, language="vi", requested_at=utcnow()))
     db.session.flush()
+    start = time.perf_counter()
     for stored in pending_exports():
         build_export(stored)
+    return time.perf_counter() - start
 
 
 def _chunks(rows: Iterable[dict], size: int = BATCH) -> Iterator[list[dict]]:
@@ -366,7 +370,7 @@ def build(app: Flask, scale: float, seed: int = 1) -> Fixture:
     projects = max(1, round(PROJECTS * scale))
     bulk_projects(rng, projects - 1, people["host"], project, calls[8:], organizations)
     db.session.commit()
-    refresh_derived(app)
+    export_seconds = refresh_derived(app)
     db.session.commit()
     return Fixture(
         staff_email=people["staff"].email,
@@ -381,4 +385,5 @@ def build(app: Flask, scale: float, seed: int = 1) -> Fixture:
         project_id=project.id,
         project_call_id=calls[8].id,
         counts=table_counts(),
+        export_seconds=export_seconds,
     )
