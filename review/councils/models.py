@@ -5,7 +5,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import BigInteger, CheckConstraint, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import BigInteger, CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from accounts.models import DEPARTMENT_ROLES, MANAGERS, User, holds_role, is_signed_in
@@ -183,6 +183,7 @@ class Assignment(db.Model):
 
     __table_args__ = (
         UniqueConstraint("member_id", "proposal_id"),
+        Index("ix_council_assignments_member_conflict", "member_id", "conflict"),  # a member's counts, index only
         CheckConstraint(f"conflict IN {in_list(CONFLICTS)}", name="conflict"),
         CheckConstraint("NOT (is_reviewer AND conflict IN ('declared', 'detected'))", name="reviewer_clear"),
     )
