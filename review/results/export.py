@@ -134,7 +134,8 @@ def export_file(council: Council, viewer: User) -> IO[bytes] | None:
         return results_workbook(council, viewer)
     language = str(get_locale())
     stored = _stored(council.id, language)
-    if stored.revision is not None and stored.revision == _revision(council.id) and stored.stored_name:
+    current = stored.revision is not None and stored.revision == _revision(council.id)
+    if current and stored.stored_name and stored_path(stored.stored_name).exists():  # a lost file is built again
         return stored_path(stored.stored_name).open("rb")
     applications = select(func.count()).where(CouncilResult.council_id == council.id)
     if db.session.execute(applications).scalar() <= current_app.config["EXPORT_INLINE_APPLICATIONS"]:
