@@ -3,16 +3,19 @@
 Every `search_text` column (code, names, titles) is searched for a substring: SQLite through an FTS5 table with the
 trigram tokenizer, PostgreSQL through a pg_trgm GIN index serving LIKE. Every `match_text` column (what the
 duplicate check compares: the title on its first line, then the content) is searched for words and phrases ranked
-by relevance over its first line, the title: SQLite through a contentless FTS5 table of the title's words (bm25),
-PostgreSQL through a pg_trgm GIN index of the title (word similarity). Over the whole text nearly every word and
-trigram is a common one: the index selected most rows and left the database to rank them one by one (SQLite 260 ms,
-PostgreSQL 4.7 s at 100,000 and 10,000 applications). SQLite's tables are kept in sync by triggers, so any insert,
+by relevance over its first line, the title, for any two consecutive words of another title: SQLite through a
+contentless FTS5 table of the titles' words (bm25), PostgreSQL through a GIN index of their text-search vectors
+(ts_rank). Over the whole text nearly every word is a common one, and so are a title's trigrams: an index of those
+selected most rows and left the database to rank them one by one (SQLite 260 ms at 100,000 applications,
+PostgreSQL 1.8 s). SQLite's tables are kept in sync by triggers, so any insert,
 update or delete (ORM or bulk `insert()`) reaches them; PostgreSQL's are plain indexes.
 They are created with the tables (db.create_all(), through the metadata's events) and by migration 0011_search.
 """
 
+from functools import reduce
+
 from sqlalchemy import ColumnElement, Select, column, event, func, literal_column, select, table
-from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.engine import Connection
 
 from core.extensions import Base, db
 from core.text import like_pattern, normalize_search
@@ -20,9 +23,12 @@ from core.text import like_pattern, normalize_search
 # The indexed columns and, for SQLite, the FTS5 tokenizer of each: substrings of search_text, words of match_text.
 TOKENIZERS = {"search_text": "trigram", "match_text": "unicode61"}
 SHORTEST_INDEXED = 3  # a trigram index cannot serve a shorter term: it is searched with LIKE
-PG_WORD_SIMILARITY = 0.3  # how much of a title must appear in another application's title to make it a candidate
-# What PostgreSQL's trigram index of a column holds (the queries name the same expression, so that it is used).
-PG_INDEXED = {"search_text": "{column}", "match_text": "(split_part({column}, E'\\n', 1))"}
+# What PostgreSQL's GIN index of a column holds, and with which operator class: search_text's trigrams, the text-search
+# vector of match_text's first line (the queries name the same expression, so that the index is used).
+PG_INDEXED = {
+    "search_text": "{column} gin_trgm_ops",
+    "match_text": "to_tsvector('simple'::regconfig, split_part({column}, E'\\n', 1))",
+}
 # What SQLite's FTS table of a column holds, of the row `{row}` (new, old, or the table when filled). search_text's is
 # an external-content table (the column itself); match_text's is contentless: its title alone.
 SQLITE_INDEXED = {
@@ -37,16 +43,25 @@ def fts_name(table_name: str, column_name: str) -> str:
 
 
 def trgm_index_name(table_name: str, column_name: str) -> str:
-    """The name of the PostgreSQL GIN index of a column."""
+    """The name of a PostgreSQL trigram index of a column (match_text's until 0014_title_words)."""
     return f"ix_{table_name}_{column_name}_trgm"
+
+
+def pg_index_name(table_name: str, column_name: str) -> str:
+    """The name of the PostgreSQL GIN index of a column: trigrams, or words for match_text."""
+    return (
+        f"ix_{table_name}_{column_name}_words"
+        if column_name == "match_text"
+        else trgm_index_name(table_name, column_name)
+    )
 
 
 def create_statements(dialect: str, table_name: str, column_name: str) -> list[str]:
     """The DDL that indexes a table's column (an FTS table, its triggers and its filling on SQLite)."""
     if dialect == "postgresql":
-        index = trgm_index_name(table_name, column_name)
+        index = pg_index_name(table_name, column_name)
         indexed = PG_INDEXED[column_name].format(column=column_name)
-        return [f"CREATE INDEX IF NOT EXISTS {index} ON {table_name} USING gin ({indexed} gin_trgm_ops)"]
+        return [f"CREATE INDEX IF NOT EXISTS {index} ON {table_name} USING gin ({indexed})"]
     # The names are the models' own tables and columns, never input.
     fts = fts_name(table_name, column_name)
     indexed = SQLITE_INDEXED[column_name].format(column=column_name, row="{row}")
@@ -69,7 +84,8 @@ def create_statements(dialect: str, table_name: str, column_name: str) -> list[s
 def drop_statements(dialect: str, table_name: str, column_name: str) -> list[str]:
     """The DDL that removes a column's index (the triggers go with the FTS table's own drop on SQLite)."""
     if dialect == "postgresql":
-        return [f"DROP INDEX IF EXISTS {trgm_index_name(table_name, column_name)}"]
+        names = dict.fromkeys((pg_index_name(table_name, column_name), trgm_index_name(table_name, column_name)))
+        return [f"DROP INDEX IF EXISTS {name}" for name in names]  # match_text's trigram index too (before 0014)
     fts = fts_name(table_name, column_name)
     triggers = [f"DROP TRIGGER IF EXISTS {fts}_{kind}" for kind in ("insert", "delete", "update")]
     return [*triggers, f"DROP TABLE IF EXISTS {fts}"]
@@ -77,16 +93,6 @@ def drop_statements(dialect: str, table_name: str, column_name: str) -> list[str
 
 def _indexed(tables: list) -> list[tuple[str, str]]:
     return [(t.name, name) for t in tables for name in TOKENIZERS if name in t.c]
-
-
-@event.listens_for(Engine, "connect")
-def _word_similarity_threshold(dbapi_connection: object, connection_record: object) -> None:
-    """PostgreSQL: how alike `%>` asks texts to be, set once per connection (a setting of pg_trgm, taken up when
-    the extension loads) rather than by a statement in every request."""
-    if type(dbapi_connection).__module__.startswith("psycopg"):
-        with dbapi_connection.cursor() as cursor:
-            cursor.execute(f"SET pg_trgm.word_similarity_threshold = {PG_WORD_SIMILARITY}")
-        dbapi_connection.commit()
 
 
 @event.listens_for(Base.metadata, "before_create")
@@ -112,7 +118,7 @@ def _drop_indexes(metadata: object, connection: Connection, tables: list, **kw: 
 def is_index_object(name: str | None, kind: str) -> bool:
     """Whether a database object is one of these indexes, which the models do not declare (for autogenerate)."""
     name = name or ""
-    return (kind == "table" and name.startswith("fts_")) or (kind == "index" and name.endswith("_trgm"))
+    return (kind == "table" and name.startswith("fts_")) or (kind == "index" and name.endswith(("_trgm", "_words")))
 
 
 def _phrase(words: str) -> str:
@@ -141,17 +147,19 @@ def contains(attribute: object, query: str) -> ColumnElement[bool]:
 
 
 def ranked_ids(attribute: object, words: list[str], limit: int, *conditions: ColumnElement[bool]) -> Select:
-    """The ids of at most `limit` rows (meeting the conditions) whose match column (e.g. Proposal.match_text) has
-    most of the words in this order, most relevant first: SQLite's bm25 over any two consecutive words, PostgreSQL's
-    word similarity, both over the titles (the first line) only."""
+    """The ids of at most `limit` rows (meeting the conditions) whose match column (e.g. Proposal.match_text) has in
+    its title (the first line) any two consecutive words of these, in this order, most relevant first: SQLite's
+    bm25, PostgreSQL's ts_rank."""
     searched = attribute.expression
     ids = searched.table.c.id
+    pairs = [" ".join(words[i : i + 2]) for i in range(max(len(words) - 1, 1))]
     if _sqlite():
         fts = table(fts_name(searched.table.name, searched.name), column("rowid"), column("rank"))
-        pairs = [" ".join(words[i : i + 2]) for i in range(max(len(words) - 1, 1))]
         wanted = " OR ".join(_phrase(p) for p in pairs)
         statement = select(ids).join(fts, fts.c.rowid == ids).where(literal_column(fts.name).op("MATCH")(wanted))
         return statement.where(*conditions).order_by(fts.c.rank).limit(limit)
-    wanted, indexed = " ".join(words), literal_column(PG_INDEXED[searched.name].format(column=str(searched)))
-    statement = select(ids).where(indexed.op("%>")(wanted), *conditions)
-    return statement.order_by(func.word_similarity(wanted, indexed).desc(), ids).limit(limit)
+    simple = literal_column("'simple'::regconfig")
+    vector = literal_column(PG_INDEXED[searched.name].format(column=str(searched)))
+    wanted = reduce(lambda a, b: a.op("||")(b), [func.phraseto_tsquery(simple, pair) for pair in pairs])
+    statement = select(ids).where(vector.op("@@")(wanted), *conditions)
+    return statement.order_by(func.ts_rank(vector, wanted).desc(), ids).limit(limit)

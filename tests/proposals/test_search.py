@@ -93,5 +93,5 @@ def test_the_queue_search_and_the_duplicate_candidates_use_the_indexes(app, peop
         assert "COVERING INDEX ix_proposals_call_status" in tabs_plan, tabs_plan
     else:
         assert "ix_proposals_search_text_trgm" in queue_plan and "ix_organizations_search_text_trgm" in queue_plan
-        assert "ix_proposals_match_text_trgm" in candidate_plan
+        assert "ix_proposals_match_text_words" in candidate_plan
         assert "ix_proposals_call_status" in tabs_plan, tabs_plan
