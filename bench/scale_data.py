@@ -56,13 +56,14 @@ def refresh_derived(app: Flask) -> float:
     is. Returns the seconds the exports took to build."""
     from sqlalchemy import text as sql
 
-    from core.extensions import db
+    from core.extensions import db, refresh_statistics
     from projects.contracts.models import Project
     from projects.portfolio.stored import refresh_health
     from review.results.store import refresh_all_results
 
     if db.engine.dialect.name == "postgresql":  # first: without statistics the planner joins in quadratic time
         db.session.execute(sql("ANALYZE"))
+    refresh_statistics()  # SQLite's, as the daily `flask reminders run` leaves them
     refresh_all_results()
     refresh_health(select(Project.id))
     return _stored_exports()

@@ -10,14 +10,16 @@ reminders_cli = AppGroup("reminders", help="Reminders of reports and dossiers du
 @reminders_cli.command("run")
 def run_command() -> None:
     """Store today's health of the running projects (the time passing), then queue today's reminders in the outbox
-    (each at most once)."""
-    from core.extensions import db
+    (each at most once); last, SQLite's statistics for its planner."""
+    from core.extensions import db, refresh_statistics
     from notifications.reminders import run_reminders
     from projects.portfolio.stored import refresh_open_health
 
     changed = refresh_open_health()
     db.session.commit()
     counts = run_reminders()
+    db.session.commit()
+    refresh_statistics()
     db.session.commit()
     click.echo(f"projects whose health changed: {changed}; reminders queued: {counts}")
 
