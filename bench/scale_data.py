@@ -50,15 +50,16 @@ class Fixture:
 
 def refresh_derived(app: Flask) -> float:
     """Recompute what the house stores instead of computing at read time, after the bulk inserts (which skip the
-    services that keep it): every council's results and ranks, every project's health, and the councils' exports.
-    The search indexes need nothing (SQLite's FTS tables are kept by triggers, which bulk inserts fire; PostgreSQL's
-    are plain indexes), but PostgreSQL is given fresh statistics first, so that its planner sees the data as it now
-    is. Returns the seconds the exports took to build."""
+    services that keep it): every council's results and ranks, every project's health, the portfolio's sums and the
+    councils' exports. The search indexes need nothing (SQLite's FTS tables are kept by triggers, which bulk inserts
+    fire; PostgreSQL's are plain indexes), but PostgreSQL is given fresh statistics first, so that its planner sees
+    the data as it now is. Returns the seconds the exports took to build."""
     from sqlalchemy import text as sql
 
     from core.extensions import db, refresh_statistics
     from projects.contracts.models import Project
     from projects.portfolio.stored import refresh_health
+    from projects.portfolio.sums import refresh_sums
     from review.results.store import refresh_all_results
 
     if db.engine.dialect.name == "postgresql":  # first: without statistics the planner joins in quadratic time
@@ -66,6 +67,7 @@ def refresh_derived(app: Flask) -> float:
     refresh_statistics()  # SQLite's, as the daily `flask reminders run` leaves them
     refresh_all_results()
     refresh_health(select(Project.id))
+    refresh_sums()
     return _stored_exports()
 
 

@@ -8,7 +8,7 @@
               conclusion, and closing: result registration, settlement, assets, liquidation, recovery (their money in money/);
 - fixed/      fixed-amount support: batch decisions of a call and their awards, paid without a contract;
 - portfolio/  many projects at once: health (its rules in health.py, stored and refreshed by stored.py), the
-              staff's monitoring page, the host's projects and to-do list.
+              money summed per group (sums.py), the staff's monitoring page, the host's projects and to-do list.
 
 Every page is on the one blueprint `projects` below, registered by init_app.
 """
@@ -24,11 +24,12 @@ bp = Blueprint("projects", __name__)
 
 def init_app(app: Flask) -> None:
     """Register the blueprint with the pages of every feature (their views import the features' models), the names
-    of its records in the audit log, the refresh of the stored health and its command."""
+    of its records in the audit log, the refresh of the stored health and sums and their commands."""
     from projects.cli import projects_cli
 
     import_module("projects.audit")
     import_module("projects.portfolio.stored")
+    import_module("projects.portfolio.sums")
     for feature in FEATURES:
         import_module(f"projects.{feature}.views")
     app.register_blueprint(bp)

@@ -92,8 +92,13 @@ class Project(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     code: Mapped[str] = mapped_column(String(48), unique=True)
     proposal_id: Mapped[int | None] = mapped_column(ForeignKey("proposals.id", ondelete="RESTRICT"), unique=True)
-    regime_id: Mapped[int] = mapped_column(ForeignKey("regimes.id", ondelete="RESTRICT"), index=True)
-    call_id: Mapped[int | None] = mapped_column(ForeignKey("calls.id", ondelete="RESTRICT"))  # ix_projects_call_money
+    # The group of the portfolio's sums (projects.portfolio.sums): a move keeps the old value, to sum both groups.
+    regime_id: Mapped[int] = mapped_column(
+        ForeignKey("regimes.id", ondelete="RESTRICT"), index=True, active_history=True
+    )
+    call_id: Mapped[int | None] = mapped_column(
+        ForeignKey("calls.id", ondelete="RESTRICT"), active_history=True
+    )  # ix_projects_call_money
     sector_id: Mapped[int | None] = mapped_column(
         ForeignKey("sectors.id", ondelete="RESTRICT")
     )  # ix_projects_sector_money

@@ -13,7 +13,7 @@ from projects.portfolio.health import FINISHED_STATES
 
 HORIZON_DAYS = 30  # "upcoming": due within this many days
 PANEL_LIMIT = 10  # rows of each side panel of the monitoring page
-COUNT_CAP = 999  # a panel counts this many rows at most, then reads "999+"
+COUNT_CAP = 99  # a panel counts this many rows at most, then reads "99+" (the full list: the health filter)
 UNFINISHED_STATES = tuple(sorted(set(PROJECT_STATES) - FINISHED_STATES))
 REPORTING_STATES = tuple(sorted(RUNNING_STATES))  # where periodic reports are expected from the host
 
@@ -34,7 +34,7 @@ class Deadline:
 @dataclass(frozen=True)
 class Panel:
     """A side panel of the monitoring page: its first rows, soonest first, and how many there are, counted up to
-    COUNT_CAP + 1 ("999+"), so that neither the count nor the order costs more as the portfolio grows."""
+    COUNT_CAP + 1 ("99+"), so that neither the count nor the order costs more as the portfolio grows."""
 
     items: list[Deadline]
     count: int

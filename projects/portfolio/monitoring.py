@@ -16,6 +16,7 @@ from core.search import contains
 from policies.models import Call, Regime, Sector
 from projects.contracts.models import LEGACY_AREAS, PROJECT_STATES, Project
 from projects.portfolio.health import HEALTH_LEVELS
+from projects.portfolio.models import PortfolioSum
 from projects.portfolio.queries import project_rows
 
 
@@ -62,14 +63,15 @@ class MonitoringFilter:
         }
         return {name: value for name, value in values.items() if value}
 
-    def apply(self, statement: Select) -> Select:
-        """The statement (over Project) restricted by every filter except health (the money totals leave it aside)."""
+    def apply(self, statement: Select, source: type = Project) -> Select:
+        """The statement (over Project, or PortfolioSum, which has the same columns) restricted by every filter
+        except health (the money totals leave it aside); the search reads the projects themselves."""
         columns = (
-            (Project.regime_id, self.regime_id),
-            (Project.call_id, self.call_id),
-            (Project.sector_id, self.sector_id),
-            (Project.status, self.state),
-            (Project.legacy_area, self.area),
+            (source.regime_id, self.regime_id),
+            (source.call_id, self.call_id),
+            (source.sector_id, self.sector_id),
+            (source.status, self.state),
+            (source.legacy_area, self.area),
         )
         for column, value in columns:
             if value:
@@ -107,18 +109,14 @@ class MoneyTotal:
 
 
 def money_statement(filters: MonitoringFilter, by: str) -> Select:
-    """The sums per call or per sector (group_id, projects, approved, paid, settled), read from
-    ix_projects_call_money or ix_projects_sector_money alone when no filter asks for another column."""
-    column = Project.call_id if by == "call" else Project.sector_id
-    return filters.apply(
-        select(
-            column.label("group_id"),
-            func.count(Project.id).label("projects"),
-            func.sum(Project.approved_vnd).label("approved"),
-            func.sum(Project.paid_vnd).label("paid"),
-            func.sum(Project.settled_vnd).label("settled"),
-        ).group_by(column)
-    )
+    """The sums per call or per sector (group_id, projects, approved, paid, settled): added up from the stored sums
+    of portfolio_sums (a few rows per call), or from the projects themselves when a search narrows them."""
+    source = Project if filters.query else PortfolioSum
+    column = source.call_id if by == "call" else source.sector_id
+    count = func.count(Project.id) if filters.query else func.sum(PortfolioSum.projects)
+    sums = (func.sum(getattr(source, name)) for name in ("approved_vnd", "paid_vnd", "settled_vnd"))
+    statement = select(column.label("group_id"), count.label("projects"), *sums).group_by(column)
+    return filters.apply(statement, source)
 
 
 def money_totals(filters: MonitoringFilter, by: str) -> list[MoneyTotal]:

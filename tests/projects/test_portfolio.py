@@ -240,13 +240,10 @@ def test_query_budget(app, people, count_queries, url, email):
 def test_the_monitoring_panels_read_through_indexes(app, people):
     from projects.money.queries import overdue_recoveries_statement
     from projects.portfolio import deadlines
-    from projects.portfolio.monitoring import MonitoringFilter, money_statement
     from tests.plans import query_plan
 
     today = local_today()
     plans = {
-        "ix_projects_call_money": money_statement(MonitoringFilter(), "call"),
-        "ix_projects_sector_money": money_statement(MonitoringFilter(), "sector"),
         "ix_periodic_reports_status_due": deadlines.report_deadlines(states=("due",)).order_by("due").limit(10),
         "ix_projects_dossier_due": deadlines.dossier_deadlines(Project.dossier_due_on > today).order_by("due"),
         "ix_projects_recovery_due": overdue_recoveries_statement(today, 10),
