@@ -1,11 +1,11 @@
 """A council's results, for the department and the chair: aggregation and ranking, the minutes, the vote count and
 the Excel export."""
 
-from flask import abort, render_template, send_file, stream_template, url_for
+from flask import abort, render_template, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from core.edge import attempt, authorized, finish
+from core.edge import attempt, authorized, finish, stream_page
 from core.formatting import to_local, utcnow
 from core.forms import CommentForm
 from core.paging import page_number
@@ -98,4 +98,4 @@ def _council_record(council_id: int, template: str) -> object:
     council = _results_council(council_id)
     dated = to_local(council.meeting_at or utcnow()).date()
     found = streamed_results(council, current_user)
-    return stream_template(template, council=council, dated=dated, results=found)
+    return stream_page(template, council=council, dated=dated, results=found)

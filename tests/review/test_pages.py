@@ -99,7 +99,10 @@ def test_member_declares_scores_and_staff_see_results(app, world):
     assert all(f"Thành viên {n}" in sheets.text for n in range(7))
     assert staff.get(f"/councils/{council.id}/results/{proposal.id + 999}").status_code == 404
     for path in ("minutes", "vote-count"):
-        assert staff.get(f"/councils/{council.id}/{path}").status_code == 200
+        record = staff.get(f"/councils/{council.id}/{path}", buffered=False)
+        chunks = list(record.response)  # streamed in chunks of many pieces, not a write per piece of the template
+        assert record.status_code == 200 and len(chunks) == 1 and proposal.reference_code in chunks[0].decode()
+        record.close()
     sheet_id = seat_assignment(council.id, proposal.id, member.id).sheet.id
     assert "Thành viên 0" in staff.get(f"/review/sheets/{sheet_id}/print").text
     export = staff.get(f"/councils/{council.id}/results.xlsx")
