@@ -278,18 +278,19 @@ def _council(rng: random.Random, call: object, members: list, staff: object) -> 
             .order_by(CouncilMember.position)
         )
     )
-    proposals = list(
-        db.session.execute(select(Proposal.id).where(Proposal.call_id == call.id).order_by(Proposal.id)).scalars()
-    )
+    proposals = db.session.execute(
+        select(Proposal.id, Proposal.sequence).where(Proposal.call_id == call.id).order_by(Proposal.id)
+    ).all()
     readers = [seat_id for seat_id, role in seats if role != "chair"]
 
     def assignments() -> Iterator[dict]:
-        for n, proposal_id in enumerate(proposals):
+        for n, (proposal_id, sequence) in enumerate(proposals):
             reviewers = {readers[(2 * n) % len(readers)], readers[(2 * n + 1) % len(readers)]}
             for seat_id, _role in seats:
                 yield {
                     "member_id": seat_id,
                     "proposal_id": proposal_id,
+                    "sequence": sequence,
                     "is_reviewer": seat_id in reviewers,
                     "conflict": "none",
                     "declared_at": now,

@@ -64,7 +64,9 @@ def sync_assignments(council: Council) -> None:
         for seat in seats:
             assignment = current.get((seat.id, proposal.id))
             if assignment is None:
-                assignment = Assignment(member_id=seat.id, proposal_id=proposal.id, conflict="pending")
+                assignment = Assignment(
+                    member_id=seat.id, proposal_id=proposal.id, sequence=proposal.sequence, conflict="pending"
+                )
                 db.session.add(assignment)
                 current[(seat.id, proposal.id)] = assignment
             reason = detect_conflict(users[seat.user_id], proposal.organization_id, domains[proposal.organization_id])

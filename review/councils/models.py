@@ -172,6 +172,10 @@ class Assignment(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     member_id: Mapped[int] = mapped_column(ForeignKey("council_members.id", ondelete="CASCADE"))
     proposal_id: Mapped[int] = mapped_column(ForeignKey("proposals.id", ondelete="CASCADE"), index=True)
+    # The application's number in its call (proposals.sequence, fixed at its first submission), copied so that a
+    # member's list reads its order from ix_council_assignments_member_sequence. Read in SQL only (deferred:
+    # migration 0010 loads assignments before this column exists).
+    sequence: Mapped[int] = mapped_column(deferred=True, deferred_raiseload=True)
     is_reviewer: Mapped[bool] = mapped_column(default=False)
     conflict: Mapped[str] = mapped_column(String(16), default="pending")
     conflict_reason: Mapped[str] = mapped_column(Text, default="")
@@ -184,6 +188,7 @@ class Assignment(db.Model):
     __table_args__ = (
         UniqueConstraint("member_id", "proposal_id"),
         Index("ix_council_assignments_member_conflict", "member_id", "conflict"),  # a member's counts, index only
+        Index("ix_council_assignments_member_sequence", "member_id", "sequence", "conflict"),  # a member's list
         CheckConstraint(f"conflict IN {in_list(CONFLICTS)}", name="conflict"),
         CheckConstraint("NOT (is_reviewer AND conflict IN ('declared', 'detected'))", name="reviewer_clear"),
     )

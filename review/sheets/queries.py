@@ -75,19 +75,25 @@ def _listed_assignments(ids: list[int]) -> list[Assignment]:
     return [by_id[key] for key in ids]
 
 
-def member_assignments(user_id: int, page: int, per_page: int) -> KeyedPagination:
-    """A member's applications to declare and score, with council and application, council by council: the page's
-    assignments chosen by id (a member of a large council has thousands), then loaded."""
-    keys = (
-        _member_assignments(user_id, conflicted=False)
-        .with_only_columns(Assignment.id)
-        .join(Proposal, Proposal.id == Assignment.proposal_id)
-        .order_by(Council.id.desc(), Proposal.sequence)
-    )
+def member_keys(user_id: int) -> Select:
+    """The ids of a member's assignments to declare and score, council by council (the newest first) in the
+    applications' order: read in that order from the councils and ix_council_assignments_member_sequence."""
+    keys = _member_assignments(user_id, conflicted=False).with_only_columns(Assignment.id)
+    return keys.order_by(Council.id.desc(), Assignment.sequence)
 
+
+def member_assignments(user_id: int, page: int, per_page: int) -> KeyedPagination:
+    """A member's applications to declare and score, with council and application: the page's assignments chosen
+    by id (a member of a large council has thousands), then loaded."""
     count = _member_assignments(user_id, conflicted=False).with_only_columns(func.count(Assignment.id))
     return KeyedPagination(
-        keys, _listed_assignments, count, page=page, per_page=per_page, max_per_page=100, error_out=False
+        member_keys(user_id),
+        _listed_assignments,
+        count,
+        page=page,
+        per_page=per_page,
+        max_per_page=100,
+        error_out=False,
     )
 
 

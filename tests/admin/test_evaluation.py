@@ -108,7 +108,7 @@ def _scored(app, criterion: Criterion) -> None:
     member = CouncilMember(council_id=council.id, user_id=reviewer.id, role="reviewer")
     db.session.add(member)
     db.session.flush()
-    assignment = Assignment(member_id=member.id, proposal_id=proposal.id, conflict="none")
+    assignment = Assignment(member_id=member.id, proposal_id=proposal.id, sequence=1, conflict="none")
     db.session.add(assignment)
     db.session.flush()
     sheet = ScoreSheet(assignment_id=assignment.id)

@@ -113,7 +113,8 @@ def test_member_declares_scores_and_staff_see_results(app, world):
 
 def test_the_members_list_pages_council_by_council_by_application_number(app, world):
     from review.councils.models import Assignment, CouncilMember
-    from review.sheets.queries import member_assignments, recused_count
+    from review.sheets.queries import member_assignments, member_keys, recused_count
+    from tests.plans import query_plan
 
     member = world["members"][0]
     with app.test_request_context():
@@ -140,3 +141,5 @@ def test_the_members_list_pages_council_by_council_by_application_number(app, wo
     ]
     assert pages[0].total == 4 and pages[0].pages == 2 and recused_count(member.id) == 1
     assert pages[1].items[0].proposal.organization.name  # loaded with what the list shows
+    plan = query_plan(member_keys(member.id).limit(25).offset(1000))  # the order from the index, no application read
+    assert "ix_council_assignments_member_sequence" in plan and "proposals" not in plan, plan
