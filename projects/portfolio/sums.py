@@ -10,6 +10,7 @@ from sqlalchemy import ColumnElement, Insert, delete, event, func, insert, inspe
 from sqlalchemy.orm import Session
 
 from core.extensions import db
+from policies.models import Call, Regime
 from projects.contracts.models import Project
 from projects.money.models import LedgerEntry
 from projects.portfolio.models import PortfolioSum
@@ -20,23 +21,32 @@ Group = tuple[int, int | None]  # (regime id, call id or None)
 
 
 def refresh_sums(groups: Iterable[Group] | None = None) -> None:
-    """Sum these groups again from their projects (every group when None); flushes nothing."""
+    """Sum these groups again from their projects (every group when None), each locked; flushes nothing."""
     if groups is None:
-        db.session.execute(delete(PortfolioSum))
-        db.session.execute(_summed())
-        return
+        every = select(Project.regime_id, Project.call_id).union(select(PortfolioSum.regime_id, PortfolioSum.call_id))
+        groups = [(row.regime_id, row.call_id) for row in db.session.execute(every)]
     for regime_id, call_id in sorted(set(groups), key=lambda group: (group[0], group[1] or 0)):
+        _lock(regime_id, call_id)
         db.session.execute(delete(PortfolioSum).where(in_group(PortfolioSum, regime_id, call_id)))
         db.session.execute(_summed(in_group(Project, regime_id, call_id)))
 
 
-def _summed(projects: ColumnElement[bool] | None = None) -> Insert:
-    """INSERT of the sums of the projects (all, or those matching), one row per group of GROUPED columns."""
+def _summed(projects: ColumnElement[bool]) -> Insert:
+    """INSERT of the sums of the projects matching, one row per group of GROUPED columns."""
     keys = [getattr(Project, name) for name in GROUPED]
     summed = select(*keys, func.count(Project.id), *(func.sum(getattr(Project, name)) for name in SUMMED))
-    if projects is not None:
-        summed = summed.where(projects)
-    return insert(PortfolioSum).from_select([*GROUPED, "projects", *SUMMED], summed.group_by(*keys))
+    return insert(PortfolioSum).from_select([*GROUPED, "projects", *SUMMED], summed.where(projects).group_by(*keys))
+
+
+def _lock(regime_id: int, call_id: int | None) -> None:
+    """The group's call (or regime) locked, so that two transactions summing one group follow each other: otherwise
+    each deletes the rows it sees and both insert theirs (PostgreSQL; SQLite has one writer). NO KEY UPDATE: new
+    records referring to the call are not held up."""
+    if call_id is None:
+        owner = select(Regime.id).where(Regime.id == regime_id)
+    else:
+        owner = select(Call.id).where(Call.id == call_id)
+    db.session.execute(owner.with_for_update(key_share=True))
 
 
 def in_group(model: type, regime_id: int, call_id: int | None) -> ColumnElement[bool]:

@@ -86,4 +86,4 @@ def test_a_group_is_read_and_summed_through_indexes(app, reference):
     assert "ix_portfolio_sums_group" in sums, sums
     assert "ix_portfolio_sums_group" in query_plan(select(PortfolioSum.id).where(in_group(PortfolioSum, 1, None)))
     projects = query_plan(select(func.sum(Project.paid_vnd)).where(in_group(Project, 1, 2)))
-    assert "ix_projects_call_money" in projects, projects
+    assert "ix_projects_call_money" in projects or "ix_projects_regime_id" in projects, projects
