@@ -149,8 +149,8 @@ REVIEW_PAGES = {
     "score sheet": ("/review/councils/{council_id}/applications/{proposal_id}", "member", 34),
     "ranking": ("/councils/{council_id}/results", "staff@s.vn", 18),
     "council page": ("/staff/councils/{council_id}", "staff@s.vn", 18),
-    "minutes": ("/councils/{council_id}/minutes", "staff@s.vn", 11),
-    "vote count": ("/councils/{council_id}/vote-count", "staff@s.vn", 11),
+    "minutes": ("/councils/{council_id}/minutes", "staff@s.vn", 12),  # with its rows' first batch (of 500)
+    "vote count": ("/councils/{council_id}/vote-count", "staff@s.vn", 12),
     "printed sheet": ("/review/sheets/{sheet_id}/print", "staff@s.vn", 31),
     "councils": ("/staff/councils", "staff@s.vn", 8),
     "council form": ("/staff/calls/{call_id}/council", "staff@s.vn", 28),

@@ -139,7 +139,10 @@ def fill_queues(app: Flask, count: int) -> None:
     ).scalar_one()
     reviewed = _proposals([scoring] * (2 * count), org_id, "in_review", "PB")
     conflicts = ("pending", "none")
-    rows = [{"member_id": seat_id, "proposal_id": p, "conflict": conflicts[i % 2]} for i, p in enumerate(reviewed)]
+    rows = [
+        {"member_id": seat_id, "proposal_id": p, "sequence": i + 1, "conflict": conflicts[i % 2]}
+        for i, p in enumerate(reviewed)
+    ]
     db.session.execute(insert(Assignment), rows)
     rows = [{"project_id": p, "name": f"HĐNT {p}", "status": "rating", "rating_rule": "tt11_2014"} for p in accepting]
     db.session.execute(insert(AcceptanceCouncil), rows)

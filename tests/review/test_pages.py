@@ -141,5 +141,5 @@ def test_the_members_list_pages_council_by_council_by_application_number(app, wo
     ]
     assert pages[0].total == 4 and pages[0].pages == 2 and recused_count(member.id) == 1
     assert pages[1].items[0].proposal.organization.name  # loaded with what the list shows
-    plan = query_plan(member_keys(member.id).limit(25).offset(1000))  # the order from the index, no application read
-    assert "ix_council_assignments_member_sequence" in plan and "proposals" not in plan, plan
+    plan = query_plan(member_keys(member.id).limit(25).offset(1000))  # the order without reading the applications
+    assert "ix_council_assignments_member_" in plan and "proposals" not in plan, plan
