@@ -1,7 +1,7 @@
 """Administration forms that are not owned by a domain package."""
 
 from flask_babel import lazy_gettext as _l
-from wtforms import BooleanField, EmailField, StringField
+from wtforms import BooleanField, EmailField, StringField, TextAreaField
 
 from core.forms import VersionedForm, email_address, max_length, optional, required
 
@@ -19,6 +19,11 @@ class SettingsForm(VersionedForm):
     letterhead_agency = StringField(_l("Letterhead, second line (agency)"), [required(), max_length(255)])
     document_suffix = StringField(
         _l("Document number suffix (e.g. SKHCN in 123/QĐ-SKHCN)"), [required(), max_length(32)]
+    )
+    signer_title = TextAreaField(
+        _l("Title above the signature of decisions and contracts (a line each, e.g. KT. GIÁM ĐỐC, PHÓ GIÁM ĐỐC)"),
+        [required(), max_length(128)],
+        render_kw={"rows": 2},
     )
     address = StringField(_l("Address"), [optional(), max_length(255)])
     phone = StringField(_l("Phone"), [optional(), max_length(64)])
@@ -39,6 +44,7 @@ class SettingsForm(VersionedForm):
                 "letterhead_authority",
                 "letterhead_agency",
                 "document_suffix",
+                "signer_title",
                 "address",
                 "phone",
                 "email",

@@ -10,6 +10,7 @@ from sqlalchemy.engine import Engine
 
 from core import search  # noqa: F401 (the metadata's events create the search indexes with the tables)
 from core.config import Defaults, from_environment, normalize_database_url
+from core.documents import use_document_templates
 from core.extensions import babel, bootstrap, csrf, db, login_manager, mail, migrate
 from core.security import serve_trusted_hosts_and_proxies
 
@@ -49,6 +50,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     if not app.config.get("SECRET_KEY"):
         raise RuntimeError("SECRET_KEY is not set: put it in instance/config.py or the environment")
     serve_trusted_hosts_and_proxies(app)
+    use_document_templates(app)
 
     _init_extensions(app)
     _register_packages(app)

@@ -11,10 +11,15 @@ _MONEY_INPUT = re.compile(r"^\d{1,3}([.,]\d{3})*$|^\d+$")
 
 def format_money(amount: int | None) -> str:
     """1234567 → '1.234.567 ₫' (integer VND, no decimals)."""
+    return "" if amount is None else format_amount(amount) + " ₫"
+
+
+def format_amount(amount: int | None) -> str:
+    """1234567 → '1.234.567': the figure alone, as an official document's tables of đồng write it."""
     if amount is None:
         return ""
     sign = "-" if amount < 0 else ""
-    return f"{sign}{abs(int(amount)):,}".replace(",", ".") + " ₫"
+    return f"{sign}{abs(int(amount)):,}".replace(",", ".")
 
 
 def format_points(value: object, decimal_comma: bool = True) -> str:
@@ -75,8 +80,10 @@ def format_datetime(value: datetime | None) -> str:
 
 
 def format_long_date(value: date) -> str:
-    """'ngày 18 tháng 6 năm 2024', the form written on official documents."""
-    return f"ngày {value.day} tháng {value.month} năm {value.year}"
+    """'ngày 18 tháng 6 năm 2024', the form written on official documents: a day below 10 and the months 1 and 2 take
+    a leading zero (Decree 30/2020/NĐ-CP), as in 'ngày 05 tháng 02 năm 2026'."""
+    month = f"{value.month:02d}" if value.month < 3 else str(value.month)
+    return f"ngày {value.day:02d} tháng {month} năm {value.year}"
 
 
 def add_working_days(start: date, days: int, holidays: frozenset[date] = frozenset()) -> date:

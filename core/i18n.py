@@ -38,12 +38,13 @@ def format_points(context: Context, value: object) -> str:
 
 
 def register_filters(app: Flask) -> None:
-    """Template filters: money, points, date, datetime, long_date, tr, status_label."""
+    """Template filters: money, amount, points, date, datetime, long_date, tr, status_label."""
     app.add_template_filter(formatting.format_money, "money")
     app.add_template_filter(format_points, "points")
     app.add_template_filter(formatting.format_date, "date")
     app.add_template_filter(formatting.format_datetime, "datetime")
     app.add_template_filter(formatting.format_long_date, "long_date")
+    app.add_template_filter(formatting.format_amount, "amount")
     app.add_template_filter(localized, "tr")
     app.add_template_filter(_status_label_filter, "status_label")
 

@@ -79,6 +79,9 @@ class AgencySettings(db.Model):
     letterhead_authority: Mapped[str] = mapped_column(String(255))
     letterhead_agency: Mapped[str] = mapped_column(String(255))
     document_suffix: Mapped[str] = mapped_column(String(32))
+    # The title above the signature of the agency's decisions and contracts, a line each ("KT. GIÁM ĐỐC" over
+    # "PHÓ GIÁM ĐỐC" when a deputy signs for the director).
+    signer_title: Mapped[str] = mapped_column(String(128), default="GIÁM ĐỐC", server_default="GIÁM ĐỐC")
     address: Mapped[str] = mapped_column(String(255), default="")
     phone: Mapped[str] = mapped_column(String(64), default="")
     email: Mapped[str] = mapped_column(String(255), default="")
@@ -96,6 +99,7 @@ class AgencySettings(db.Model):
         "letterhead_authority": "UBND TỈNH TÂY NINH",
         "letterhead_agency": "SỞ KHOA HỌC VÀ CÔNG NGHỆ",
         "document_suffix": "SKHCN",
+        "signer_title": "GIÁM ĐỐC",
         "address": "Phường Long An, tỉnh Tây Ninh",
         "phone": "",
         "email": "skhcn@tayninh.gov.vn",

@@ -140,6 +140,13 @@ MATRIX: dict[str, tuple[str, str, dict]] = {
         "/staff/councils/{council_id}/decisions/{review_proposal_id}",
         only(200, "staff", "admin"),
     ),
+    # A draft decision: the department prints it for the leader; the applicant sees it only once approved and released
+    # (its PDF and Word forms, the same view, are tried in tests/projects/test_documents.py).
+    "review.decision_document": (
+        "GET",
+        "/decisions/{decision_id}/document",
+        {**logged_in(404), **dict.fromkeys(DEPARTMENT, 200)},
+    ),
     "review.transition_decision": ("POST", "/staff/decisions/{decision_id}/transition/approved", only(302, "leader")),
     "review.mine": ("GET", "/review", only(200, "reviewer", "conflicted_reviewer")),
     "review.sheet": ("GET", "/review/councils/{council_id}/applications/{review_proposal_id}", member_route(200)),
@@ -192,6 +199,7 @@ MATRIX: dict[str, tuple[str, str, dict]] = {
     # The matrix's project has nothing to recover and is not liquidated: finance and the readers get 404 (the pages
     # themselves are tried in tests/projects/test_acceptance.py and test_ledger.py).
     "projects.recovery_receipt": ("GET", "/projects/{project_id}/recovery", project_route(403, 403, finance=404)),
+    "projects.contract_document": ("GET", "/projects/{project_id}/contract", project_route(200, 200)),
     "projects.liquidation_record": ("GET", "/projects/{project_id}/liquidation-record", project_route(404, 404)),
     "projects.monitoring": ("GET", "/staff/projects", only(200, *DEPARTMENT)),
     "projects.mine": ("GET", "/projects", only(200, "applicant", "other_applicant")),

@@ -54,10 +54,11 @@ def app(database_url: str, tmp_path: object) -> Iterator[Flask]:
     app = create_app(make_test_config(database_url, UPLOAD_FOLDER=str(tmp_path / "uploads")))
 
     def forget_cached_user() -> None:
-        # Requests of the test clients share the test's app context, so Flask-Login's cached user in `g` would
-        # outlive a request and leak from one client to another; in production every request has its own. First of
-        # the request's hooks: accounts loads the user in one.
+        # Requests of the test clients share the test's app context, so Flask-Login's cached user and Flask-Babel's
+        # cached language in `g` would outlive a request and leak from one client to another; in production every
+        # request has its own. First of the request's hooks: accounts loads the user in one.
         g.pop("_login_user", None)
+        g.pop("_flask_babel", None)
 
     app.before_request_funcs.setdefault(None, []).insert(0, forget_cached_user)
 

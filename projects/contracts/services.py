@@ -41,15 +41,16 @@ from review.models import Decision
 CONTRACT_FIELDS = ("contract_number", "signed_on", "start_on", "end_on", "agency_signer", "host_signer", "legacy_area")
 
 
-def approved_decision(proposal: Proposal) -> Decision | None:
-    """The application's approved decision (none when the project predates the system's decisions)."""
-    query = select(Decision).where(Decision.proposal_id == proposal.id, Decision.status == "approved")
+def approved_decision(proposal_id: int | None) -> Decision | None:
+    """The application's approved decision (none when the project predates the system's decisions, or was imported
+    without its application)."""
+    query = select(Decision).where(Decision.proposal_id == proposal_id, Decision.status == "approved")
     return db.session.execute(query).scalar()
 
 
 def approved_amount(proposal: Proposal) -> int:
     """The support its approved decision grants (the request when the project predates the system's decisions)."""
-    decision = approved_decision(proposal)
+    decision = approved_decision(proposal.id)
     return decision.approved_vnd if decision is not None else proposal.support_total_vnd
 
 
@@ -142,7 +143,7 @@ def create_project(proposal: Proposal, data: dict, plan: list[dict], user: User)
         raise DomainError(_("This application already has its project."))
     if is_fixed_award(proposal.id):
         raise DomainError(_("This application was approved for a fixed amount: it is paid without a contract."))
-    decision = approved_decision(proposal)
+    decision = approved_decision(proposal.id)
     approved = decision.approved_vnd if decision is not None else proposal.support_total_vnd
     check_contract(data)
     check_plan(plan, approved)

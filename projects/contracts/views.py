@@ -7,6 +7,7 @@ from flask_login import current_user, login_required
 
 from accounts.decorators import role_required
 from accounts.models import DEPARTMENT_ROLES, MANAGERS
+from core.documents import document_response
 from core.edge import attempt, authorized, finish, run_form, run_small_form, said
 from core.extensions import db
 from core.forms import CommentForm, field_errors_from
@@ -44,6 +45,7 @@ def _detail_page(project: Project, refused_request: TrancheRequestForm | None = 
         "projects/detail.html",
         project=project,
         documents=documents,
+        official_documents=queries.official_documents(project, current_user),
         action_form=CommentForm(),
         refused_request=refused_request,
         refused_tranche_id=tranche_id,
@@ -124,6 +126,23 @@ def contract_form(proposal_id: int):
         ),
         records=proposal,
         reload=lambda: load_proposal(proposal_id),
+    )
+
+
+@bp.route("/projects/<int:project_id>/contract", defaults={"form": "html"})
+@bp.route("/projects/<int:project_id>/contract.<any(pdf, docx):form>")
+@login_required
+def contract_document(project_id: int, form: str):
+    """The contract with its annex as the official document both parties sign: print view, PDF or Word file."""
+    project = authorized(load_project(project_id))
+    return document_response(
+        "documents/contract.html",
+        f"hop-dong-{project.code}",
+        form,
+        project=project,
+        decision=services.approved_decision(project.proposal_id),
+        scope=contract_scope(project.id),
+        back=url_for("projects.detail", project_id=project.id),
     )
 
 

@@ -5,6 +5,7 @@ from flask import abort, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from core.documents import document_response
 from core.edge import authorized, finish, run_form
 from core.formatting import local_today
 from core.forms import check_version
@@ -82,11 +83,19 @@ def recovery_receipt(project_id: int):
     )
 
 
-@bp.route("/projects/<int:project_id>/liquidation-record")
+@bp.route("/projects/<int:project_id>/liquidation-record", defaults={"form": "html"})
+@bp.route("/projects/<int:project_id>/liquidation-record.<any(pdf, docx):form>")
 @login_required
-def liquidation_record(project_id: int):
-    """The liquidation record (biên bản thanh lý hợp đồng) with the final account, in the official layout."""
+def liquidation_record(project_id: int, form: str):
+    """The liquidation record (biên bản thanh lý hợp đồng) with the final account: print view, PDF or Word file."""
     project = authorized(load_project(project_id))
     if project.liquidated_on is None:
         abort(404)
-    return render_template("projects/liquidation_record.html", project=project, account=final_account(project))
+    return document_response(
+        "documents/liquidation.html",
+        f"thanh-ly-{project.code}",
+        form,
+        project=project,
+        account=final_account(project),
+        back=url_for("projects.detail", project_id=project.id, _anchor="ledger"),
+    )

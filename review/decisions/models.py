@@ -6,12 +6,13 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import BigInteger, CheckConstraint, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from accounts.models import LEADERS
+from accounts.models import DEPARTMENT_ROLES, LEADERS, holds_role
 from core.extensions import db, in_list
 from core.formatting import utcnow
 from core.i18n import register_status_labels
 from core.workflow import Transition, TransitionTable, allowed_targets
 from proposals.models import Proposal
+from review.councils.models import Council
 
 DECISION_STATES = {"draft": _l("Draft"), "approved": _l("Approved"), "refused": _l("Not approved")}
 register_status_labels("decision", DECISION_STATES)
@@ -39,6 +40,7 @@ class Decision(db.Model):
     version: Mapped[int] = mapped_column(default=1)
 
     proposal: Mapped[Proposal] = relationship(lazy="raise")
+    council: Mapped[Council] = relationship(lazy="raise")
 
     __mapper_args__ = {"version_id_col": version}
     __table_args__ = (
@@ -46,6 +48,14 @@ class Decision(db.Model):
         CheckConstraint("approved_vnd > 0", name="approved"),
         Index("ix_decisions_council_status", "council_id", "status"),
     )
+
+    def can_view(self, user: object) -> bool:
+        """The department sees every decision but a refused one, drafts included (the leader signs a printed draft);
+        the host organization sees its approved decision once the results are released (the proposal loaded)."""
+        if self.status == "refused":
+            return False
+        released = self.status == "approved" and self.proposal.result_released_at is not None
+        return holds_role(user, DEPARTMENT_ROLES) or (released and self.proposal.is_member(user))
 
     def can_decide(self, user: object) -> bool:
         """A leader approves a draft decision or does not approve it (DECISION_TRANSITIONS)."""

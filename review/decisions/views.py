@@ -3,10 +3,11 @@ a leader approving it or not."""
 
 from flask import abort, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import current_user
+from flask_login import current_user, login_required
 
 from accounts.decorators import role_required
 from accounts.models import DEPARTMENT_ROLES, LEADERS, MANAGERS
+from core.documents import document_response
 from core.edge import authorized, finish, run_form, run_small_form
 from core.extensions import db
 from core.forms import CommentForm, check_version
@@ -18,7 +19,7 @@ from review.councils.queries import load_council
 from review.decisions import services
 from review.decisions.forms import DecisionForm
 from review.decisions.models import DECISION_STATES, Decision
-from review.decisions.queries import council_decisions
+from review.decisions.queries import council_decisions, load_decision
 from review.results.aggregation import council_results
 
 
@@ -95,4 +96,19 @@ def transition_decision(decision_id: int, to_state: str):
         lambda: services.decide(record, council, to_state, current_user, (form.comment.data or "").strip()),
         success=_("The decision is now: %(state)s.", state=DECISION_STATES.get(to_state, to_state)),
         back=url_for("review.decisions_page", council_id=council.id),
+    )
+
+
+@bp.route("/decisions/<int:decision_id>/document", defaults={"form": "html"})
+@bp.route("/decisions/<int:decision_id>/document.<any(pdf, docx):form>")
+@login_required
+def decision_document(decision_id: int, form: str):
+    """The decision as the official document the leader signs: its print view, PDF or Word file."""
+    record = authorized(load_decision(decision_id))
+    return document_response(
+        "documents/decision.html",
+        f"quyet-dinh-{record.proposal.reference_code}",
+        form,
+        decision=record,
+        back=url_for("proposals.detail", proposal_id=record.proposal_id),
     )

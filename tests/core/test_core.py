@@ -24,6 +24,7 @@ def test_dates_are_local_and_ddmmyyyy():
     assert format_date(date(2024, 6, 18)) == "18/06/2024"
     assert format_datetime(datetime(2026, 1, 1, 17, 30)) == "00:30 02/01/2026"  # UTC+7
     assert format_long_date(date(2024, 6, 18)) == "ngày 18 tháng 6 năm 2024"
+    assert format_long_date(date(2026, 2, 5)) == "ngày 05 tháng 02 năm 2026"
 
 
 def test_search_normalization_handles_d_stroke():

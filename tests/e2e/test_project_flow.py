@@ -2,6 +2,7 @@
 approved and paid, a periodic report is returned then accepted, an extension is approved, the host submits the final
 dossier, an acceptance council rates it Đạt, the result is registered and the contract liquidated."""
 
+import subprocess
 from datetime import date, timedelta
 
 from playwright.sync_api import Page, expect
@@ -10,7 +11,8 @@ from sqlalchemy import select
 from core.extensions import db
 from core.formatting import to_local, utcnow
 from projects.contracts.models import Project, Tranche
-from tests.e2e.conftest import shot
+from tests.documents import docx_text, pdf_text
+from tests.e2e.conftest import SCREENSHOTS, shot
 from tests.e2e.test_review_flow import log_in
 from tests.factories import PDF_BYTES, make_call, make_organization, make_user, make_valid_proposal
 
@@ -36,6 +38,31 @@ def _flash_ok(page: Page) -> None:
     """The action succeeded: its flash is shown (a page may also show a lasting success notice) and no error."""
     expect(page.locator(".alert-success").first).to_be_visible()
     expect(page.locator(".alert-danger")).to_have_count(0)
+
+
+def _print_the_contract(page: Page, tmp_path) -> None:
+    """From the project's documents: the contract's print view (A4, no site chrome), then its PDF, whose first page is
+    kept as a picture (pdftoppm), and its Word file."""
+    page.locator("#official-documents a", has_text="Xem và in").last.click()
+    expect(page.locator("h1").first).to_have_text("HỢP ĐỒNG THỰC HIỆN NHIỆM VỤ KHOA HỌC VÀ CÔNG NGHỆ")
+    expect(page.locator(".letterhead")).to_contain_text("Số: 07/2025/HĐ-KHCN")
+    expect(page.locator("nav")).to_have_count(0)
+    shot(page, "51a-contract-print")
+    files = {}
+    for link in ("a.download-pdf", "a.download-docx"):
+        with page.expect_download() as download:
+            page.locator(link).click()
+        files[link] = tmp_path / download.value.suggested_filename
+        download.value.save_as(files[link])
+    assert " ".join(pdf_text(files["a.download-pdf"].read_bytes()).split()).count("07/2025/HĐ-KHCN") >= 2
+    assert "ĐẠI DIỆN BÊN A" in docx_text(files["a.download-docx"].read_bytes())
+    SCREENSHOTS.mkdir(exist_ok=True)
+    first_page = SCREENSHOTS / "51b-contract-pdf-page-1"
+    subprocess.run(
+        ["pdftoppm", "-png", "-r", "80", "-singlefile", "-f", "1", str(files["a.download-pdf"]), str(first_page)],
+        check=True,
+    )
+    assert first_page.with_suffix(".png").stat().st_size > 10_000
 
 
 def test_project_from_contract_to_closed_file(app, reference, smtp_server, live_server: str, page: Page, tmp_path):
@@ -75,6 +102,8 @@ def test_project_from_contract_to_closed_file(app, reference, smtp_server, live_
     project = db.session.execute(select(Project)).scalar_one()
     project_url = f"{base}/projects/{project.id}"
     shot(page, "51-project-contracted")
+    _print_the_contract(page, tmp_path)
+    page.goto(project_url)
     page.locator("form.action-in_progress button").click()
     _flash_ok(page)
 

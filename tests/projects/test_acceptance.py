@@ -7,7 +7,7 @@ from datetime import date, timedelta
 from sqlalchemy import func, select
 
 from core.extensions import db
-from core.formatting import format_money, local_today
+from core.formatting import format_amount, format_money, local_today
 from core.models import OutboxMessage
 from projects.acceptance import services as acceptance
 from projects.acceptance.models import AcceptanceCouncil, AcceptanceMember
@@ -243,7 +243,7 @@ def test_full_path_to_liquidation(app, reference, client):
     assert project.final_due_vnd == approved - project.paid_vnd == project.tranches[2].amount_vnd
     assert client.get(f"/projects/{project.id}").status_code == 200
     record = client.get(f"/projects/{project.id}/liquidation-record")
-    assert record.status_code == 200 and "TL-99" in record.text and format_money(project.final_due_vnd) in record.text
+    assert record.status_code == 200 and "TL-99" in record.text and format_amount(project.final_due_vnd) in record.text
 
 
 def test_late_dossier_fails_then_round_two(app, reference, client):

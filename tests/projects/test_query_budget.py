@@ -14,8 +14,8 @@ PROJECT_PAGES = {
     "monitoring, filtered": ("/staff/projects?legacy_area=long_an&state=in_progress&q=dong+loat", "staff@s.vn", 22),
     "monitoring, by health": ("/staff/projects?health=at_risk", "staff@s.vn", 21),
     "host's projects": ("/projects", "an@org.vn", 11),
-    "project page (host)": ("/projects/{project_id}", "an@org.vn", 18),  # + 1: the ledger
-    "project page (staff)": ("/projects/{project_id}", "staff@s.vn", 18),
+    "project page (host)": ("/projects/{project_id}", "an@org.vn", 19),  # + 1: the ledger, + 1: the decision
+    "project page (staff)": ("/projects/{project_id}", "staff@s.vn", 19),  # + 1: its decision (official documents)
     "report page": ("/projects/{project_id}/reports/{report_id}", "an@org.vn", 18),  # + the rows: 2 scope, 3 report
     "payment page": ("/projects/{project_id}/tranches/{tranche_id}/payment", "finance@s.vn", 11),
     "dossier page": ("/projects/{project_id}/dossier", "an@org.vn", 13),  # + the latest report, for the prefill
