@@ -25,6 +25,10 @@ class SettingsForm(VersionedForm):
         [required(), max_length(128)],
         render_kw={"rows": 2},
     )
+    signer_name = StringField(
+        _l("Name printed under that signature when a document names no signer of its own"),
+        [optional(), max_length(255)],
+    )
     address = StringField(_l("Address"), [optional(), max_length(255)])
     phone = StringField(_l("Phone"), [optional(), max_length(64)])
     email = EmailField(_l("Email"), [optional(), email_address(), max_length(255)])
@@ -45,6 +49,7 @@ class SettingsForm(VersionedForm):
                 "letterhead_agency",
                 "document_suffix",
                 "signer_title",
+                "signer_name",
                 "address",
                 "phone",
                 "email",

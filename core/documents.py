@@ -72,12 +72,17 @@ def _policy_for_the_stylesheet() -> str:
 
 
 def _toolbar() -> dict:
-    """The print view's links to the other forms, and its words in the reader's language (taken before the document
-    is rendered in Vietnamese)."""
+    """The print view's links to the other forms, with the reader's words."""
+    links = {other: url_for(request.endpoint, **{**request.view_args, "form": other}) for other in DOCUMENT_FORMS}
+    return {"links": links, **reader_words()}
+
+
+def reader_words() -> dict:
+    """What a print view says to its reader above the document, never printed, in the reader's language (taken
+    before the document is rendered in Vietnamese)."""
     locale = str(get_locale())
     return {
         "lang": locale,
-        "links": {other: url_for(request.endpoint, **{**request.view_args, "form": other}) for other in DOCUMENT_FORMS},
         "words": {
             "back": _("Back"),
             "pdf": _("Download PDF"),
@@ -88,6 +93,12 @@ def _toolbar() -> dict:
             else "",
         },
     }
+
+
+def print_record(template: str, **context: object) -> str:
+    """A record that has only its print view (a score sheet, the minutes, the application letter): in Vietnamese,
+    with the reader's words as `reader`."""
+    return official_html(template, reader=reader_words(), **context)
 
 
 def official_html(template: str, **context: object) -> str:
@@ -106,13 +117,8 @@ def _docx(html: str) -> bytes:
     document = Document()
     section = document.sections[0]
     section.page_width, section.page_height = Mm(210), Mm(297)
-    top, bottom, left, right = MARGINS_MM
-    section.top_margin, section.bottom_margin, section.left_margin, section.right_margin = (
-        Mm(top),
-        Mm(bottom),
-        Mm(left),
-        Mm(right),
-    )
+    for side, millimetres in zip(("top", "bottom", "left", "right"), MARGINS_MM, strict=True):
+        setattr(section, f"{side}_margin", Mm(millimetres))
     normal = document.styles["Normal"]
     normal.font.name, normal.font.size = FONT, Pt(FONT_PT)
     normal.element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), FONT)

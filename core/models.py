@@ -82,6 +82,8 @@ class AgencySettings(db.Model):
     # The title above the signature of the agency's decisions and contracts, a line each ("KT. GIÁM ĐỐC" over
     # "PHÓ GIÁM ĐỐC" when a deputy signs for the director).
     signer_title: Mapped[str] = mapped_column(String(128), default="GIÁM ĐỐC", server_default="GIÁM ĐỐC")
+    # Printed under that signature when the record names no signer of its own (an acceptance council's decision).
+    signer_name: Mapped[str] = mapped_column(String(255), default="", server_default="")
     address: Mapped[str] = mapped_column(String(255), default="")
     phone: Mapped[str] = mapped_column(String(64), default="")
     email: Mapped[str] = mapped_column(String(255), default="")
@@ -100,6 +102,7 @@ class AgencySettings(db.Model):
         "letterhead_agency": "SỞ KHOA HỌC VÀ CÔNG NGHỆ",
         "document_suffix": "SKHCN",
         "signer_title": "GIÁM ĐỐC",
+        "signer_name": "",
         "address": "Phường Long An, tỉnh Tây Ninh",
         "phone": "",
         "email": "skhcn@tayninh.gov.vn",

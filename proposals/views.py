@@ -7,9 +7,10 @@ from flask_login import current_user, login_required
 
 from accounts.decorators import role_required
 from accounts.models import APPLICANTS, DEPARTMENT_ROLES, MANAGERS
+from core.documents import print_record
 from core.edge import attempt, authorized, dry_run, finish, run_form, run_small_form, said
 from core.errors import render_error
-from core.formatting import to_local, utcnow
+from core.formatting import to_local
 from core.forms import BaseForm, check_version, field_errors_from
 from core.i18n import localized
 from core.paging import page_number
@@ -17,7 +18,7 @@ from policies.services import load_call
 from proposals import checks, files, queries, services
 from proposals.files import UploadTooLarge
 from proposals.forms import ChecklistForm, ProposalForm, ScreeningForm, SubmitForm, UploadForm
-from proposals.models import PROPOSAL_STATES, Proposal, ProposalVersion
+from proposals.models import EDITABLE_STATES, PROPOSAL_STATES, Proposal, ProposalVersion
 from proposals.versions import SECTIONS, chosen_versions, content_of, differences, shown_to
 
 bp = Blueprint("proposals", __name__)
@@ -275,15 +276,15 @@ def _refused_move(proposal: Proposal, form: ScreeningForm, to_state: str, back: 
 @bp.route("/applications/<int:proposal_id>/print")
 @login_required
 def print_view(proposal_id: int):
-    """The application in the official layout, to print and sign."""
+    """The application letter in the official layout, to print and sign, dated the day of the submission it shows
+    (undated while the organization is still writing it)."""
     proposal = authorized(queries.load_proposal(proposal_id))
-    shown = shown_to(proposal, queries.versions(proposal.id), current_user)
-    return render_template(
-        "proposals/print.html",
-        proposal=proposal,
-        content=shown.content,
-        sections=SECTIONS,
-        printed_on=to_local(utcnow()).date(),
+    versions = queries.versions(proposal.id)
+    shown = shown_to(proposal, versions, current_user)
+    version = shown.version or (versions[-1] if versions and proposal.status not in EDITABLE_STATES else None)
+    dated = to_local(version.submitted_at).date() if version else None
+    return print_record(
+        "proposals/print.html", proposal=proposal, content=shown.content, sections=SECTIONS, dated=dated
     )
 
 

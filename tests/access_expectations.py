@@ -200,6 +200,7 @@ MATRIX: dict[str, tuple[str, str, dict]] = {
     # themselves are tried in tests/projects/test_acceptance.py and test_ledger.py).
     "projects.recovery_receipt": ("GET", "/projects/{project_id}/recovery", project_route(403, 403, finance=404)),
     "projects.contract_document": ("GET", "/projects/{project_id}/contract", project_route(200, 200)),
+    "projects.recovery_decision": ("GET", "/projects/{project_id}/recovery-decision", project_route(404, 404)),
     "projects.liquidation_record": ("GET", "/projects/{project_id}/liquidation-record", project_route(404, 404)),
     "projects.monitoring": ("GET", "/staff/projects", only(200, *DEPARTMENT)),
     "projects.mine": ("GET", "/projects", only(200, "applicant", "other_applicant")),
@@ -253,6 +254,7 @@ MATRIX: dict[str, tuple[str, str, dict]] = {
         "/staff/acceptance/{acceptance_id}/minutes",
         project_route(403, 200, finance=403),
     ),
+    "projects.acceptance_decision": ("GET", "/acceptance/{acceptance_id}/decision", project_route(200, 200)),
     "projects.my_acceptances": ("GET", "/acceptance", only(200, "reviewer", "conflicted_reviewer")),
     "projects.rating": ("GET", "/acceptance/{acceptance_id}/rating", member_route(200)),
     "projects.rating_download": (
@@ -269,6 +271,7 @@ MATRIX: dict[str, tuple[str, str, dict]] = {
     "projects.batches": ("GET", "/staff/calls/{call_id}/batch-decisions", only(200, *DEPARTMENT)),
     "projects.draft_batch": ("POST", "/staff/calls/{call_id}/batch-decisions", only(400, "staff", "admin")),
     "projects.batch": ("GET", "/staff/batch-decisions/{batch_id}", only(200, *DEPARTMENT)),
+    "projects.batch_document": ("GET", "/staff/batch-decisions/{batch_id}/document", only(200, *DEPARTMENT)),
     "projects.transition_batch": ("POST", "/staff/batch-decisions/{batch_id}/transition/refused", only(302, "leader")),
     "projects.pay_award": ("POST", "/staff/awards/{award_id}/payment", only(400, "finance")),
     "notifications.home": ("GET", "/me", logged_in(200)),

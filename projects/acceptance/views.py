@@ -9,6 +9,7 @@ from flask_login import current_user, login_required
 from accounts.decorators import role_required
 from accounts.models import REVIEWERS
 from accounts.services import users_with_role
+from core.documents import document_response, print_record
 from core.edge import authorized, finish, run_form, run_small_form
 from core.extensions import db
 from core.formatting import local_today, to_local, utcnow
@@ -190,13 +191,26 @@ def acceptance_conclude(council_id: int):
 def acceptance_minutes(council_id: int):
     """The minutes of the acceptance council's meeting (biên bản họp hội đồng nghiệm thu), in the official layout."""
     council, project = _staff_council(council_id, "can_decide")
-    return render_template(
+    return print_record(
         "projects/acceptance_minutes.html",
         council=council,
         project=project,
         rating=services.council_rating(council, project),
         quorum=services.council_quorum(council, project.regime),
         dated=to_local(council.meeting_at or utcnow()).date(),
+    )
+
+
+@bp.route("/acceptance/<int:council_id>/decision", defaults={"form": "html"})
+@bp.route("/acceptance/<int:council_id>/decision.<any(pdf, docx):form>")
+@login_required
+def acceptance_decision(council_id: int, form: str):
+    """The decision forming the acceptance council, for the department and the host: print view, PDF or Word file."""
+    council, project = _staff_council(council_id, "can_view")
+    back = url_for("projects.detail", project_id=project.id)
+    name = f"quyet-dinh-hoi-dong-nghiem-thu-{project.code}-{council.round}"
+    return document_response(
+        "documents/acceptance_decision.html", name, form, council=council, project=project, back=back
     )
 
 

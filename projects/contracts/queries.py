@@ -1,16 +1,13 @@
 """Loading a project with what its pages show; the contracts waiting to be signed."""
 
 from flask import abort
-from flask_babel import gettext as _
 from sqlalchemy import exists, select
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import selectinload
 
-from core.documents import OfficialDocument
 from core.extensions import db
 from projects.contracts.models import Project, Tranche
 from projects.fixed.models import FixedAward
 from proposals.models import Proposal
-from review.decisions.models import Decision
 
 
 def load_project(project_id: int) -> Project:
@@ -50,38 +47,3 @@ def load_tranche(project: Project, tranche_id: int) -> Tranche:
     if tranche is None:
         abort(404)
     return tranche
-
-
-def official_documents(project: Project, user: object) -> list[OfficialDocument]:
-    """The project's official documents the user may open, in the order they were signed: the decision approving
-    its application, the contract with its annex, the liquidation record."""
-    decision = db.session.execute(
-        select(Decision)
-        .where(Decision.proposal_id == project.proposal_id, Decision.status == "approved")
-        .options(joinedload(Decision.proposal))
-    ).scalar()
-    found = []
-    if decision is not None and decision.can_view(user):
-        args = {"decision_id": decision.id}
-        found.append(
-            OfficialDocument(
-                _("Approval decision"), decision.number, decision.signed_on, "review.decision_document", args
-            )
-        )
-    args = {"project_id": project.id}
-    found.append(
-        OfficialDocument(
-            _("Contract and its annex"), project.contract_number, project.signed_on, "projects.contract_document", args
-        )
-    )
-    if project.liquidated_on is not None:
-        found.append(
-            OfficialDocument(
-                _("Liquidation record"),
-                project.liquidation_number,
-                project.liquidated_on,
-                "projects.liquidation_record",
-                args,
-            )
-        )
-    return found

@@ -24,6 +24,7 @@ from projects.contracts.scope import contract_scope
 from projects.fixed.queries import fixed_amount_calls, is_fixed_award
 from projects.followup.queries import follow_section
 from projects.money.queries import money_section
+from projects.official import project_documents
 from projects.portfolio.queries import health_section
 from proposals.models import Proposal
 from proposals.queries import load_proposal
@@ -41,18 +42,19 @@ def detail(project_id: int):
 def _detail_page(project: Project, refused_request: TrancheRequestForm | None = None, tranche_id: int = 0) -> str:
     """The project's page; a refused payment request is shown again under its tranche with its note and why."""
     documents = project_files(project.id)
+    acceptance = acceptance_section(project, documents)
     return render_template(
         "projects/detail.html",
         project=project,
         documents=documents,
-        official_documents=queries.official_documents(project, current_user),
+        official_documents=project_documents(project, acceptance["acceptance_councils"], current_user),
         action_form=CommentForm(),
         refused_request=refused_request,
         refused_tranche_id=tranche_id,
         **health_section(project),
         **money_section(project),
         **follow_section(project, documents),
-        **acceptance_section(project, documents),
+        **acceptance,
     )
 
 

@@ -1,9 +1,11 @@
 """Loading what the fixed-amount pages show: a call's batch decisions, one decision with its awards, and whether an
 application was approved for a fixed amount."""
 
+from flask_babel import gettext as _
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload, selectinload
 
+from core.documents import OfficialDocument
 from core.extensions import db
 from policies.models import Call, SupportCategory, call_categories
 from projects.fixed.models import BatchDecision, FixedAward
@@ -22,12 +24,12 @@ def call_batches(call_id: int) -> list[tuple[BatchDecision, int]]:
 
 
 def load_batch(batch_id: int) -> BatchDecision:
-    """A batch decision with its call and its awards' applications and organizations, or 404."""
+    """A batch decision with its call (and regime) and its awards' applications and organizations, or 404."""
     return db.one_or_404(
         select(BatchDecision)
         .where(BatchDecision.id == batch_id)
         .options(
-            joinedload(BatchDecision.call),
+            joinedload(BatchDecision.call).joinedload(Call.regime),
             selectinload(BatchDecision.awards)
             .joinedload(FixedAward.proposal)
             .options(joinedload(Proposal.organization), joinedload(Proposal.category)),
@@ -49,3 +51,11 @@ def fixed_amount_calls() -> list[Call]:
     )
     query = select(Call).where(Call.status != "draft", Call.id.in_(fixed)).order_by(Call.year.desc(), Call.code)
     return list(db.session.execute(query).scalars())
+
+
+def batch_documents(batch: BatchDecision) -> list[OfficialDocument]:
+    """The batch decision as an official document with its beneficiaries (none once not approved)."""
+    if batch.status == "refused":
+        return []
+    args = {"batch_id": batch.id}
+    return [OfficialDocument(_("Batch decision"), batch.number, batch.signed_on, "projects.batch_document", args)]

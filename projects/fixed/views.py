@@ -7,6 +7,7 @@ from flask_login import current_user
 
 from accounts.decorators import role_required
 from accounts.models import DEPARTMENT_ROLES
+from core.documents import document_response
 from core.edge import authorized, finish, run_form, run_small_form
 from core.extensions import db
 from core.formatting import local_today
@@ -72,6 +73,7 @@ def _batch_page(batch_id: int, failed: tuple[int, AwardPaymentForm] | None = Non
         "projects/batch.html",
         batch=batch,
         totals=services.batch_totals(batch),
+        official_documents=queries.batch_documents(batch),
         pay_forms=pay_forms,
         actions=batch.actions_for(current_user),
         action_form=CommentForm(),
@@ -83,6 +85,20 @@ def _batch_page(batch_id: int, failed: tuple[int, AwardPaymentForm] | None = Non
 def batch(batch_id: int):
     """A batch decision and its awards: a leader approves it or not, finance records each payment."""
     return _batch_page(batch_id)
+
+
+@bp.route("/staff/batch-decisions/<int:batch_id>/document", defaults={"form": "html"})
+@bp.route("/staff/batch-decisions/<int:batch_id>/document.<any(pdf, docx):form>")
+@role_required(*DEPARTMENT_ROLES)
+def batch_document(batch_id: int, form: str):
+    """The batch decision with its table of beneficiaries, as the official document the leader signs."""
+    record = authorized(queries.load_batch(batch_id))
+    if record.status == "refused":
+        abort(404)
+    back = url_for("projects.batch", batch_id=batch_id)
+    return document_response(
+        "documents/batch_decision.html", f"quyet-dinh-dinh-muc-{record.id}", form, batch=record, back=back
+    )
 
 
 @bp.route("/staff/batch-decisions/<int:batch_id>/transition/<to_state>", methods=["POST"])

@@ -83,6 +83,20 @@ def recovery_receipt(project_id: int):
     )
 
 
+@bp.route("/projects/<int:project_id>/recovery-decision", defaults={"form": "html"})
+@bp.route("/projects/<int:project_id>/recovery-decision.<any(pdf, docx):form>")
+@login_required
+def recovery_decision(project_id: int, form: str):
+    """The decision to recover the support of a failed or terminated project: print view, PDF or Word file."""
+    project = authorized(load_project(project_id))
+    if project.recovery_decided_on is None:
+        abort(404)
+    back = url_for("projects.detail", project_id=project.id, _anchor="ledger")
+    return document_response(
+        "documents/recovery_decision.html", f"thu-hoi-{project.code}", form, project=project, back=back
+    )
+
+
 @bp.route("/projects/<int:project_id>/liquidation-record", defaults={"form": "html"})
 @bp.route("/projects/<int:project_id>/liquidation-record.<any(pdf, docx):form>")
 @login_required

@@ -5,6 +5,7 @@ from flask import abort, render_template, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from core.documents import reader_words
 from core.edge import attempt, authorized, finish, stream_page
 from core.formatting import to_local, utcnow
 from core.forms import CommentForm
@@ -98,4 +99,4 @@ def _council_record(council_id: int, template: str) -> object:
     council = _results_council(council_id)
     dated = to_local(council.meeting_at or utcnow()).date()
     found = streamed_results(council, current_user)
-    return stream_page(template, council=council, dated=dated, results=found)
+    return stream_page(template, locale="vi", reader=reader_words(), council=council, dated=dated, results=found)

@@ -8,6 +8,7 @@ from flask_login import current_user, login_required
 
 from accounts.decorators import role_required
 from accounts.models import REVIEWERS
+from core.documents import print_record
 from core.edge import authorized, finish, run_form, run_small_form
 from core.formatting import to_local, utcnow
 from core.forms import CommentForm, check_version
@@ -161,7 +162,7 @@ def print_sheet(sheet_id: int):
     record = authorized(queries.load_sheet(sheet_id))
     council = record.assignment.member.council
     points = sheet_points(record, list(council.template.criteria), council.template.mechanic)
-    return render_template(
+    return print_record(
         "review/print_sheet.html",
         council=council,
         sheet=record,

@@ -8,18 +8,22 @@ import re
 from datetime import date
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, update
 
+from accounts.models import Organization
 from core import create_app
 from core.extensions import db
 from core.formatting import format_amount
 from core.models import AgencySettings
+from projects.acceptance.models import AcceptanceCouncil, AcceptanceMember
+from projects.contracts.models import Project
 from projects.contracts.scope import contract_scope
+from projects.fixed.models import BatchDecision, FixedAward
 from proposals.models import Proposal
 from review.decisions.models import Decision
 from tests.conftest import login, make_test_config
 from tests.documents import docx_text, pdf_text
-from tests.factories import make_call, make_council, make_organization, make_project, make_user
+from tests.factories import make_call, make_council, make_organization, make_project, make_user, make_valid_proposal
 
 LETTERHEAD = ("UBND TỈNH TÂY NINH", "SỞ KHOA HỌC VÀ CÔNG NGHỆ", "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM")
 
@@ -175,3 +179,76 @@ def test_an_administrator_replaces_a_document_template(database_url, tmp_path):
         "templates/documents/_layout.html"
     )
     assert replaced.jinja_env.get_template("base.html")  # the other templates are the application's
+
+
+def test_the_batch_decision_lists_its_beneficiaries(app, world):
+    host = world["host"]
+    with app.test_request_context():
+        awarded = make_valid_proposal(make_call(code="SHTT-2026"), host)
+    batch = BatchDecision(
+        call_id=awarded.call_id,
+        number="45/QĐ-SKHCN",
+        signed_on=date(2026, 3, 9),
+        signer="Lê Thị Ký",
+        total_vnd=30_000_000,
+    )
+    batch.awards = [FixedAward(proposal_id=awarded.id, amount_vnd=30_000_000, status="pending")]
+    db.session.add(batch)
+    db.session.commit()
+    texts = three_forms(_as(app, world["staff"]), f"/staff/batch-decisions/{batch.id}/document")
+    for form, text in texts.items():
+        text = " ".join(text.split())
+        for expected in (
+            "Số: 45/QĐ-SKHCN",
+            "Tây Ninh, ngày 09 tháng 3 năm 2026",
+            "(DỰ THẢO)",  # not yet approved
+            "DANH SÁCH TỔ CHỨC, CÁ NHÂN ĐƯỢC HỖ TRỢ",
+            db.session.get(Organization, awarded.organization_id).name,
+            awarded.reference_code,
+            "30.000.000",
+            "Lê Thị Ký",
+        ):
+            assert expected in text, (form, expected)
+    assert _as(app, host).get(f"/staff/batch-decisions/{batch.id}/document.pdf").status_code == 403
+
+
+def test_the_acceptance_council_and_recovery_decisions(app, world):
+    project, staff = world["project"], world["staff"]
+    member = make_user("expert@vien.vn", roles=("reviewer",), full_name="Phạm Chuyên Gia")
+    council = AcceptanceCouncil(project_id=project.id, name="Hội đồng nghiệm thu DA-1", rating_rule="tt11_2014")
+    council.members = [AcceptanceMember(user_id=member.id, position=1, role="chair")]
+    db.session.add(council)
+    settings = AgencySettings(**{**AgencySettings.DEFAULTS, "signer_name": "Nguyễn Giám Đốc"})
+    db.session.add(settings)
+    db.session.commit()
+    client = _as(app, staff)
+    texts = three_forms(client, f"/acceptance/{council.id}/decision")
+    for form, text in texts.items():
+        text = " ".join(text.split())
+        for expected in (
+            "Số: ……/QĐ-SKHCN",
+            "ngày …… tháng …… năm ……",
+            "Phạm Chuyên Gia",
+            "Chủ tịch",
+            "Nguyễn Giám Đốc",
+        ):
+            assert expected in text, (form, expected)
+    assert client.get(f"/projects/{project.id}/recovery-decision").status_code == 404  # nothing to recover
+    db.session.execute(
+        update(Project)
+        .where(Project.id == project.id)
+        .values(
+            paid_vnd=20_000_000,
+            recovery_decision="77/QĐ-SKHCN",
+            recovery_decided_on=date(2026, 11, 2),
+            recovery_vnd=12_345_678,
+        )
+    )
+    db.session.commit()
+    texts = three_forms(_as(app, world["host"]), f"/projects/{project.id}/recovery-decision")
+    for form, text in texts.items():
+        text = " ".join(text.split())
+        for expected in ("Số: 77/QĐ-SKHCN", "ngày 02 tháng 11 năm 2026", "12.345.678 đồng", "Nguyễn Giám Đốc"):
+            assert expected in text, (form, expected)
+    page = client.get(f"/projects/{project.id}").get_data(as_text=True)
+    assert f'href="/acceptance/{council.id}/decision.pdf"' in page and "77/QĐ-SKHCN" in page

@@ -9,6 +9,7 @@ from sqlalchemy import select
 from accounts.models import Organization
 from core.errors import DomainError
 from core.extensions import db
+from core.formatting import format_long_date, to_local
 from core.outbox import deliver_due
 from proposals import services
 from proposals.models import PROPOSAL_STATES, PROPOSAL_TRANSITIONS, Proposal
@@ -244,8 +245,15 @@ def test_under_a_supplement_the_department_sees_the_submitted_version(app, peopl
         page = client.get(path).get_data(as_text=True)
         assert "Ứng dụng công nghệ tưới nhỏ giọt cho thanh long" in page and "Tên mới chưa nộp" not in page
         assert "ban-nhap-chua-nop.pdf" not in page
+    letter = client.get(f"/applications/{proposal.id}/print").get_data(as_text=True)
+    assert format_long_date(to_local(proposal.submitted_at).date()) in letter  # dated by the submission it shows
+    assert "Chờ bổ sung" not in letter  # a letter, not the application's state
     member = app.test_client()
     login(member, applicant.email)
     assert "Tên mới chưa nộp" in member.get(f"/applications/{proposal.id}").get_data(as_text=True)
+    member.post("/language", data={"language": "en"})
+    working_copy = member.get(f"/applications/{proposal.id}/print").get_data(as_text=True)
+    assert "ngày …… tháng …… năm ……" in working_copy and "Official documents are in Vietnamese" in working_copy
+    assert "APPLICATION FOR SUPPORT" not in working_copy and "Tên mới chưa nộp" in working_copy
     resubmit = member.get(f"/applications/{proposal.id}/submit").get_data(as_text=True)
     assert "Tên mới chưa nộp" in resubmit and "ban-nhap-chua-nop.pdf" in resubmit  # what changed since version 1

@@ -105,6 +105,13 @@ def test_member_declares_scores_and_staff_see_results(app, world):
         record.close()
     sheet_id = seat_assignment(council.id, proposal.id, member.id).sheet.id
     assert "Thành viên 0" in staff.get(f"/review/sheets/{sheet_id}/print").text
+    staff.post("/language", data={"language": "en"})  # the records stay Vietnamese; only their toolbar is English
+    for path, heading in (("minutes", "BIÊN BẢN HỌP HỘI ĐỒNG"), ("vote-count", "BIÊN BẢN KIỂM PHIẾU")):
+        record = staff.get(f"/councils/{council.id}/{path}").text
+        assert heading in record and "Số: ……/BB-SKHCN" in record and "Official documents are in Vietnamese" in record
+        assert "Minutes" not in record and "Rank" not in record, path
+    printed = staff.get(f"/review/sheets/{sheet_id}/print").text
+    assert "PHIẾU" in printed and "Score sheet" not in printed and "← Back" in printed
     export = staff.get(f"/councils/{council.id}/results.xlsx")
     book = load_workbook(BytesIO(export.data))
     assert book.worksheets[0].cell(row=2, column=2).value == load_proposal(proposal.id).reference_code
