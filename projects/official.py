@@ -3,23 +3,16 @@ its application, the contract with its annex, each acceptance council's establis
 decision, the liquidation record. Each is drawn by its package's view (core.documents)."""
 
 from flask_babel import gettext as _
-from sqlalchemy import select
-from sqlalchemy.orm import joinedload
 
 from core.documents import OfficialDocument
-from core.extensions import db
 from projects.acceptance.models import AcceptanceCouncil
 from projects.contracts.models import Project
-from review.decisions.models import Decision
+from projects.contracts.services import approved_decision
 
 
 def project_documents(project: Project, councils: list[AcceptanceCouncil], user: object) -> list[OfficialDocument]:
     """The project's official documents the user may open (the project's acceptance councils given)."""
-    decision = db.session.execute(
-        select(Decision)
-        .where(Decision.proposal_id == project.proposal_id, Decision.status == "approved")
-        .options(joinedload(Decision.proposal))
-    ).scalar()
+    decision = approved_decision(project.proposal_id)
     found, args = [], {"project_id": project.id}
     if decision is not None and decision.can_view(user):
         found.append(

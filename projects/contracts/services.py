@@ -9,6 +9,7 @@ from datetime import date, timedelta
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import joinedload
 from werkzeug.datastructures import FileStorage
 
 from accounts.models import User
@@ -42,9 +43,13 @@ CONTRACT_FIELDS = ("contract_number", "signed_on", "start_on", "end_on", "agency
 
 
 def approved_decision(proposal_id: int | None) -> Decision | None:
-    """The application's approved decision (none when the project predates the system's decisions, or was imported
-    without its application)."""
-    query = select(Decision).where(Decision.proposal_id == proposal_id, Decision.status == "approved")
+    """The application's approved decision, with its application (none when the project predates the system's
+    decisions, or was imported without its application)."""
+    query = (
+        select(Decision)
+        .where(Decision.proposal_id == proposal_id, Decision.status == "approved")
+        .options(joinedload(Decision.proposal))
+    )
     return db.session.execute(query).scalar()
 
 
