@@ -26,7 +26,6 @@ from flask_babel import force_locale, get_locale
 from flask_babel import gettext as _
 from html4docx import HtmlToDocx
 from jinja2 import ChoiceLoader, FileSystemLoader, PrefixLoader
-from weasyprint import HTML, URLFetcher
 
 from core.security import CSP
 
@@ -109,6 +108,8 @@ def official_html(template: str, **context: object) -> str:
 
 def _pdf(html: str) -> bytes:
     """A4 pages with their numbers (the stylesheet's @page rules); nothing is fetched, not even a local file."""
+    from weasyprint import HTML, URLFetcher  # here, so that a machine without Pango runs all but the PDFs
+
     return HTML(string=html, url_fetcher=URLFetcher(allowed_protocols=("data",))).write_pdf()
 
 
