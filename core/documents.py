@@ -51,8 +51,9 @@ def document_response(template: str, filename: str, form: str, **context: object
     """The document as its print view (form "html"), or sent as an attachment "<filename>.pdf" or ".docx". The
     view's rules carry `form`, so the print view links to the other two forms of the same document."""
     if form == "html":
-        response = make_response(official_html(template, toolbar=_toolbar(), **context))
-        response.headers["Content-Security-Policy"] = _policy_for_the_stylesheet()
+        html = official_html(template, toolbar=_toolbar(), **context)
+        response = make_response(html)
+        response.headers["Content-Security-Policy"] = _policy_for_the_stylesheet(html)
         return response
     html = official_html(template, toolbar=None, **context)
     data = _pdf(html) if form == "pdf" else _docx(html)
@@ -61,11 +62,12 @@ def document_response(template: str, filename: str, form: str, **context: object
     )
 
 
-def _policy_for_the_stylesheet() -> str:
-    """The site's Content-Security-Policy, letting the browser apply this one inline stylesheet (by its hash): the
-    print view carries its stylesheet in the page, as the PDF and the Word file do, so that an administrator's
+def _policy_for_the_stylesheet(html: str) -> str:
+    """The site's Content-Security-Policy, letting the browser apply the page's one inline stylesheet (by its hash):
+    the print view carries its stylesheet in the page, as the PDF and the Word file do, so that an administrator's
     replacement of it serves the three forms alike."""
-    digest = hashlib.sha256(official_html("documents/documents.css").encode()).digest()
+    start = html.index("<style>") + len("<style>")
+    digest = hashlib.sha256(html[start : html.index("</style>", start)].encode()).digest()
     allowed = f"style-src 'self' 'sha256-{base64.b64encode(digest).decode()}'"
     return CSP.replace("style-src 'self'", allowed)
 
