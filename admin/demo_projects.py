@@ -9,6 +9,7 @@ from sqlalchemy import select
 from accounts.models import Organization
 from core.audit import record_event
 from core.extensions import db
+from core.register import claim
 from policies.models import Call, Regime, Sector
 from projects.contracts.models import Project, ProjectProduct, Tranche
 from projects.contracts.scope import ProjectBudgetLine, ProjectWorkPackage, Scope, contract_scope, scale_amounts
@@ -198,6 +199,7 @@ def seed_legacy_projects(today: date) -> None:
         _finish(project, today)
         db.session.add(project)
         db.session.flush()
+        _register(project)
         _scope(project, months)
         _reports(project, regime, today)
         record_event("import", "project", project.id, comment="Hồ sơ giấy chuyển lên hệ thống (LA-03/2021)")
@@ -261,6 +263,15 @@ def _finish(project: Project, today: date) -> None:
                 project=project, tranche=tranche, kind=kind, amount_vnd=amount, occurred_on=day, document=document
             )
         )
+
+
+def _register(project: Project) -> None:
+    """The project's numbers in the document register, as its service would have claimed them."""
+    claim("contract", project.id, project.contract_number, project.signed_on, "contract_number")
+    if project.recovery_decided_on is not None:
+        claim("recovery", project.id, project.recovery_decision, project.recovery_decided_on, "recovery_decision")
+    if project.liquidated_on is not None:
+        claim("liquidation", project.id, project.liquidation_number, project.liquidated_on, "liquidation_number")
 
 
 def _liquidated(project: Project, books: list[tuple]) -> None:

@@ -1,9 +1,9 @@
-"""Core records: the audit log, the mail outbox and the agency settings."""
+"""Core records: the audit log, the mail outbox, the agency settings and the register of document numbers."""
 
 from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import CheckConstraint, Index, String, Text
+from sqlalchemy import CheckConstraint, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from core.extensions import db
@@ -114,3 +114,24 @@ class AgencySettings(db.Model):
         """The settings row; an unsaved row of defaults when none exists yet."""
         row = db.session.execute(db.select(cls).limit(1)).scalar_one_or_none()
         return row if row is not None else cls(**cls.DEFAULTS)
+
+
+class RegisteredNumber(db.Model):
+    """One number of the document register (core.register): the series and year it was drawn from, its place in the
+    series (None for a number in another form, unique as it is typed, as its series), and the record holding it: a
+    kind of document (`subject`) and the record's id."""
+
+    __tablename__ = "document_numbers"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    subject: Mapped[str] = mapped_column(String(32))
+    subject_id: Mapped[int]
+    year: Mapped[int]
+    series: Mapped[str] = mapped_column(String(64))
+    sequence: Mapped[int | None]
+    number: Mapped[str] = mapped_column(String(64))
+
+    __table_args__ = (
+        UniqueConstraint("subject", "subject_id"),
+        UniqueConstraint("year", "series", "sequence"),
+    )

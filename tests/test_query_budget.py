@@ -150,13 +150,13 @@ REVIEW_PAGES = {
     "ranking": ("/councils/{council_id}/results", "staff@s.vn", 18),
     "council page": ("/staff/councils/{council_id}", "staff@s.vn", 18),
     "minutes": ("/councils/{council_id}/minutes", "staff@s.vn", 12),  # with its rows' first batch (of 500)
-    "vote count": ("/councils/{council_id}/vote-count", "staff@s.vn", 12),
+    "vote count": ("/councils/{council_id}/vote-count", "staff@s.vn", 13),  # + 1: the counting head
     "printed sheet": ("/review/sheets/{sheet_id}/print", "staff@s.vn", 31),
     "councils": ("/staff/councils", "staff@s.vn", 8),
     "council form": ("/staff/calls/{call_id}/council", "staff@s.vn", 28),
     "reviewers": ("/staff/councils/{council_id}/applications/{proposal_id}/reviewers", "staff@s.vn", 15),
     "decisions": ("/staff/councils/{council_id}/decisions", "staff@s.vn", 15),
-    "decision form": ("/staff/councils/{council_id}/decisions/{proposal_id}", "staff@s.vn", 30),
+    "decision form": ("/staff/councils/{council_id}/decisions/{proposal_id}", "staff@s.vn", 33),  # + 3: next number
 }
 NINE_ROLES = (
     "chair",

@@ -16,6 +16,7 @@ from core.audit import record_event
 from core.errors import DomainError
 from core.extensions import db
 from core.formatting import to_local, utcnow
+from core.register import claim
 from core.workflow import perform_transition
 from policies.models import Regime
 from projects.acceptance.models import ACCEPTANCE_TRANSITIONS, AcceptanceCouncil, AcceptanceMember, ProductRating
@@ -270,6 +271,7 @@ def liquidate(project: Project, data: dict, user: User) -> None:
     missing = liquidation_blockers(project)
     if missing:
         raise DomainError(" ".join(missing), "liquidation_number")
+    claim("liquidation", project.id, data["liquidation_number"], data["liquidated_on"], "liquidation_number")
     close_account(project, data["liquidation_number"], data["liquidated_on"])
     move_project(project, "liquidated", user, data["liquidation_number"])
     project.liquidation_number, project.liquidated_on = data["liquidation_number"], data["liquidated_on"]

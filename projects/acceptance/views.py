@@ -15,6 +15,7 @@ from core.extensions import db
 from core.formatting import local_today, to_local, utcnow
 from core.forms import CommentForm, check_version
 from core.paging import page_number
+from core.register import suggest
 from projects import bp
 from projects.acceptance import forms, services
 from projects.acceptance.models import AcceptanceCouncil, AcceptanceMember
@@ -282,6 +283,9 @@ CLOSING_STEPS = {
     "liquidation": (forms.LiquidationForm, "can_decide", services.liquidate, _l("The contract was liquidated.")),
     "recovery": (forms.RecoveryForm, "can_decide", services.decide_failed_recovery, _l("The recovery was decided.")),
 }
+# step (a kind of document in core.register) → the field of its form holding the document's number
+NUMBER_FIELDS = {"liquidation": "liquidation_number", "recovery": "recovery_decision"}
+RECOVERY_PAGE_STATES = ("failed", "terminated", "recovery", "recovered")
 
 
 def _closing_page(project: Project, step: str = "", form: forms.ClosingForm | None = None):
@@ -289,10 +293,17 @@ def _closing_page(project: Project, step: str = "", form: forms.ClosingForm | No
     step_forms = {
         name: (form if name == step else spec[0](formdata=None, obj=project)) for name, spec in CLOSING_STEPS.items()
     }
+    # The page shows the recovery's form once the project failed or was terminated, else the liquidation's; the form
+    # sent back keeps what was typed.
+    recovering = project.status in RECOVERY_PAGE_STATES
+    shown = "recovery" if recovering else "liquidation"
+    if shown != step:
+        suggest(step_forms[shown][NUMBER_FIELDS[shown]], shown)
     return render_template(
         "projects/closing.html",
         project=project,
         forms=step_forms,
+        recovering=recovering,
         missing=services.liquidation_blockers(project),
         account=final_account(project),
     ), 400 if form and form.errors else 200

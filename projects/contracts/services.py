@@ -17,6 +17,7 @@ from core.audit import record_event
 from core.errors import DomainError
 from core.extensions import db
 from core.formatting import format_money, local_today, utcnow
+from core.register import claim
 from core.workflow import perform_transition
 from policies.models import Regime
 from projects.contracts.documents import attach_files
@@ -185,6 +186,7 @@ def create_project(proposal: Proposal, data: dict, plan: list[dict], user: User)
     db.session.add(project)
     try:
         db.session.flush()
+        claim("contract", project.id, project.contract_number, project.signed_on, "contract_number")
     except IntegrityError:  # another contract took the number or the code between the check and this insert
         raise DomainError(
             _("Another contract was recorded at the same moment with this number; please save again."),

@@ -12,6 +12,7 @@ from core.edge import attempt, authorized, finish, run_form, run_small_form, sai
 from core.extensions import db
 from core.forms import CommentForm, field_errors_from
 from core.paging import page_number
+from core.register import suggest
 from policies.models import Regime
 from projects import bp
 from projects.acceptance.queries import acceptance_section
@@ -112,6 +113,7 @@ def contract_form(proposal_id: int):
     form = ContractForm()
     if request.method == "GET":
         form.propose(services.plan_tranches(approved, regime.tranche_split), proposal.organization.legal_rep_name)
+        suggest(form.contract_number, "contract")
 
     def page(shown: Proposal) -> str:
         return render_template(

@@ -42,7 +42,7 @@ class BatchDecision(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     call_id: Mapped[int] = mapped_column(ForeignKey("calls.id", ondelete="RESTRICT"), index=True)
-    number: Mapped[str] = mapped_column(String(64), unique=True)
+    number: Mapped[str] = mapped_column(String(64))  # unique in its year: core.register
     signed_on: Mapped[date]
     signer: Mapped[str] = mapped_column(String(255))
     status: Mapped[str] = mapped_column(String(16), default="draft")

@@ -14,6 +14,7 @@ from core.audit import record_event
 from core.errors import DomainError
 from core.extensions import db
 from core.formatting import format_date, format_money, local_today, utcnow
+from core.register import claim, release
 from core.workflow import perform_transition
 from policies.models import Call, SupportCategory
 from projects.fixed.models import AWARD_TRANSITIONS, BATCH_TRANSITIONS, BatchDecision, FixedAward
@@ -103,9 +104,6 @@ def draft_batch(call: Call, data: dict, user: User) -> BatchDecision:
     """Draft a batch decision with one award per chosen application, for a leader to approve."""
     if data["signed_on"] > local_today():
         raise DomainError(_("A decision cannot be dated in the future."), "signed_on")
-    taken = select(BatchDecision.id).where(BatchDecision.number == data["number"])
-    if db.session.execute(taken).first():
-        raise DomainError(_("Another decision already has this number."), "number")
     proposals = _chosen(call, data["proposal_ids"])
     awards = [FixedAward(proposal_id=p.id, amount_vnd=award_amount(p), status="pending") for p in proposals]
     batch = BatchDecision(
@@ -121,7 +119,8 @@ def draft_batch(call: Call, data: dict, user: User) -> BatchDecision:
     db.session.add(batch)
     try:
         db.session.flush()
-    except IntegrityError:  # another decision took the number between the check and this insert
+        claim("batch_decision", batch.id, batch.number, batch.signed_on, "number")
+    except IntegrityError:  # another document took the number between the register's check and this insert
         raise DomainError(
             _("Another decision was recorded at the same moment with this number; please save again."), "number"
         ) from None
@@ -151,6 +150,7 @@ def decide_batch(batch: BatchDecision, to_state: str, user: User, comment: str =
     if to_state == "approved":
         _approve(batch, user)
     else:
+        release("batch_decision", batch.id)
         for award in batch.awards:
             perform_transition(award, AWARD_TRANSITIONS, "refused", user, "fixed_award", comment, award_changed)
     db.session.flush()

@@ -12,6 +12,7 @@ from core.edge import authorized, finish, run_form, run_small_form
 from core.extensions import db
 from core.formatting import local_today
 from core.forms import CommentForm, check_version
+from core.register import suggest
 from policies.models import Call
 from projects import bp
 from projects.fixed import queries, services
@@ -23,7 +24,9 @@ from projects.fixed.models import BATCH_STATES, BatchDecision, FixedAward
 @role_required(*DEPARTMENT_ROLES)
 def batches(call_id: int):
     """The call's batch decisions and its checked fixed-amount applications, with the form staff draft one from."""
-    return _batches_page(db.get_or_404(Call, call_id), BatchForm())
+    form = BatchForm()
+    suggest(form.number, "batch_decision")
+    return _batches_page(db.get_or_404(Call, call_id), form)
 
 
 @bp.route("/staff/calls/<int:call_id>/batch-decisions", methods=["POST"])

@@ -10,6 +10,7 @@ from accounts.models import User
 from core.errors import DomainError
 from core.extensions import db
 from core.formatting import format_money
+from core.register import claim
 from projects.contracts.models import Project, Tranche
 from projects.contracts.services import check_payable, move_project, move_tranche, refresh_eligibility
 from projects.money.ledger import check_day, check_positive, post, too_much
@@ -96,6 +97,7 @@ def decide_recovery(project: Project, data: dict, user: User) -> None:
         raise DomainError(
             _("The amount to recover cannot exceed what was paid (%(paid)s).", paid=format_money(left)), "recovery_vnd"
         )
+    claim("recovery", project.id, data["recovery_decision"], decided_on, "recovery_decision")
     if project.status in ("failed", "terminated"):
         move_project(project, "recovery", user, data["recovery_decision"])
     project.recovery_decision, project.recovery_decided_on = data["recovery_decision"], decided_on

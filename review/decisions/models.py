@@ -31,7 +31,7 @@ class Decision(db.Model):
     council_id: Mapped[int] = mapped_column(ForeignKey("councils.id", ondelete="RESTRICT"))
     proposal_id: Mapped[int] = mapped_column(ForeignKey("proposals.id", ondelete="RESTRICT"), unique=True)
     status: Mapped[str] = mapped_column(String(16), default="draft")
-    number: Mapped[str] = mapped_column(String(64), unique=True)
+    number: Mapped[str] = mapped_column(String(64))  # unique in its year: core.register
     signed_on: Mapped[date]
     signer: Mapped[str] = mapped_column(String(255))
     approved_vnd: Mapped[int] = mapped_column(BigInteger)

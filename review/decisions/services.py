@@ -11,6 +11,7 @@ from core.audit import record_event
 from core.errors import DomainError
 from core.extensions import db
 from core.formatting import format_money, local_today, utcnow
+from core.register import claim, release
 from core.workflow import perform_transition
 from policies.models import Call
 from proposals.models import PROPOSAL_TRANSITIONS, Proposal
@@ -44,9 +45,6 @@ def save_decision(decision: Decision, council: Council, proposal: Proposal, data
         )
     if data["signed_on"] > local_today():
         raise DomainError(_("A decision cannot be dated in the future."), "signed_on")
-    taken = select(Decision.id).where(Decision.number == data["number"], Decision.id != (decision.id or 0))
-    if db.session.execute(taken).first():
-        raise DomainError(_("Another decision already has this number."), "number")
     for name in DECISION_FIELDS:
         setattr(decision, name, data[name])
     if decision.id is None:
@@ -54,6 +52,7 @@ def save_decision(decision: Decision, council: Council, proposal: Proposal, data
         db.session.add(decision)
         perform_transition(proposal, PROPOSAL_TRANSITIONS, "pending_approval", user, "proposal", "", proposal_changed)
     db.session.flush()
+    claim("decision", decision.id, decision.number, decision.signed_on, "number")
     record_event("save", "decision", decision.id, actor=user)
     return decision
 
@@ -64,6 +63,8 @@ def decide(decision: Decision, council: Council, to_state: str, user: User, comm
         raise DomainError(_("The decisions of this council were already released."))
     if to_state == "approved":
         commit_envelope(council.call_id, decision.approved_vnd)
+    else:
+        release("decision", decision.id)
     perform_transition(decision, DECISION_TRANSITIONS, to_state, user, "decision", comment, signals.decision_changed)
 
 

@@ -11,6 +11,7 @@ from core.documents import document_response
 from core.edge import authorized, finish, run_form, run_small_form
 from core.extensions import db
 from core.forms import CommentForm, check_version
+from core.register import suggest
 from proposals.models import Proposal
 from proposals.queries import load_proposal
 from review import bp
@@ -53,6 +54,7 @@ def _decision_form(proposal: Proposal, record: Decision) -> DecisionForm:
     form = DecisionForm(obj=record if request.method == "GET" and record.id else None)
     if request.method == "GET" and not record.id:
         form.approved_vnd.data, form.signer.data = proposal.support_total_vnd, ""
+        suggest(form.number, "decision")
     return form
 
 

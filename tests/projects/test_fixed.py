@@ -111,11 +111,15 @@ def test_staff_draft_a_batch_and_the_form_refuses_what_does_not_fit(app, people)
     assert (award.proposal_id, award.amount_vnd, award.status) == (proposal.id, 12_000_000, "pending")
     listing = staff.get(f"/staff/calls/{call.id}/batch-decisions").get_data(as_text=True)
     assert "45/QĐ-SKHCN" in listing and f'value="{proposal.id}"' not in listing  # no longer offered
+    assert 'name="number" required type="text" value="46/QĐ-SKHCN"' in listing  # the register's next number
 
     second = _fixed_application(app, call, people["host"], support=15_000_000)
     duplicate = _draft(staff, call.id, [second.id])
     assert duplicate.status_code == 400
-    assert "Another decision already has this number." in duplicate.get_data(as_text=True)
+    assert (
+        "Number 45/QĐ-SKHCN of 2026 was already given to a batch decision; the next free number is 46/QĐ-SKHCN."
+        in duplicate.get_data(as_text=True)
+    )
     again = _draft(staff, call.id, [proposal.id], number="46/QĐ-SKHCN")
     assert again.status_code == 400 and "already in another decision" in again.get_data(as_text=True)
 

@@ -19,7 +19,7 @@ PROJECT_PAGES = {
     "report page": ("/projects/{project_id}/reports/{report_id}", "an@org.vn", 18),  # + the rows: 2 scope, 3 report
     "payment page": ("/projects/{project_id}/tranches/{tranche_id}/payment", "finance@s.vn", 11),
     "dossier page": ("/projects/{project_id}/dossier", "an@org.vn", 13),  # + the latest report, for the prefill
-    "closing page": ("/staff/projects/{project_id}/closing", "staff@s.vn", 11),
+    "closing page": ("/staff/projects/{project_id}/closing", "staff@s.vn", 14),  # + 3: next number
     "contracts to sign": ("/staff/contracts", "staff@s.vn", 7),
 }
 
