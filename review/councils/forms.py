@@ -86,6 +86,13 @@ class AttendanceForm(BaseForm):
     present = SelectMultipleField(_l("Present"), coerce=int, validate_choice=False)
 
 
+class CouncilAttendanceForm(AttendanceForm):
+    """A review council's session: the members present and the head of the vote-counting committee it elects (a
+    seat's id; 0 for none yet), named on the vote-count record."""
+
+    counting_head = SelectField(_l("Head of the vote-counting committee"), coerce=int, validate_choice=False, default=0)
+
+
 class ReviewersForm(BaseForm):
     """An application's reviewers (phản biện)."""
 

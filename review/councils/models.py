@@ -5,7 +5,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import BigInteger, CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import BigInteger, CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from accounts.models import DEPARTMENT_ROLES, MANAGERS, User, holds_role, is_signed_in
@@ -147,6 +147,11 @@ class CouncilMember(db.Model):
     role: Mapped[str] = mapped_column(String(24))
     position: Mapped[int] = mapped_column(default=0)
     present: Mapped[bool | None]  # None until attendance is recorded
+    # The seat heads the vote-counting committee the session elects (the vote-count record names its head). Read by
+    # its own query only (queries.counting_head_id; deferred: migration 0010 loads seats before this column exists).
+    counting_head: Mapped[bool] = mapped_column(
+        default=False, server_default=false(), deferred=True, deferred_raiseload=True
+    )
     # The seat's distance from the others' mean, summed over the applications it scored with at least two others
     # (in units of 1 / results.store.DEVIATION_SCALE point) and how many: kept with the council's stored results.
     deviation_units: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")

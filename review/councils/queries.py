@@ -35,6 +35,12 @@ def load_council(council_id: int, proposal_id: int | None = None) -> Council:
     return council
 
 
+def counting_head_id(council_id: int) -> int | None:
+    """The seat heading the council's vote-counting committee, if the session elected one."""
+    heads = select(CouncilMember.id).where(CouncilMember.council_id == council_id, CouncilMember.counting_head)
+    return db.session.execute(heads).scalar()
+
+
 def council_of_call(call_id: int) -> Council | None:
     """The call's council, if formed."""
     council_id = db.session.execute(select(Council.id).where(Council.call_id == call_id)).scalar()

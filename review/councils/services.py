@@ -125,12 +125,16 @@ def _set_members(council: Council, rows: list[tuple[int, str]]) -> None:
         council.members.append(seat)
 
 
-def record_attendance(council: Council, present_ids: set[int], user: User) -> None:
-    """Who attended the session (the others are absent: their sheets do not count)."""
+def record_attendance(council: Council, present_ids: set[int], user: User, counting_head_id: int = 0) -> None:
+    """Who attended the session (the others are absent: their sheets do not count), and which of them heads the
+    vote-counting committee (none yet: 0)."""
     if council.status != "scoring":
         raise DomainError(_("Attendance is recorded while the council is scoring."))
+    if counting_head_id and counting_head_id not in present_ids:
+        raise DomainError(_("The head of the vote-counting committee is one of the members present."), "counting_head")
     for seat in council.members:
         seat.present = seat.id in present_ids
+        seat.counting_head = seat.id == counting_head_id
     record_event("attendance", "council", council.id, comment=str(len(present_ids)), actor=user)
     db.session.flush()
     store.refresh_council(council.id)  # who counts changed for every application

@@ -20,7 +20,7 @@ from policies.services import load_call
 from proposals.models import Proposal
 from review import bp
 from review.councils import assignments, queries, services
-from review.councils.forms import AttendanceForm, CouncilForm, ReviewersForm
+from review.councils.forms import CouncilAttendanceForm, CouncilForm, ReviewersForm
 from review.councils.models import COUNCIL_PROPOSAL_STATES, COUNCIL_STATES, COUNCIL_TRANSITIONS, Assignment, Council
 from review.results.inputs import council_quorum
 
@@ -104,10 +104,10 @@ def council(council_id: int):
         seats={m.id: m for m in council.members},
         findings=services.composition_findings(council, council.rule),
         quorum=council_quorum(council, council.rule),
+        counting_head_id=queries.counting_head_id(council.id),
         waiting=len(queries.waiting_applications(council)),
         actions=allowed_targets(COUNCIL_TRANSITIONS, council.status, current_user),
         action_form=CommentForm(),
-        attendance_form=AttendanceForm(),
     )
 
 
@@ -130,11 +130,12 @@ def transition_council(council_id: int, to_state: str):
 def attendance(council_id: int):
     """Staff or the chair record who is present at the session."""
     council = authorized(queries.load_council(council_id), "can_record_attendance")
-    form = AttendanceForm()
+    form = CouncilAttendanceForm()
     back = "review.council" if current_user.is_department else "review.results_page"
+    present = set(form.present.data or [])
     return run_small_form(
         form,
-        lambda: services.record_attendance(council, set(form.present.data or []), current_user),
+        lambda: services.record_attendance(council, present, current_user, form.counting_head.data or 0),
         success=_("Attendance recorded."),
         back=url_for(back, council_id=council_id),
     )

@@ -12,7 +12,7 @@ from core.forms import CommentForm
 from core.paging import page_number
 from review import bp
 from review.councils.models import Council
-from review.councils.queries import load_council
+from review.councils.queries import counting_head_id, load_council
 from review.results import export
 from review.results.aggregation import application_result, streamed_results
 from review.results.aggregation import results_page as ranking_page
@@ -38,7 +38,8 @@ def results_page(council_id: int):
     """Aggregation and ranking of the council's applications."""
     council = _results_council(council_id)
     page, found = ranking_page(council, current_user, page_number(), RESULTS_PAGE_SIZE)
-    return render_template("review/results.html", council=council, results=found, page=page)
+    head = counting_head_id(council.id)  # for the chair's attendance form
+    return render_template("review/results.html", council=council, results=found, page=page, counting_head_id=head)
 
 
 @bp.route("/councils/<int:council_id>/results/<int:proposal_id>")
@@ -91,12 +92,20 @@ def minutes(council_id: int):
 @login_required
 def vote_count(council_id: int):
     """The vote-count record (biên bản kiểm phiếu), in the official layout."""
-    return _council_record(council_id, "review/vote_count.html")
+    return _council_record(council_id, "review/vote_count.html", counting_head_id=counting_head_id(council_id))
 
 
-def _council_record(council_id: int, template: str) -> object:
+def _council_record(council_id: int, template: str, **context: object) -> object:
     """A printed record of the council, dated the day of its meeting (else today), streamed as its rows are read."""
     council = _results_council(council_id)
     dated = to_local(council.meeting_at or utcnow()).date()
     found = streamed_results(council, current_user)
-    return stream_page(template, locale="vi", reader=reader_words(), council=council, dated=dated, results=found)
+    return stream_page(
+        template,
+        locale="vi",
+        reader=reader_words(),
+        council=council,
+        dated=dated,
+        results=found,
+        **context,
+    )

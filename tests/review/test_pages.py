@@ -9,10 +9,10 @@ from sqlalchemy import select
 from core.extensions import db
 from policies.evaluation import EvaluationRule, ScoreSheetTemplate
 from proposals.queries import load_proposal
-from review.councils.queries import load_council
+from review.councils.queries import counting_head_id, load_council
 from review.models import Council
 from review.sheets.queries import seat_assignment
-from tests.conftest import login
+from tests.conftest import login, vi_text
 from tests.factories import make_call, make_council, make_organization, make_user, make_valid_proposal, score
 
 
@@ -98,6 +98,16 @@ def test_member_declares_scores_and_staff_see_results(app, world):
     assert sheets.status_code == 200 and 'id="result-detail"' in sheets.text
     assert all(f"Thành viên {n}" in sheets.text for n in range(7))
     assert staff.get(f"/councils/{council.id}/results/{proposal.id + 999}").status_code == 404
+    seats = {seat.user.full_name: seat.id for seat in load_council(council.id).members}
+    present = [seats[f"Thành viên {n}"] for n in range(7) if n != 6]
+    attendance = f"/councils/{council.id}/attendance"
+    absent_head = staff.post(attendance, data={"present": present, "counting_head": seats["Thành viên 6"]})
+    refusal = vi_text(app, "The head of the vote-counting committee is one of the members present.")
+    assert refusal in staff.get(absent_head.location).text
+    assert counting_head_id(council.id) is None
+    staff.post(attendance, data={"present": present + [seats["Thành viên 6"]], "counting_head": seats["Thành viên 3"]})
+    counted = staff.get(f"/councils/{council.id}/vote-count").text
+    assert 'upper">Trưởng ban kiểm phiếu' in counted and '<div class="bold">Thành viên 3</div>' in counted
     for path in ("minutes", "vote-count"):
         record = staff.get(f"/councils/{council.id}/{path}", buffered=False)
         chunks = list(record.response)  # streamed in chunks of many pieces, not a write per piece of the template
