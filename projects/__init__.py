@@ -24,8 +24,11 @@ bp = Blueprint("projects", __name__)
 
 def init_app(app: Flask) -> None:
     """Register the blueprint with the pages of every feature (their views import the features' models), the names
-    of its records in the audit log, the refresh of the stored health and sums and their commands."""
+        of its records in the audit log, the refresh of the stored health and sums and their commands, and the documents
+    listed on a funded application's page."""
     from projects.cli import projects_cli
+    from projects.official import application_documents
+    from proposals.signals import documents_wanted
 
     import_module("projects.audit")
     import_module("projects.portfolio.stored")
@@ -34,3 +37,4 @@ def init_app(app: Flask) -> None:
         import_module(f"projects.{feature}.views")
     app.register_blueprint(bp)
     app.cli.add_command(projects_cli)
+    documents_wanted.connect(application_documents, weak=False)

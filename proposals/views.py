@@ -19,6 +19,7 @@ from proposals import checks, files, queries, services
 from proposals.files import UploadTooLarge
 from proposals.forms import ChecklistForm, ProposalForm, ScreeningForm, SubmitForm, UploadForm
 from proposals.models import EDITABLE_STATES, PROPOSAL_STATES, Proposal, ProposalVersion
+from proposals.signals import documents_wanted
 from proposals.versions import SECTIONS, chosen_versions, content_of, differences, shown_to
 
 bp = Blueprint("proposals", __name__)
@@ -110,6 +111,7 @@ def _detail_page(proposal: Proposal, upload_form: UploadForm) -> str:
         rules=checks.rule_checks(proposal),
         shown=shown_to(proposal, versions, current_user),
         sections=SECTIONS,
+        official_documents=[d for _r, found in documents_wanted.send(proposal, user=current_user) for d in found],
     )
 
 

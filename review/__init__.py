@@ -18,12 +18,15 @@ bp = Blueprint("review", __name__)
 
 def init_app(app: Flask) -> None:
     """Register the blueprint with the pages of every feature, the names of its records in the audit log, its
-    command group, and the stored results' refresh when a call's budget envelope changes."""
+        command group, the stored results' refresh when a call's budget envelope changes, and the decision listed on its
+    application's page."""
     from policies.signals import budget_changed
+    from proposals.signals import documents_wanted
     from review import audit  # noqa: F401 (names its records and actions in the audit log)
     from review.cli import review_cli
     from review.councils import views as council_views  # noqa: F401
     from review.decisions import views as decision_views  # noqa: F401
+    from review.decisions.queries import application_decision
     from review.results import views as result_views  # noqa: F401
     from review.results.store import rerank_call
     from review.sheets import views as sheet_views  # noqa: F401
@@ -31,3 +34,4 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(bp)
     app.cli.add_command(review_cli)
     budget_changed.connect(rerank_call, weak=False)
+    documents_wanted.connect(application_decision, weak=False)

@@ -42,6 +42,18 @@ def is_fixed_award(proposal_id: int) -> bool:
     return db.session.execute(select(FixedAward.id).where(FixedAward.proposal_id == proposal_id)).first() is not None
 
 
+def award_batch(proposal_id: int) -> BatchDecision | None:
+    """The latest batch decision awarding the application a fixed amount, unless it was not approved."""
+    query = (
+        select(BatchDecision)
+        .join(FixedAward, FixedAward.batch_id == BatchDecision.id)
+        .where(FixedAward.proposal_id == proposal_id, BatchDecision.status != "refused")
+        .order_by(BatchDecision.id.desc())
+        .limit(1)
+    )
+    return db.session.execute(query).scalar()
+
+
 def fixed_amount_calls() -> list[Call]:
     """The published calls offering a fixed-amount category: their checked applications go in batch decisions."""
     fixed = (

@@ -1,8 +1,10 @@
-"""Loading a council's decisions."""
+"""Loading a council's decisions, and a decision as the official document its pages list."""
 
+from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
+from core.documents import OfficialDocument
 from core.extensions import db
 from policies.models import Call
 from proposals.models import Proposal
@@ -28,3 +30,19 @@ def load_decision(decision_id: int) -> Decision:
             joinedload(Decision.council),
         )
     )
+
+
+def decision_document(decision: Decision) -> OfficialDocument:
+    """The decision as an official document (review.decision_document draws it)."""
+    args = {"decision_id": decision.id}
+    return OfficialDocument(
+        _("Approval decision"), decision.number, decision.signed_on, "review.decision_document", args
+    )
+
+
+def application_decision(proposal: Proposal, *, user: object) -> list[OfficialDocument]:
+    """The application's decision, if the user may open it (a receiver of proposals.signals.documents_wanted)."""
+    decision = db.session.execute(
+        select(Decision).where(Decision.proposal_id == proposal.id).options(joinedload(Decision.proposal))
+    ).scalar()
+    return [decision_document(decision)] if decision is not None and decision.can_view(user) else []

@@ -171,6 +171,20 @@ def test_the_project_page_lists_its_documents(app, world):
     assert db.session.execute(select(Decision)).scalar_one().number == "123/QĐ-SKHCN"
 
 
+def test_the_application_page_lists_its_decision_and_its_projects_documents(app, world):
+    project, decision = world["project"], world["decision"]
+    for who in ("host", "staff"):
+        page = _as(app, world[who]).get(f"/applications/{project.proposal_id}").get_data(as_text=True)
+        section = page[page.index('id="official-documents"') :]
+        assert section.index("123/QĐ-SKHCN") < section.index("12/2026/HĐ-KHCN"), who  # in the order signed
+        for url in (f"/decisions/{decision.id}/document", f"/projects/{project.id}/contract"):
+            assert f'href="{url}.pdf"' in section and f'href="{url}.docx"' in section, (who, url)
+    db.session.execute(update(Proposal).where(Proposal.id == project.proposal_id).values(result_released_at=None))
+    db.session.commit()
+    page = _as(app, world["host"]).get(f"/applications/{project.proposal_id}").get_data(as_text=True)
+    assert "123/QĐ-SKHCN" not in page and "12/2026/HĐ-KHCN" in page  # the decision is the host's once released
+
+
 def test_an_administrator_replaces_a_document_template(database_url, tmp_path):
     (tmp_path / "contract.html").write_text("{% extends 'documents/_layout.html' %}", encoding="utf-8")
     replaced = create_app(make_test_config(database_url, DOCUMENT_TEMPLATES=str(tmp_path)))
@@ -210,6 +224,9 @@ def test_the_batch_decision_lists_its_beneficiaries(app, world):
         ):
             assert expected in text, (form, expected)
     assert _as(app, host).get(f"/staff/batch-decisions/{batch.id}/document.pdf").status_code == 403
+    listed = f'href="/staff/batch-decisions/{batch.id}/document.pdf"'
+    assert listed in _as(app, world["staff"]).get(f"/applications/{awarded.id}").get_data(as_text=True)
+    assert listed not in _as(app, host).get(f"/applications/{awarded.id}").get_data(as_text=True)
 
 
 def test_the_acceptance_council_and_recovery_decisions(app, world):
