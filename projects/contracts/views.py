@@ -114,16 +114,12 @@ def contract_form(proposal_id: int):
     if request.method == "GET":
         form.propose(services.plan_tranches(approved, regime.tranche_split), proposal.organization.legal_rep_name)
         suggest(form.contract_number, "contract")
-
-    def page(shown: Proposal) -> str:
-        return render_template(
-            "projects/contract_form.html", proposal=shown, form=form, approved=approved, regime=regime
-        )
-
     return run_form(
         form,
         lambda: services.create_project(proposal, form.to_data(), form.plan(approved), current_user),
-        page=page,
+        page=lambda shown: render_template(
+            "projects/contract_form.html", proposal=shown, form=form, approved=approved, regime=regime
+        ),
         done=lambda project: finish(
             _("The contract was recorded: project %(code)s.", code=project.code),
             url_for("projects.detail", project_id=project.id),
