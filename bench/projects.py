@@ -2,7 +2,7 @@
 
 Generates N running projects of one host (three tranches and two periodic reports each, a third of them with a
 late report), then times the staff's monitoring page (unfiltered, filtered by legacy area, searched, filtered by
-the stored health), the host's projects and to-do list, a project page, its contract in its three forms (print view,
+the stored health) and its export in Excel and CSV, the host's projects and to-do list, a project page, its contract in its three forms (print view,
 PDF, Word), and the daily refresh of every project's
 stored health (projects.portfolio.stored.refresh_open_health, once, after the health was moved out of date).
 Results are written to bench/results/projects.txt as plain text.
@@ -50,6 +50,8 @@ def run(sizes: list[int]) -> str:
                         ("monitoring, legacy area", "/staff/projects?area=long_an"),
                         ("monitoring, search", "/staff/projects?q=dong+loat+so+17"),
                         ("monitoring, at risk", "/staff/projects?health=at_risk"),
+                        ("monitoring, Excel export", "/staff/projects.xlsx"),
+                        ("monitoring, CSV export", "/staff/projects.csv"),
                         ("project page (staff)", f"/projects/{project.id}"),
                         ("contract, print view", f"/projects/{project.id}/contract"),
                         ("contract, PDF", f"/projects/{project.id}/contract.pdf"),

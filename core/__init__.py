@@ -77,6 +77,7 @@ def _register_packages(app: Flask) -> None:
     import policies
     import projects
     import proposals
+    import reports
     import review
     from core.cli import register_cli
     from core.errors import register_error_handlers
@@ -88,5 +89,5 @@ def _register_packages(app: Flask) -> None:
     register_error_handlers(app)
     register_security_headers(app)
     register_cli(app)
-    for package in (accounts, policies, proposals, review, projects, notifications, admin):
+    for package in (accounts, policies, proposals, review, projects, notifications, reports, admin):
         package.init_app(app)

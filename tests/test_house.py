@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-PACKAGES = ("core", "accounts", "policies", "proposals", "review", "projects", "notifications", "admin")
+PACKAGES = ("core", "accounts", "policies", "proposals", "review", "projects", "notifications", "reports", "admin")
 MAX_VIEW_LINES = 25
 MAX_MODULE_LINES = 400
 

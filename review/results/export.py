@@ -10,68 +10,56 @@ chair kept from some application gets a workbook of their own, built within the 
 
 import os
 import shutil
+from collections.abc import Iterator
 from functools import cache
-from tempfile import SpooledTemporaryFile
 from typing import IO
 
 from flask import current_app
 from flask_babel import force_locale, get_locale
 from flask_babel import gettext as _
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Font
-from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 from sqlalchemy import func, select
 
 from accounts.models import User
 from core.extensions import db
 from core.formatting import utcnow
 from core.i18n import localized, status_label
+from core.spreadsheets import Column, Listing, workbook
 from proposals.files import stored_path
 from review.councils.models import Council
 from review.councils.queries import load_council
 from review.results.aggregation import hides_applications, result_rows, streamed_results
 from review.results.models import CouncilExport, CouncilResult
 
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-SPOOL_BYTES = 1 << 20  # a small workbook stays in memory, a large one goes to disk
-
 
 def results_workbook(council: Council, viewer: User | None) -> IO[bytes]:
-    """Sheet 1: the ranking (one row per application); sheet 2: every member's scores per criterion. Returns the
+    """Sheet 1: the ranking (one row per application); sheet 2: every member's scores per criterion
+    (core.spreadsheets: a title row, a frozen header with its filter, points and money as numbers). Returns the
     file, at its start."""
     found = streamed_results(council, viewer)
-    book = Workbook(write_only=True)  # each sheet is written to disk as it is appended
-    criteria = [localized(c, "name") for c in found.criteria]
-    ranking = book.create_sheet(_("Ranking")[:31])
-    _header(
-        ranking,
-        [
-            _("Rank"),
-            _("Code"),
-            _("Title"),
-            _("Organization"),
-            _("Sheets received"),
-            _("Sheets expected"),
-            _("Mean"),
-            _("Median"),
-            _("Minimum"),
-            _("Maximum"),
-            _("Standard deviation"),
-            *criteria,
-            _("Support requested (VND)"),
-            _("Outcome"),
-            _("Why not passed"),
-        ],
-    )
-    for row in found.rows:
-        agg = row.aggregate
-        ranking.append(
-            [
+    criteria = [Column(localized(c, "name"), "number", 12) for c in found.criteria]
+    points = [_("Mean"), _("Median"), _("Minimum"), _("Maximum"), _("Standard deviation")]
+    ranking_columns = [
+        Column(_("Rank"), "integer", 6),
+        Column(_("Code"), width=18),
+        Column(_("Title"), width=50),
+        Column(_("Organization"), width=36),
+        Column(_("Sheets received"), "integer", 10),
+        Column(_("Sheets expected"), "integer", 10),
+        *[Column(title, "number", 10) for title in points],
+        *criteria,
+        Column(_("Support requested (VND)"), "money", 18),
+        Column(_("Outcome"), width=20),
+        Column(_("Why not passed"), width=40),
+    ]
+
+    def ranking_rows() -> Iterator[list]:
+        for row in found.rows:
+            agg = row.aggregate
+            yield [
                 row.rank,
                 row.proposal.reference_code,
-                _text(row.proposal.title),
-                _text(row.proposal.organization.name),
+                row.proposal.title,
+                row.proposal.organization.name,
                 agg.received,
                 agg.expected,
                 *[_number(v) for v in (agg.mean, agg.median, agg.minimum, agg.maximum, agg.stdev)],
@@ -80,19 +68,25 @@ def results_workbook(council: Council, viewer: User | None) -> IO[bytes]:
                 status_label(row.outcome, "outcome"),
                 "; ".join(row.reasons),
             ]
-        )
-    scores = book.create_sheet(_("Scores")[:31])
-    _header(
-        scores, [_("Code"), _("Member"), _("Council role"), *criteria, _("Total"), _("Recommendation"), _("Counted")]
-    )
+
+    score_columns = [
+        Column(_("Code"), width=18),
+        Column(_("Member"), width=30),
+        Column(_("Council role"), width=20),
+        *criteria,
+        Column(_("Total"), "number", 10),
+        Column(_("Recommendation"), width=20),
+        Column(_("Counted"), width=14),
+    ]
     counted, absent = _("yes"), _("no (absent)")
     # A member's name and role, and a recommendation's label, are looked up once, not once per score row.
-    seat_cells = cache(lambda seat: (_text(seat.user.full_name), status_label(seat.role, "council_role")))
+    seat_cells = cache(lambda seat: (seat.user.full_name, status_label(seat.role, "council_role")))
     advice = cache(lambda recommendation: status_label(recommendation, "recommendation"))
-    for row in result_rows(council, viewer, with_sheets=True):
-        for item in row.sheets:
-            scores.append(
-                [
+
+    def score_rows() -> Iterator[list]:
+        for row in result_rows(council, viewer, with_sheets=True):
+            for item in row.sheets:
+                yield [
                     row.proposal.reference_code,
                     *seat_cells(item.member),
                     *[_number(item.points.get(c.id)) for c in found.criteria],
@@ -100,26 +94,12 @@ def results_workbook(council: Council, viewer: User | None) -> IO[bytes]:
                     advice(item.recommendation),
                     counted if item.counted else absent,
                 ]
-            )
-    output = SpooledTemporaryFile(max_size=SPOOL_BYTES)  # noqa: SIM115 (closed by the response that sends it)
-    book.save(output)
-    output.seek(0)
-    return output
 
-
-def _header(sheet: WriteOnlyWorksheet, titles: list[str]) -> None:
-    bold = Font(bold=True)
-    cells = []
-    for title in titles:
-        cell = WriteOnlyCell(sheet, value=title)
-        cell.font = bold
-        cells.append(cell)
-    sheet.append(cells)
-
-
-def _text(value: str) -> str:
-    """What a user typed, kept as text: a leading = + - @ would make Excel read it as a formula."""
-    return "'" + value if value[:1] in FORMULA_STARTS else value
+    title = f"{council.name} ({council.call.code})"
+    return workbook(
+        Listing(title, [], ranking_columns, ranking_rows(), sheet=_("Ranking")),
+        Listing(title, [], score_columns, score_rows(), sheet=_("Scores")),
+    )
 
 
 def _number(value: object) -> float | None:

@@ -70,7 +70,9 @@ def test_a_small_councils_export_is_kept_until_its_results_change(app, world):
     assert stored.revision == _revision(council_id) and stored.stored_name != name
     assert not stored_path(name).exists()  # the one it replaced is gone
     book = load_workbook(BytesIO(third.data))
-    assert book.sheetnames == [vi_text(app, "Ranking"), vi_text(app, "Scores")] and book.worksheets[1].max_row == 2
+    assert (
+        book.sheetnames == [vi_text(app, "Ranking"), vi_text(app, "Scores")] and book.worksheets[1].max_row == 3
+    )  # the title row, the header, a sheet
     stored_path(stored.stored_name).unlink()  # lost (a restore without the uploads): built again when asked for
     assert staff.get(url).data[:2] == b"PK" and stored_path(_stored(council_id)["vi"].stored_name).exists()
 
@@ -98,14 +100,14 @@ def test_a_large_councils_export_is_built_by_the_scheduled_job_once_asked_for(ap
     assert _stored(council_id)["vi"].revision is None  # recorded as asked for, not built
     assert "exports built: 1" in runner.invoke(args=["review", "build-exports"]).output
     served = staff.get(url)
-    assert served.status_code == 200 and load_workbook(BytesIO(served.data)).worksheets[0].max_row == 3
+    assert served.status_code == 200 and load_workbook(BytesIO(served.data)).worksheets[0].max_row == 4
     assert "exports built: 0" in runner.invoke(args=["review", "build-exports"]).output
     _score(app, world, 1)
     assert "exports built: 0" in runner.invoke(args=["review", "build-exports"]).output  # not asked for since
     assert staff.get(url).status_code == 302  # out of date: asked for again
     assert "exports built: 1" in runner.invoke(args=["review", "build-exports"]).output
     book = load_workbook(BytesIO(staff.get(url).data))
-    assert book.worksheets[1].max_row == 2  # the sheet scored since
+    assert book.worksheets[1].max_row == 3  # the sheet scored since
 
 
 def test_a_chair_kept_from_an_application_gets_an_export_of_their_own(app, world):
@@ -121,5 +123,5 @@ def test_a_chair_kept_from_an_application_gets_an_export_of_their_own(app, world
     client = app.test_client()
     login(client, chair.email)
     export = load_workbook(BytesIO(client.get(f"/councils/{world['council'].id}/results.xlsx").data))
-    assert [row[2].value for row in export.worksheets[0].iter_rows(min_row=2)] == ["Dự án 0"]
+    assert [row[2].value for row in export.worksheets[0].iter_rows(min_row=3)] == ["Dự án 0"]
     assert _stored(world["council"].id) == {}  # never stored, nor served to anyone else

@@ -124,8 +124,15 @@ def test_member_declares_scores_and_staff_see_results(app, world):
     assert "PHIẾU" in printed and "Score sheet" not in printed and "← Back" in printed
     export = staff.get(f"/councils/{council.id}/results.xlsx")
     book = load_workbook(BytesIO(export.data))
-    assert book.worksheets[0].cell(row=2, column=2).value == load_proposal(proposal.id).reference_code
-    assert book.worksheets[1].max_row == 8  # header + 7 sheets
+    assert book.worksheets[0].cell(row=3, column=2).value == load_proposal(proposal.id).reference_code
+    assert book.worksheets[1].max_row == 9  # title, header + 7 sheets
+    ranking = book.worksheets[0]
+    assert ranking["A1"].value.startswith(
+        f"{council.name} ({world['call'].code}) · no filter · exported "
+    )  # in English
+    assert ranking.freeze_panes == "A3" and ranking.auto_filter.ref.startswith("A2:")
+    support = next(cell for cell in ranking[3] if cell.value == load_proposal(proposal.id).support_total_vnd)
+    assert support.number_format == '#,##0 "₫"' and ranking["G3"].number_format == "0.00"  # the mean, a number
 
 
 def test_the_members_list_pages_council_by_council_by_application_number(app, world):
