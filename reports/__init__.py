@@ -1,6 +1,7 @@
-"""Reports: read-only views over every other package (it writes nothing). For now the staff lists as files staff can
-work in (exports.py: the application queue and the project monitoring, in Excel and CSV, with the page's filters);
-dashboards, the public pages of what was funded and open data come here too.
+"""Reports: read-only views over every other package (it writes nothing). For now the department's ledger (ledger.py)
+and the staff lists as files staff can work in (exports.py: the application queue and the project monitoring, and
+the ledger, in Excel and CSV, with the page's filters); dashboards, the public pages of what was funded and open
+data come here too.
 
 Its pages are on the one blueprint `reports`, registered by init_app."""
 

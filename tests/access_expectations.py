@@ -303,6 +303,8 @@ MATRIX: dict[str, tuple[str, str, dict]] = {
     "notifications.reset_calendar": ("POST", "/profile/calendar/reset", logged_in(302)),
     "reports.queue_export": ("GET", "/staff/calls/{call_id}/applications.xlsx", only(200, *DEPARTMENT)),
     "reports.monitoring_export": ("GET", "/staff/projects.csv", only(200, *DEPARTMENT)),
+    "reports.ledger": ("GET", "/staff/ledger", only(200, *DEPARTMENT)),
+    "reports.ledger_export": ("GET", "/staff/ledger.xlsx", only(200, *DEPARTMENT)),
 }
 # Draft calls are not public: outsiders get 404, the department sees them.
 DRAFT_CALL = ("GET", "/calls/{draft_call_id}", {**everyone(404), **dict.fromkeys(DEPARTMENT, 200)})

@@ -61,6 +61,7 @@ class LedgerEntry(db.Model):
             "(tranche_id IS NOT NULL) = (kind IN ('payment', 'settlement', 'final_payment'))", name="tranche"
         ),
         Index("ix_ledger_entries_project", "project_id", "id"),
+        Index("ix_ledger_entries_occurred", "occurred_on", "id"),  # the department's ledger, newest first
         Index("ix_ledger_entries_tranche", "tranche_id"),
     )
 

@@ -21,6 +21,7 @@ PROJECT_PAGES = {
     "dossier page": ("/projects/{project_id}/dossier", "an@org.vn", 13),  # + the latest report, for the prefill
     "closing page": ("/staff/projects/{project_id}/closing", "staff@s.vn", 14),  # + 3: next number
     "contracts to sign": ("/staff/contracts", "staff@s.vn", 7),
+    "ledger": ("/staff/ledger?kind=commitment", "staff@s.vn", 9),
 }
 
 
