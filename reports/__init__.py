@@ -1,7 +1,11 @@
-"""Reports: read-only views over every other package (it writes nothing). For now the department's ledger (ledger.py)
-and the staff lists as files staff can work in (exports.py: the application queue and the project monitoring, and
-the ledger, in Excel and CSV, with the page's filters); dashboards, the public pages of what was funded and open
-data come here too.
+"""Reports: read-only views over every other package (it writes nothing). For now:
+
+- public.py   the public list of funded projects and a page per project;
+- ledger.py   the department's ledger of every project's money;
+- exports.py  the staff lists (application queue, project monitoring; the ledger's is in ledger.py) in Excel and CSV
+              with the filters of their page, written by core.spreadsheets.
+
+Dashboards, statistics and the 360Giving open data come here too.
 
 Its pages are on the one blueprint `reports`, registered by init_app."""
 

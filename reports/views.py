@@ -1,5 +1,5 @@
-"""The reports' pages: the department's ledger, and the staff lists as Excel and CSV files with the filters of the
-page they come from."""
+"""The reports' pages: the public list of funded projects and a page per project, the department's ledger, and the
+staff lists as Excel and CSV files with the filters of the page they come from."""
 
 from flask import current_app, render_template, request
 
@@ -14,6 +14,7 @@ from proposals.queries import QueueFilter
 from reports import bp
 from reports.exports import monitoring_listing, queue_listing
 from reports.ledger import LedgerFilter, ledger_listing, ledger_page, ledger_years, regimes
+from reports.public import PublicFilter, filter_options, public_page, public_project, recipient_name
 
 
 @bp.route("/staff/calls/<int:call_id>/applications.<any(xlsx, csv):form>")
@@ -52,3 +53,20 @@ def ledger():
 def ledger_export(form: str):
     """The ledger's entries the filters select."""
     return listing_response(ledger_listing(LedgerFilter.from_args(request.args)), form, "so-kinh-phi")
+
+
+@bp.route("/funded")
+def funded():
+    """The funded projects, for everyone: filtered by year, sector, regime, former province and state, searched."""
+    filters = PublicFilter.from_args(request.args)
+    page = public_page(filters, page_number(), current_app.config["PAGE_SIZE"])
+    return render_template(
+        "reports/funded.html", filters=filters, page=page, options=filter_options(), recipient=recipient_name
+    )
+
+
+@bp.route("/funded/<int:project_id>")
+def funded_project(project_id: int):
+    """What the public may know of one funded project."""
+    project = public_project(project_id)
+    return render_template("reports/funded_project.html", project=project, recipient=recipient_name(project))

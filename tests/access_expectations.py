@@ -304,6 +304,8 @@ MATRIX: dict[str, tuple[str, str, dict]] = {
     "reports.queue_export": ("GET", "/staff/calls/{call_id}/applications.xlsx", only(200, *DEPARTMENT)),
     "reports.monitoring_export": ("GET", "/staff/projects.csv", only(200, *DEPARTMENT)),
     "reports.ledger": ("GET", "/staff/ledger", only(200, *DEPARTMENT)),
+    "reports.funded": ("GET", "/funded", everyone(200)),
+    "reports.funded_project": ("GET", "/funded/{project_id}", everyone(200)),
     "reports.ledger_export": ("GET", "/staff/ledger.xlsx", only(200, *DEPARTMENT)),
 }
 # Draft calls are not public: outsiders get 404, the department sees them.

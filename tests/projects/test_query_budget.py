@@ -22,6 +22,8 @@ PROJECT_PAGES = {
     "closing page": ("/staff/projects/{project_id}/closing", "staff@s.vn", 14),  # + 3: next number
     "contracts to sign": ("/staff/contracts", "staff@s.vn", 7),
     "ledger": ("/staff/ledger?kind=commitment", "staff@s.vn", 9),
+    "funded projects (public)": ("/funded?q=du+an", "an@org.vn", 9),
+    "funded project (public)": ("/funded/{project_id}", "an@org.vn", 5),
 }
 
 

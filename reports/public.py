@@ -1,0 +1,117 @@
+"""What was funded, for the public: every project the department supports (they all come from a signed contract),
+with what the public may know of it. A recipient that is a person (an individual or a household business, whose
+tax code may be the owner's personal number) is not named, after the 360Giving guidance for grants to individuals:
+the list and the page say "an individual or household business", show nothing typed by or about the person (the
+lead, the contract's parties), and a search never finds such a project (its words hold the lead's name)."""
+
+from dataclasses import dataclass
+from datetime import date
+
+from flask_babel import gettext as _
+from flask_sqlalchemy.pagination import Pagination
+from sqlalchemy import Select, or_, select
+from sqlalchemy.orm import joinedload
+from werkzeug.datastructures import MultiDict
+
+from accounts.models import PERSONAL_ID_TYPES, Organization
+from core.extensions import db
+from core.search import contains
+from policies.models import Regime, Sector
+from projects.contracts.models import LEGACY_AREAS, PROJECT_STATES, Project
+
+
+@dataclass(frozen=True)
+class PublicFilter:
+    """The public list's filters, read from the query string (anything unknown is ignored)."""
+
+    year: int | None = None
+    sector_id: int | None = None
+    regime_id: int | None = None
+    area: str = ""
+    state: str = ""
+    query: str = ""
+
+    @classmethod
+    def from_args(cls, args: MultiDict) -> "PublicFilter":
+        """The filters of a request's arguments."""
+        year = args.get("year", type=int)
+        area, state = args.get("area", ""), args.get("state", "")
+        return cls(
+            year=year if year and 1900 < year < 3000 else None,
+            sector_id=args.get("sector", type=int),
+            regime_id=args.get("regime", type=int),
+            area=area if area in LEGACY_AREAS and area else "",
+            state=state if state in PROJECT_STATES else "",
+            query=args.get("q", "").strip()[:200],
+        )
+
+    def args(self) -> dict:
+        """The filters as query-string arguments, for the pager's links."""
+        values = {
+            "year": self.year,
+            "sector": self.sector_id,
+            "regime": self.regime_id,
+            "area": self.area,
+            "state": self.state,
+            "q": self.query,
+        }
+        return {name: value for name, value in values.items() if value}
+
+
+def recipient_name(project: Project) -> str:
+    """The recipient as the public reads it: the organization's name, or no name for a person."""
+    if project.organization.org_type in PERSONAL_ID_TYPES:
+        return _("An individual or household business")
+    return project.organization.name
+
+
+def public_statement(filters: PublicFilter) -> Select:
+    """The funded projects the filters select, the latest contract first. A search reads the projects' words (code,
+    contract number, title, lead) and the organizations' names, among the projects of organizations only."""
+    statement = select(Project).options(joinedload(Project.organization), joinedload(Project.sector))
+    if filters.year:
+        statement = statement.where(
+            Project.signed_on >= date(filters.year, 1, 1), Project.signed_on < date(filters.year + 1, 1, 1)
+        )
+    for column, value in (
+        (Project.sector_id, filters.sector_id),
+        (Project.regime_id, filters.regime_id),
+        (Project.legacy_area, filters.area),
+        (Project.status, filters.state),
+    ):
+        if value:
+            statement = statement.where(column == value)
+    if filters.query:
+        people = select(Organization.id).where(Organization.org_type.in_(PERSONAL_ID_TYPES))
+        named = select(Organization.id).where(contains(Organization.search_text, filters.query))
+        statement = statement.where(
+            Project.organization_id.not_in(people),
+            or_(contains(Project.search_text, filters.query), Project.organization_id.in_(named)),
+        )
+    return statement.order_by(Project.signed_on.desc(), Project.id.desc())
+
+
+def public_page(filters: PublicFilter, page: int, per_page: int) -> Pagination:
+    """A page of the funded projects."""
+    return db.paginate(public_statement(filters), page=page, per_page=per_page, error_out=False)
+
+
+def public_project(project_id: int) -> Project:
+    """A funded project with its organization, sector and regime, or 404."""
+    return db.one_or_404(
+        select(Project)
+        .where(Project.id == project_id)
+        .options(joinedload(Project.organization), joinedload(Project.sector), joinedload(Project.regime))
+    )
+
+
+def filter_options() -> dict:
+    """The choices of the list's filters: the years contracts were signed in, sectors, regimes, areas, states."""
+    first, last = db.session.execute(select(db.func.min(Project.signed_on), db.func.max(Project.signed_on))).one()
+    return {
+        "years": list(range(last.year, first.year - 1, -1)) if first else [],
+        "sectors": list(db.session.execute(select(Sector).order_by(Sector.number)).scalars()),
+        "regimes": list(db.session.execute(select(Regime).order_by(Regime.start_year.desc())).scalars()),
+        "areas": {key: label for key, label in LEGACY_AREAS.items() if key},
+        "states": PROJECT_STATES,
+    }

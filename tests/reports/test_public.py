@@ -1,0 +1,52 @@
+"""What was funded, for the public: the funded projects, filtered and searched without diacritics, and a page per
+project; a person who received support is never named, nor found by a search; what was not funded never shows."""
+
+import pytest
+
+from core.extensions import db
+from core.formatting import format_money
+from tests.factories import make_call, make_organization, make_project, make_proposal, make_user, make_valid_proposal
+
+
+@pytest.fixture
+def world(app, reference):
+    staff = make_user("staff@s.vn", roles=("staff",))
+    company = make_user("an@org.vn", organization=make_organization(name="Công ty Đồng Lúa"))
+    person = make_user(
+        "hkd@gmail.com",
+        organization=make_organization(name="Hộ kinh doanh Trần Thị Bích", org_type="household_business"),
+    )
+    with app.test_request_context():
+        call = make_call()
+        funded = make_project(company, staff=staff, call=call, title="Máy sấy nông sản năng lượng mặt trời")
+        private = make_project(
+            person, staff=staff, call=call, title="Lò sấy chuối hộ gia đình", lead_name="Trần Thị Bích"
+        )
+        make_proposal(call, company, title="Bản nháp chưa nộp")
+        withdrawn = make_valid_proposal(call, company, title="Hồ sơ đã rút")
+        withdrawn.status = "withdrawn"
+    db.session.commit()
+    return {"funded": funded, "private": private}
+
+
+def test_the_public_sees_the_funded_projects_and_not_who_is_a_person(client, world):
+    funded, private = world["funded"], world["private"]
+    listing = client.get("/funded").get_data(as_text=True)
+    assert funded.title in listing and "Công ty Đồng Lúa" in listing and format_money(funded.approved_vnd) in listing
+    assert private.title in listing and "Một cá nhân hoặc hộ kinh doanh" in listing
+    assert "Trần Thị Bích" not in listing and "Bản nháp chưa nộp" not in listing and "Hồ sơ đã rút" not in listing
+
+    found = client.get("/funded?q=may+say+nong+san").get_data(as_text=True)  # without diacritics
+    assert funded.title in found and private.title not in found
+    assert funded.title in client.get("/funded?q=dong+lua").get_data(as_text=True)  # by the organization
+    assert private.title not in client.get("/funded?q=tran+thi+bich").get_data(as_text=True)  # never by a person
+    assert private.title not in client.get("/funded?q=lo+say+chuoi").get_data(as_text=True)
+
+    page = client.get(f"/funded/{private.id}").get_data(as_text=True)
+    assert private.title in page and "Một cá nhân hoặc hộ kinh doanh" in page and "Trần Thị Bích" not in page
+    assert private.contract_number not in page
+    page = client.get(f"/funded/{funded.id}").get_data(as_text=True)
+    assert "Công ty Đồng Lúa" in page and format_money(funded.approved_vnd) in page
+    assert client.get(f"/funded/{private.id + 99}").status_code == 404
+    assert client.get("/funded?state=suspended").get_data(as_text=True).count('href="/funded/') == 0
+    assert client.get("/funded?state=in_progress&year=2026").get_data(as_text=True).count('href="/funded/') == 2
