@@ -28,7 +28,9 @@ def project_documents(project: Project, councils: list[AcceptanceCouncil], user:
 def application_documents(proposal: Proposal, *, user: object) -> list[OfficialDocument]:
     """The documents after the decision on the application's page (a receiver of proposals.signals.documents_wanted):
     its fixed-amount award's batch decision, for the department, or its project's documents, for whoever sees the
-    project."""
+    project. Only an approved application has any."""
+    if proposal.status != "approved":
+        return []
     batch = award_batch(proposal.id)
     if batch is not None:
         return batch_documents(batch) if batch.can_view(user) else []

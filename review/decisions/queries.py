@@ -41,7 +41,10 @@ def decision_document(decision: Decision) -> OfficialDocument:
 
 
 def application_decision(proposal: Proposal, *, user: object) -> list[OfficialDocument]:
-    """The application's decision, if the user may open it (a receiver of proposals.signals.documents_wanted)."""
+    """The application's decision, if the user may open it (a receiver of proposals.signals.documents_wanted): one
+    awaiting its approval or approved (a decision not approved is not a document)."""
+    if proposal.status not in ("pending_approval", "approved"):
+        return []
     decision = db.session.execute(
         select(Decision).where(Decision.proposal_id == proposal.id).options(joinedload(Decision.proposal))
     ).scalar()

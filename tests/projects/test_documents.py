@@ -225,6 +225,10 @@ def test_the_batch_decision_lists_its_beneficiaries(app, world):
             assert expected in text, (form, expected)
     assert _as(app, host).get(f"/staff/batch-decisions/{batch.id}/document.pdf").status_code == 403
     listed = f'href="/staff/batch-decisions/{batch.id}/document.pdf"'
+    assert listed not in _as(app, world["staff"]).get(f"/applications/{awarded.id}").get_data(as_text=True)
+    db.session.execute(update(BatchDecision).values(status="approved"))
+    db.session.execute(update(Proposal).where(Proposal.id == awarded.id).values(status="approved"))
+    db.session.commit()  # the application's page lists the documents of its funding once approved
     assert listed in _as(app, world["staff"]).get(f"/applications/{awarded.id}").get_data(as_text=True)
     assert listed not in _as(app, host).get(f"/applications/{awarded.id}").get_data(as_text=True)
 
