@@ -43,18 +43,19 @@ class Column:
 
 @dataclass(frozen=True)
 class Listing:
-    """A list to export: its title, its filters as sentences ("State: valid"), its columns, its rows (an iterator
-    of sequences of values, in the columns' order) and the name of its sheet (the title unless given)."""
+    """A list to export: its title, its filters as (label, value) pairs (a filter not set has no value), its
+    columns, its rows (an iterator of sequences of values, in the columns' order) and the name of its sheet (the
+    title unless given)."""
 
     title: str
-    filters: list[str]
+    filters: Sequence[tuple[str, str | None]]
     columns: list[Column]
     rows: Iterable[Sequence[object]]
     sheet: str = ""
 
     def heading(self) -> str:
-        """The title row: the list, its filters (or "no filter"), the time of the export."""
-        filters = "; ".join(self.filters) or _("no filter")
+        """The title row: the list, its filters set as "Label: value" (or "no filter"), the time of the export."""
+        filters = "; ".join(f"{label}: {value}" for label, value in self.filters if value) or _("no filter")
         exported = format_datetime(utcnow())
         return _("%(title)s · %(filters)s · exported %(time)s", title=self.title, filters=filters, time=exported)
 

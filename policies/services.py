@@ -161,6 +161,11 @@ def load_call(call_id: int) -> Call:
     )
 
 
+def regimes_newest_first() -> list[Regime]:
+    """All regimes, the latest to start first (the filters of the project lists)."""
+    return list(db.session.execute(select(Regime).order_by(Regime.start_year.desc())).scalars())
+
+
 def regimes_with_categories() -> list[Regime]:
     """All regimes, current first, with categories and conditions loaded."""
     return list(

@@ -54,18 +54,17 @@ def queue_listing(call: Call, chosen: QueueFilter) -> Listing:
     return Listing(title, _queue_filters(chosen), columns, rows())
 
 
-def _queue_filters(chosen: QueueFilter) -> list[str]:
+def _queue_filters(chosen: QueueFilter) -> tuple[tuple[str, str | None], ...]:
     sector = db.session.get(Sector, chosen.sector_id) if chosen.sector_id else None
     category = db.session.get(SupportCategory, chosen.category_id) if chosen.category_id else None
     organization = db.session.get(Organization, chosen.organization_id) if chosen.organization_id else None
-    found = (
+    return (
         (_("State"), status_label(chosen.status, "proposal") if chosen.status else None),
         (_("Sector"), localized(sector, "name") if sector else None),
         (_("Category"), localized(category, "name") if category else None),
         (_("Organization"), organization.name if organization else chosen.organization_name.strip()),
         (_("Search"), chosen.query.strip()),
     )
-    return _in_words(found)
 
 
 def monitoring_listing(filters: MonitoringFilter) -> Listing:
@@ -117,8 +116,10 @@ def monitoring_listing(filters: MonitoringFilter) -> Listing:
     return Listing(_("List of projects"), _monitoring_filters(filters, regimes, calls, sectors), columns, rows())
 
 
-def _monitoring_filters(filters: MonitoringFilter, regimes: dict, calls: dict, sectors: dict) -> list[str]:
-    chosen = (
+def _monitoring_filters(
+    filters: MonitoringFilter, regimes: dict, calls: dict, sectors: dict
+) -> tuple[tuple[str, str | None], ...]:
+    return (
         (_("Regime"), regimes.get(filters.regime_id)),
         (_("Call"), calls.get(filters.call_id)),
         (_("Sector"), sectors.get(filters.sector_id)),
@@ -127,9 +128,3 @@ def _monitoring_filters(filters: MonitoringFilter, regimes: dict, calls: dict, s
         (_("Health"), status_label(filters.health, "health") if filters.health else None),
         (_("Search"), filters.query),
     )
-    return _in_words(chosen)
-
-
-def _in_words(chosen: tuple[tuple[str, str | None], ...]) -> list[str]:
-    """The filters that are set, as "Label: value"."""
-    return [f"{label}: {value}" for label, value in chosen if value]

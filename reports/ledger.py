@@ -45,15 +45,14 @@ class LedgerFilter:
         values = {"year": self.year, "kind": self.kind, "regime": self.regime_id}
         return {name: value for name, value in values.items() if value}
 
-    def in_words(self) -> list[str]:
-        """The filters set, as "Label: value", for an export's title row."""
+    def in_words(self) -> tuple[tuple[str, str], ...]:
+        """The filters as (label, value) pairs, for an export's title row (core.spreadsheets.Listing)."""
         regime = db.session.get(Regime, self.regime_id) if self.regime_id else None
-        chosen = (
+        return (
             (_("Year"), str(self.year) if self.year else ""),
             (_("Kind"), status_label(self.kind, "ledger_kind") if self.kind else ""),
             (_("Regime"), regime.code if regime else ""),
         )
-        return [f"{label}: {value}" for label, value in chosen if value]
 
 
 def ledger_statement(filters: LedgerFilter) -> Select:
@@ -104,11 +103,6 @@ def ledger_listing(filters: LedgerFilter) -> Listing:
             ]
 
     return Listing(_("Ledger of the projects"), filters.in_words(), columns, rows())
-
-
-def regimes() -> list[Regime]:
-    """The regimes, newest first (for the regime filter)."""
-    return list(db.session.execute(select(Regime).order_by(Regime.start_year.desc())).scalars())
 
 
 def ledger_years() -> list[int]:

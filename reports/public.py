@@ -16,7 +16,8 @@ from werkzeug.datastructures import MultiDict
 from accounts.models import PERSONAL_ID_TYPES, Organization
 from core.extensions import db
 from core.search import contains
-from policies.models import Regime, Sector
+from policies.models import Sector
+from policies.services import regimes_newest_first
 from projects.contracts.models import LEGACY_AREAS, PROJECT_STATES, Project
 
 
@@ -111,7 +112,7 @@ def filter_options() -> dict:
     return {
         "years": list(range(last.year, first.year - 1, -1)) if first else [],
         "sectors": list(db.session.execute(select(Sector).order_by(Sector.number)).scalars()),
-        "regimes": list(db.session.execute(select(Regime).order_by(Regime.start_year.desc())).scalars()),
+        "regimes": regimes_newest_first(),
         "areas": {key: label for key, label in LEGACY_AREAS.items() if key},
         "states": PROJECT_STATES,
     }

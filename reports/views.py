@@ -7,13 +7,13 @@ from accounts.decorators import role_required
 from accounts.models import DEPARTMENT_ROLES
 from core.paging import page_number
 from core.spreadsheets import listing_response
-from policies.services import load_call
+from policies.services import load_call, regimes_newest_first
 from projects.money.models import LEDGER_KINDS
 from projects.portfolio.monitoring import MonitoringFilter
 from proposals.queries import QueueFilter
 from reports import bp
 from reports.exports import monitoring_listing, queue_listing
-from reports.ledger import LedgerFilter, ledger_listing, ledger_page, ledger_years, regimes
+from reports.ledger import LedgerFilter, ledger_listing, ledger_page, ledger_years
 from reports.public import PublicFilter, filter_options, public_page, public_project, recipient_name
 
 
@@ -44,7 +44,7 @@ def ledger():
         page=ledger_page(filters, page_number(), current_app.config["PAGE_SIZE"]),
         years=ledger_years(),
         kinds=LEDGER_KINDS,
-        regimes=regimes(),
+        regimes=regimes_newest_first(),
     )
 
 

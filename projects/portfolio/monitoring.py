@@ -13,7 +13,8 @@ from werkzeug.datastructures import MultiDict
 from core.extensions import db
 from core.i18n import localized
 from core.search import contains
-from policies.models import Call, Regime, Sector
+from policies.models import Call, Sector
+from policies.services import regimes_newest_first
 from projects.contracts.models import LEGACY_AREAS, PROJECT_STATES, Project
 from projects.portfolio.health import HEALTH_LEVELS
 from projects.portfolio.models import PortfolioSum
@@ -132,7 +133,7 @@ def money_totals(filters: MonitoringFilter, by: str) -> list[MoneyTotal]:
 def filter_selects() -> list[tuple[str, str, list[tuple[object, str]]]]:
     """The monitoring page's select filters as (argument, label for "all", [(value, label)]): regimes, calls that
     have projects, sectors, states, legacy areas and health levels."""
-    regimes = db.session.execute(select(Regime).order_by(Regime.start_year.desc())).scalars()
+    regimes = regimes_newest_first()
     calls = db.session.execute(
         select(Call).where(Call.id.in_(select(Project.call_id))).order_by(Call.year.desc(), Call.code)
     ).scalars()
