@@ -26,7 +26,7 @@ def format_points(value: object, decimal_comma: bool = True) -> str:
     """Points to two decimals: '75,50' the Vietnamese way (or '75.50'); '—' when there is none."""
     if value is None:
         return "—"
-    text = f"{Decimal(str(value)):.2f}"
+    text = f"{value if isinstance(value, Decimal) else Decimal(str(value)):.2f}"
     return text.replace(".", ",") if decimal_comma else text
 
 

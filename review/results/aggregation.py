@@ -11,8 +11,7 @@ from fractions import Fraction
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_sqlalchemy.pagination import SelectPagination
-from sqlalchemy import Exists, Select, exists, func, select
-from sqlalchemy.orm import joinedload
+from sqlalchemy import Exists, RowMapping, Select, exists, func, select
 
 from accounts.models import Organization, User
 from core.extensions import db
@@ -23,7 +22,7 @@ from review.councils.models import Assignment, Council, CouncilMember
 from review.councils.queries import entries_by_proposal
 from review.results import scoring
 from review.results.inputs import SheetRow, application_sheets, council_quorum, points_table, rule_spec
-from review.results.models import CouncilResult
+from review.results.models import AGGREGATE_COLUMNS, CouncilResult, stored_aggregate
 from review.results.queries import council_scores
 from review.results.store import deviation_scale
 
@@ -36,25 +35,50 @@ REASONS = {
     "zero_rule": _l("too many zero scores on a criterion"),
     "no_agreement": _l("not enough members present recommend support"),
 }
-BATCH = 500
+BATCH = 500  # stored rows read per round trip by the records and the export
+STORED_COLUMNS = tuple(getattr(CouncilResult, name) for name in AGGREGATE_COLUMNS) + (
+    CouncilResult.id,
+    CouncilResult.proposal_id,
+    CouncilResult.rank,
+    CouncilResult.outcome,
+    CouncilResult.cumulative_vnd,
+    CouncilResult.recused,
+)
 # What the ranking, records and export show of an application: its long texts are not read with the rows.
-SHOWN_PROPOSAL = (
+SHOWN_APPLICATION = (
     Proposal.reference_code,
     Proposal.title,
-    Proposal.organization_id,
     Proposal.support_total_vnd,
-)  # stored rows read per round trip by the records and the export
+    Organization.name.label("organization_name"),
+)
+
+
+@dataclass(frozen=True)
+class ShownOrganization:
+    name: str
+
+
+@dataclass(frozen=True)
+class ShownApplication:
+    """What the ranking, the records and the export show of an application."""
+
+    id: int
+    reference_code: str | None
+    title: str
+    support_total_vnd: int
+    organization: ShownOrganization
 
 
 @dataclass
 class ResultRow:
     """An application's aggregate, rank and outcome, with its sheets and reviewers when the page shows them."""
 
-    proposal: Proposal
+    proposal: ShownApplication
     aggregate: scoring.Aggregate
     rank: int = 0
     outcome: str = "failed"
     cumulative_vnd: int = 0
+    criterion_means: list[Decimal | None] = field(default_factory=list)  # in the order of the template's criteria
     sheets: list[SheetRow] = field(default_factory=list)
     reviewers: list[CouncilMember] = field(default_factory=list)
     recused: list[CouncilMember] = field(default_factory=list)
@@ -92,10 +116,8 @@ def results_page(council: Council, viewer: User | None, page: int, per_page: int
     own page (application_result)."""
     query, hides = _rows_query(council, viewer), hides_applications(council, viewer)
     pages = dict(page=page, per_page=per_page, max_per_page=100, error_out=False)
-    if hides:  # the ranks the viewer sees are renumbered: plain LIMIT/OFFSET
-        paged = db.paginate(query, **pages)
-    else:
-        paged = _RankPages(select=query, session=db.session, council_id=council.id, **pages)
+    pager = _RowPages if hides else _RankPages  # the ranks the viewer sees renumbered: plain LIMIT/OFFSET
+    paged = pager(select=query, session=db.session, council_id=council.id, **pages)
     found = _results(council, viewer)
     shown = _Shown(council, hides)
     offset = (paged.page - 1) * paged.per_page
@@ -104,14 +126,22 @@ def results_page(council: Council, viewer: User | None, page: int, per_page: int
     return paged, found
 
 
-class _RankPages(SelectPagination):
+class _RowPages(SelectPagination):
+    """A page of _rows_query's rows, as mappings."""
+
+    def _query_items(self) -> list[RowMapping]:
+        page = self._query_args["select"].limit(self.per_page).offset(self._query_offset)
+        return list(self._query_args["session"].execute(page).mappings())
+
+
+class _RankPages(_RowPages):
     """The ranking paged by rank itself: every change re-ranks the whole council (store._rerank), so its ranks run
     1..N without gap or repeat, page p holds the ranks after (p - 1) × per_page and N is the highest rank: two seeks
     on the (council, rank) index however deep the page, where OFFSET walks every row before it."""
 
-    def _query_items(self) -> list[CouncilResult]:
+    def _query_items(self) -> list[RowMapping]:
         page = self._query_args["select"].where(CouncilResult.rank > self._query_offset).limit(self.per_page)
-        return list(self._query_args["session"].execute(page).unique().scalars())
+        return list(self._query_args["session"].execute(page).mappings())
 
     def _query_count(self) -> int:
         highest = select(func.max(CouncilResult.rank)).where(CouncilResult.council_id == self._query_args["council_id"])
@@ -123,14 +153,14 @@ def application_result(council: Council, viewer: User | None, proposal_id: int) 
     may see (a chair's conflicted application is as absent as one outside the council)."""
     found = _results(council, viewer)
     query = _rows_query(council, viewer)
-    stored = db.session.execute(query.where(CouncilResult.proposal_id == proposal_id)).scalar()
+    stored = db.session.execute(query.where(CouncilResult.proposal_id == proposal_id)).mappings().first()
     if stored is None:
         raise LookupError(proposal_id)
     hides = hides_applications(council, viewer)
-    position = stored.rank
+    position = stored["rank"]
     if hides:  # its rank among the applications the viewer sees, as the ranking numbers them
-        ahead = (CouncilResult.rank < stored.rank) | (
-            (CouncilResult.rank == stored.rank) & (CouncilResult.id < stored.id)
+        ahead = (CouncilResult.rank < stored["rank"]) | (
+            (CouncilResult.rank == stored["rank"]) & (CouncilResult.id < stored["id"])
         )
         before = select(func.count()).where(
             CouncilResult.council_id == council.id, ahead, ~_hidden(_chair_seat(council, viewer))
@@ -151,7 +181,7 @@ def result_rows(
         query = query.where(CouncilResult.outcome == outcome)
     shown = _Shown(council, hides_applications(council, viewer))
     position = 0
-    for batch in db.session.execute(query.execution_options(yield_per=BATCH)).scalars().partitions():
+    for batch in db.session.execute(query.execution_options(yield_per=BATCH)).mappings().partitions():
         rows = []
         for stored in batch:
             position += 1
@@ -205,15 +235,12 @@ def hides_applications(council: Council, viewer: User | None) -> bool:
 
 
 def _rows_query(council: Council, viewer: User | None) -> Select:
+    """The council's stored rows as plain columns (no ORM objects: a record reads thousands), in rank order."""
     query = (
-        select(CouncilResult)
+        select(*STORED_COLUMNS, *SHOWN_APPLICATION)
+        .join(Proposal, Proposal.id == CouncilResult.proposal_id)
+        .join(Organization, Organization.id == Proposal.organization_id)
         .where(CouncilResult.council_id == council.id)
-        .options(
-            joinedload(CouncilResult.proposal)
-            .load_only(*SHOWN_PROPOSAL, raiseload=True)
-            .joinedload(Proposal.organization)
-            .load_only(Organization.name, raiseload=True)
-        )
         .order_by(CouncilResult.rank, CouncilResult.id)
     )
     seat = _chair_seat(council, viewer)
@@ -227,19 +254,28 @@ class _Shown:
     def __init__(self, council: Council, renumber: bool) -> None:
         self.seats = {m.id: m for m in council.members}
         self.criteria = list(council.template.criteria)
+        self.criterion_ids = [c.id for c in self.criteria]
         self.renumber = renumber
         self.words: dict[str, str] = {}  # each failing reason put in words once per page or record
 
-    def row(self, stored: CouncilResult, position: int) -> ResultRow:
-        """One stored row at this position of what the viewer sees."""
-        aggregate = stored.aggregate(exact=False)
+    def row(self, stored: RowMapping, position: int) -> ResultRow:
+        """One stored row (a mapping of _rows_query's columns) at this position of what the viewer sees."""
+        aggregate = stored_aggregate(stored, exact=False)
+        application = ShownApplication(
+            id=stored["proposal_id"],
+            reference_code=stored["reference_code"],
+            title=stored["title"],
+            support_total_vnd=stored["support_total_vnd"],
+            organization=ShownOrganization(stored["organization_name"]),
+        )
         return ResultRow(
-            proposal=stored.proposal,
+            proposal=application,
             aggregate=aggregate,
-            rank=position if self.renumber else stored.rank,
-            outcome=stored.outcome,
-            cumulative_vnd=stored.cumulative_vnd,
-            recused=[self.seats[m] for m in stored.recused if m in self.seats],
+            rank=position if self.renumber else stored["rank"],
+            outcome=stored["outcome"],
+            cumulative_vnd=stored["cumulative_vnd"],
+            criterion_means=[aggregate.criterion_means.get(cid) for cid in self.criterion_ids],
+            recused=[self.seats[m] for m in stored["recused"] or () if m in self.seats],
             reasons=[self.reason(code) for code in aggregate.reasons],
         )
 

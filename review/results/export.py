@@ -63,7 +63,7 @@ def results_workbook(council: Council, viewer: User | None) -> IO[bytes]:
                 agg.received,
                 agg.expected,
                 *[_number(v) for v in (agg.mean, agg.median, agg.minimum, agg.maximum, agg.stdev)],
-                *[_number(agg.criterion_means.get(c.id)) for c in found.criteria],
+                *[_number(mean) for mean in row.criterion_means],
                 row.proposal.support_total_vnd,
                 status_label(row.outcome, "outcome"),
                 "; ".join(row.reasons),

@@ -124,7 +124,7 @@ def test_full_cycle_to_release(app, world):
         for number, proposal in ((1, first), (2, second)):
             data = {
                 "number": f"{number}/QĐ-SKHCN",
-                "signed_on": found.rows[0].proposal.created_at.date(),
+                "signed_on": first.created_at.date(),
                 "signer": "Giám đốc",
                 "approved_vnd": 240_000_000,
                 "conditions": "",
