@@ -21,6 +21,9 @@ ENV_KEYS = (
     "CLAMD_SOCKET",
     "TRUSTED_HOSTS",
     "PROXY_FIX_HOPS",
+    "OPEN_DATA_PREFIX",
+    "OPEN_DATA_FUNDER_ID",
+    "OPEN_DATA_LICENSE",
 )
 INT_KEYS = {"MAIL_PORT", "PROXY_FIX_HOPS"}
 BOOL_KEYS = {"MAIL_USE_TLS", "MAIL_USE_SSL", "DEMO_MODE"}
@@ -108,6 +111,11 @@ class Defaults:
     # A council's Excel export is built within the request up to this many applications; a larger one (42 s for
     # 11,000) by the scheduled `flask review build-exports`, and served once built.
     EXPORT_INLINE_APPLICATIONS = 500
+    # The open data (reports/open_data.py, 360Giving): the publisher's grant-identifier prefix (360Giving gives one
+    # on registration), the agency's organization identifier, and the licence the data is published under.
+    OPEN_DATA_PREFIX = "360G-SKHCNTN"
+    OPEN_DATA_FUNDER_ID = "VN-SKHCN-TAYNINH"
+    OPEN_DATA_LICENSE = "https://creativecommons.org/licenses/by/4.0/"
     DEMO_MODE = False
 
 

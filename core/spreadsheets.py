@@ -45,13 +45,15 @@ class Column:
 class Listing:
     """A list to export: its title, its filters as (label, value) pairs (a filter not set has no value), its
     columns, its rows (an iterator of sequences of values, in the columns' order) and the name of its sheet (the
-    title unless given)."""
+    title unless given). A list not `titled` has no title row in its workbook: its header is the first row (open
+    data, read by machines)."""
 
     title: str
     filters: Sequence[tuple[str, str | None]]
     columns: list[Column]
     rows: Iterable[Sequence[object]]
     sheet: str = ""
+    titled: bool = True
 
     def heading(self) -> str:
         """The title row: the list, its filters set as "Label: value" (or "no filter"), the time of the export."""
@@ -82,12 +84,14 @@ def workbook(*listings: Listing) -> IO[bytes]:
 
 def _append_sheet(book: Workbook, listing: Listing) -> None:
     sheet = book.create_sheet((listing.sheet or listing.title)[:31])
-    sheet.freeze_panes = "A3"  # the title and the header stay in view
+    header_row = 2 if listing.titled else 1
+    sheet.freeze_panes = f"A{header_row + 1}"  # the title and the header stay in view
     for index, column in enumerate(listing.columns, start=1):
         sheet.column_dimensions[get_column_letter(index)].width = column.width
-    title = WriteOnlyCell(sheet, value=listing.heading())
-    title.font = Font(bold=True, size=12)
-    sheet.append([title])
+    if listing.titled:
+        title = WriteOnlyCell(sheet, value=listing.heading())
+        title.font = Font(bold=True, size=12)
+        sheet.append([title])
     bold = Font(bold=True)
     header = []
     for column in listing.columns:
@@ -99,7 +103,7 @@ def _append_sheet(book: Workbook, listing: Listing) -> None:
     for row in listing.rows:
         sheet.append([_cell(sheet, column, value) for column, value in zip(listing.columns, row, strict=True)])
         count += 1
-    sheet.auto_filter.ref = f"A2:{get_column_letter(len(listing.columns))}{count + 2}"
+    sheet.auto_filter.ref = f"A{header_row}:{get_column_letter(len(listing.columns))}{count + header_row}"
 
 
 def _cell(sheet: object, column: Column, value: object) -> WriteOnlyCell:

@@ -1,7 +1,7 @@
-"""The reports' pages: the public list of funded projects and a page per project, the department's ledger, and the
-staff lists as Excel and CSV files with the filters of the page they come from."""
+"""The reports' pages: the public list of funded projects and a page per project, the open data, the department's
+ledger, and the staff lists as Excel and CSV files with the filters of the page they come from."""
 
-from flask import current_app, render_template, request
+from flask import Response, current_app, render_template, request, stream_with_context
 
 from accounts.decorators import role_required
 from accounts.models import DEPARTMENT_ROLES
@@ -14,6 +14,7 @@ from proposals.queries import QueueFilter
 from reports import bp
 from reports.exports import monitoring_listing, queue_listing
 from reports.ledger import LedgerFilter, ledger_listing, ledger_page, ledger_years
+from reports.open_data import FIELDS, Grants
 from reports.public import PublicFilter, filter_options, public_page, public_project, recipient_name
 
 
@@ -70,3 +71,21 @@ def funded_project(project_id: int):
     """What the public may know of one funded project."""
     project = public_project(project_id)
     return render_template("reports/funded_project.html", project=project, recipient=recipient_name(project))
+
+
+@bp.route("/open-data")
+def open_data():
+    """The open data: its files, what each field means, the licence and the date of the data."""
+    grants = Grants()
+    return render_template(
+        "reports/open_data.html", package=grants.package(), newest=grants.newest, fields=FIELDS, prefix=grants.prefix
+    )
+
+
+@bp.route("/open-data/grants.<any(json, csv, xlsx):form>")
+def open_data_file(form: str):
+    """The funded projects in the 360Giving Data Standard, as JSON, CSV or Excel (stable addresses)."""
+    grants = Grants()
+    if form != "json":
+        return listing_response(grants.listing(), form, "360giving-grants")
+    return Response(stream_with_context(grants.json_pieces()), mimetype="application/json")

@@ -306,6 +306,8 @@ MATRIX: dict[str, tuple[str, str, dict]] = {
     "reports.ledger": ("GET", "/staff/ledger", only(200, *DEPARTMENT)),
     "reports.funded": ("GET", "/funded", everyone(200)),
     "reports.funded_project": ("GET", "/funded/{project_id}", everyone(200)),
+    "reports.open_data": ("GET", "/open-data", everyone(200)),
+    "reports.open_data_file": ("GET", "/open-data/grants.json", everyone(200)),
     "reports.ledger_export": ("GET", "/staff/ledger.xlsx", only(200, *DEPARTMENT)),
 }
 # Draft calls are not public: outsiders get 404, the department sees them.

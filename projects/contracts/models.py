@@ -158,6 +158,9 @@ class Project(db.Model):
     health_reasons: Mapped[str] = mapped_column(String(120), default="", server_default="")  # codes, comma-separated
 
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # When anything of the project last changed (every UPDATE but the stored health's, which keeps it): the open
+    # data's dateModified.
+    modified_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
     search_text: Mapped[str] = mapped_column(String(1200), default="")
     version: Mapped[int] = mapped_column(default=1)
 

@@ -28,7 +28,13 @@ INPUTS = {
     FollowUpAction: ("due_on", "done_on"),
     Regime: ("spending_lag_percent",),
 }
+# Health is not news of the project: its write keeps modified_at (named, so that its onupdate is not applied).
 _STORED = update(Project.__table__).where(Project.__table__.c.id == bindparam("project_id"))
+_STORED = _STORED.values(
+    health=bindparam("health"),
+    health_reasons=bindparam("health_reasons"),
+    modified_at=Project.__table__.c.modified_at,
+)
 
 
 def refresh_health(project_ids: Iterable[int] | Select, today: date | None = None) -> int:
@@ -54,7 +60,7 @@ def _store(ids: list[int] | Select, today: date) -> int:
     ]
     rows = [row for row in rows if before.get(row["project_id"]) != (row["health"], row["health_reasons"])]
     if rows:
-        db.session.execute(_STORED.values(health=bindparam("health"), health_reasons=bindparam("health_reasons")), rows)
+        db.session.execute(_STORED, rows)
     return len(rows)
 
 
