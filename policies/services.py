@@ -166,6 +166,11 @@ def regimes_newest_first() -> list[Regime]:
     return list(db.session.execute(select(Regime).order_by(Regime.start_year.desc())).scalars())
 
 
+def sectors_in_order() -> list[Sector]:
+    """The sectors of Plan 1821 by their number (the filters and charts by sector)."""
+    return list(db.session.execute(select(Sector).order_by(Sector.number)).scalars())
+
+
 def regimes_with_categories() -> list[Regime]:
     """All regimes, current first, with categories and conditions loaded."""
     return list(

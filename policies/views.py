@@ -14,7 +14,7 @@ from core.paging import page_number
 from core.workflow import allowed_targets
 from policies import services
 from policies.forms import CallForm, ExtendForm, TransitionForm
-from policies.models import CALL_STATES, CALL_TRANSITIONS, Call, Regime, Sector, SupportCategory
+from policies.models import CALL_STATES, CALL_TRANSITIONS, Call, Regime, SupportCategory
 
 bp = Blueprint("policies", __name__)
 CALL_COMPARED = ("code", "title", "title_en", "year", "budget_vnd", "guidance")  # what a stale save's page compares
@@ -74,9 +74,7 @@ def _call_form(formdata: object = None, **kwargs: object) -> CallForm:
         select(SupportCategory, Regime.code).join(Regime).order_by(Regime.start_year.desc(), SupportCategory.sort_order)
     ).all()
     form.category_ids.choices = [(c.id, f"{code} · {c.code} — {c.name}") for c, code in categories]
-    form.sector_ids.choices = [
-        (s.id, f"{s.number}. {s.name}") for s in db.session.execute(select(Sector).order_by(Sector.number)).scalars()
-    ]
+    form.sector_ids.choices = [(s.id, f"{s.number}. {s.name}") for s in services.sectors_in_order()]
     return form
 
 

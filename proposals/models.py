@@ -195,7 +195,9 @@ class Proposal(db.Model):
         Index("ix_proposals_call_status", "call_id", "status", "sequence"),  # the queue's tabs counted from it alone
         Index("ix_proposals_org_year", "organization_id", "year"),
         Index("ix_proposals_search_text", "search_text"),
-        Index("ix_proposals_sector", "sector_id"),
+        # The dashboard's counts (reports/dashboard.py) read these alone: by sector, and by year, state and month.
+        Index("ix_proposals_sector_status", "sector_id", "status", "year"),
+        Index("ix_proposals_dashboard", "year", "status", "sector_id", "submitted_at", "call_id"),
         Index("ix_proposals_category", "category_id"),
     )
 

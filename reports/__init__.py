@@ -1,12 +1,11 @@
-"""Reports: read-only views over every other package (it writes nothing). For now:
+"""Reports: read-only views over every other package (it writes nothing):
 
-- public.py   the public list of funded projects and a page per project;
-- open_data.py the same projects as open data in the 360Giving Data Standard (JSON, CSV, Excel);
-- ledger.py   the department's ledger of every project's money;
-- exports.py  the staff lists (application queue, project monitoring; the ledger's is in ledger.py) in Excel and CSV
-              with the filters of their page, written by core.spreadsheets.
-
-Dashboards and statistics come here too.
+- public.py     the public list of funded projects and a page per project;
+- open_data.py  the same projects as open data in the 360Giving Data Standard (JSON, CSV, Excel);
+- dashboard.py  the staff and leaders' dashboard and the public statistics, drawn by charts.py;
+- ledger.py     the department's ledger of every project's money;
+- exports.py    the staff lists (application queue, project monitoring; the ledger's is in ledger.py) in Excel and
+                CSV with the filters of their page, written by core.spreadsheets.
 
 Its pages are on the one blueprint `reports`, registered by init_app."""
 

@@ -16,8 +16,7 @@ from werkzeug.datastructures import MultiDict
 from accounts.models import PERSONAL_ID_TYPES, Organization
 from core.extensions import db
 from core.search import contains
-from policies.models import Sector
-from policies.services import regimes_newest_first
+from policies.services import regimes_newest_first, sectors_in_order
 from projects.contracts.models import LEGACY_AREAS, PROJECT_STATES, Project
 
 
@@ -111,7 +110,7 @@ def filter_options() -> dict:
     first, last = db.session.execute(select(db.func.min(Project.signed_on), db.func.max(Project.signed_on))).one()
     return {
         "years": list(range(last.year, first.year - 1, -1)) if first else [],
-        "sectors": list(db.session.execute(select(Sector).order_by(Sector.number)).scalars()),
+        "sectors": sectors_in_order(),
         "regimes": regimes_newest_first(),
         "areas": {key: label for key, label in LEGACY_AREAS.items() if key},
         "states": PROJECT_STATES,

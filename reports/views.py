@@ -7,11 +7,14 @@ from accounts.decorators import role_required
 from accounts.models import DEPARTMENT_ROLES
 from core.paging import page_number
 from core.spreadsheets import listing_response
-from policies.services import load_call, regimes_newest_first
+from policies.services import load_call, regimes_newest_first, sectors_in_order
 from projects.money.models import LEDGER_KINDS
 from projects.portfolio.monitoring import MonitoringFilter
 from proposals.queries import QueueFilter
 from reports import bp
+from reports.dashboard import DashboardFilter, call_years
+from reports.dashboard import dashboard as dashboard_sections
+from reports.dashboard import statistics as public_statistics
 from reports.exports import monitoring_listing, queue_listing
 from reports.ledger import LedgerFilter, ledger_listing, ledger_page, ledger_years
 from reports.open_data import FIELDS, Grants
@@ -89,3 +92,27 @@ def open_data_file(form: str):
     if form != "json":
         return listing_response(grants.listing(), form, "360giving-grants")
     return Response(stream_with_context(grants.json_pieces()), mimetype="application/json")
+
+
+@bp.route("/staff/dashboard")
+@role_required(*DEPARTMENT_ROLES)
+def dashboard():
+    """Where the department stands: applications, review, money and projects, filtered by year, regime and sector."""
+    filters = DashboardFilter.from_args(request.args)
+    sectors, regimes = sectors_in_order(), regimes_newest_first()
+    return render_template(
+        "reports/dashboard.html",
+        filters=filters,
+        sections=dashboard_sections(filters, sectors, regimes),
+        years=call_years(),
+        sectors=sectors,
+        regimes=regimes,
+    )
+
+
+@bp.route("/statistics")
+def statistics():
+    """The public statistics: the projects funded by year, sector and former province."""
+    return render_template(
+        "reports/statistics.html", charts=public_statistics(sectors_in_order(), regimes_newest_first())
+    )

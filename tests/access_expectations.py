@@ -304,9 +304,11 @@ MATRIX: dict[str, tuple[str, str, dict]] = {
     "reports.queue_export": ("GET", "/staff/calls/{call_id}/applications.xlsx", only(200, *DEPARTMENT)),
     "reports.monitoring_export": ("GET", "/staff/projects.csv", only(200, *DEPARTMENT)),
     "reports.ledger": ("GET", "/staff/ledger", only(200, *DEPARTMENT)),
+    "reports.dashboard": ("GET", "/staff/dashboard", only(200, *DEPARTMENT)),
     "reports.funded": ("GET", "/funded", everyone(200)),
     "reports.funded_project": ("GET", "/funded/{project_id}", everyone(200)),
     "reports.open_data": ("GET", "/open-data", everyone(200)),
+    "reports.statistics": ("GET", "/statistics", everyone(200)),
     "reports.open_data_file": ("GET", "/open-data/grants.json", everyone(200)),
     "reports.ledger_export": ("GET", "/staff/ledger.xlsx", only(200, *DEPARTMENT)),
 }

@@ -24,6 +24,8 @@ PROJECT_PAGES = {
     "ledger": ("/staff/ledger?kind=commitment", "staff@s.vn", 9),
     "funded projects (public)": ("/funded?q=du+an", "an@org.vn", 9),
     "funded project (public)": ("/funded/{project_id}", "an@org.vn", 5),
+    "dashboard": ("/staff/dashboard?year=2026", "staff@s.vn", 18),  # 11 charts, one grouped query each
+    "statistics (public)": ("/statistics", "an@org.vn", 9),
     "open data page": ("/open-data", "an@org.vn", 6),  # + 1: the agency's names
     "open data, JSON": ("/open-data/grants.json", "an@org.vn", 5),  # the projects read in batches: one statement
     "open data, CSV": ("/open-data/grants.csv", "an@org.vn", 4),
