@@ -1,7 +1,7 @@
 """The reports' pages: the public list of funded projects and a page per project, the open data, the department's
 ledger, and the staff lists as Excel and CSV files with the filters of the page they come from."""
 
-from flask import Response, current_app, render_template, request, stream_with_context
+from flask import current_app, render_template, request, send_file
 
 from accounts.decorators import role_required
 from accounts.models import DEPARTMENT_ROLES
@@ -17,7 +17,7 @@ from reports.dashboard import dashboard as dashboard_sections
 from reports.dashboard import statistics as public_statistics
 from reports.exports import monitoring_listing, queue_listing
 from reports.ledger import LedgerFilter, ledger_listing, ledger_page, ledger_years
-from reports.open_data import FIELDS, Grants
+from reports.open_data import FIELDS, OPEN_DATA_TYPES, Grants, stored_file
 from reports.public import PublicFilter, filter_options, public_page, public_project, recipient_name
 
 
@@ -88,10 +88,12 @@ def open_data():
 @bp.route("/open-data/grants.<any(json, csv, xlsx):form>")
 def open_data_file(form: str):
     """The funded projects in the 360Giving Data Standard, as JSON, CSV or Excel (stable addresses)."""
-    grants = Grants()
-    if form != "json":
-        return listing_response(grants.listing(), form, "360giving-grants")
-    return Response(stream_with_context(grants.json_pieces()), mimetype="application/json")
+    return send_file(
+        stored_file(form),
+        mimetype=OPEN_DATA_TYPES[form],
+        as_attachment=form != "json",
+        download_name=f"360giving-grants.{form}",
+    )
 
 
 @bp.route("/staff/dashboard")

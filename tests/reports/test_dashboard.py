@@ -107,7 +107,8 @@ def test_the_counts_of_applications_read_an_index_alone(app, reference):
 
     sectors = query_plan(sector_counts(DashboardFilter()))
     states = query_plan(state_counts(DashboardFilter(year=2026)))
-    assert "ix_proposals_sector_status" in sectors and "ix_proposals_dashboard" in states, (sectors, states)
-    if db.engine.dialect.name == "sqlite":
-        assert "COVERING INDEX" in sectors and "COVERING INDEX" in states
+    ours = ("ix_proposals_sector_status", "ix_proposals_dashboard")
+    assert any(name in sectors for name in ours) and "ix_proposals_dashboard" in states, (sectors, states)
+    if db.engine.dialect.name == "sqlite":  # PostgreSQL chooses among them by its own costs on tiny tables
+        assert "COVERING INDEX ix_proposals_sector_status" in sectors and "COVERING INDEX" in states
         assert "COVERING INDEX" in query_plan(sector_counts(DashboardFilter(year=2026)))

@@ -15,6 +15,7 @@ from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT202012
 from sqlalchemy import update
 
+from accounts.models import Organization
 from core.extensions import db
 from projects.contracts.models import Project
 from projects.portfolio.stored import refresh_health
@@ -128,3 +129,21 @@ def test_the_data_dictionary_page_in_both_languages(client, world):
     client.post("/language", data={"language": "en", "next": "/open-data"})
     page = client.get("/open-data").get_data(as_text=True)
     assert "Data dictionary" in page and "The support paid so far, in đồng." in page
+
+
+def test_a_file_is_built_once_per_state_of_the_data(app, client, world, count_queries):
+    folder = Path(app.config["UPLOAD_FOLDER"])
+    first = client.get("/open-data/grants.xlsx").data
+    built = sorted(folder.glob("open-data-*.xlsx"))
+    assert len(built) == 1
+    with count_queries() as counter:
+        again = client.get("/open-data/grants.xlsx").data
+    assert again == first and sorted(folder.glob("open-data-*.xlsx")) == built
+    assert counter.count <= 3  # the agency's names and the stamp of the data: no project is read
+    organization = db.session.get(Project, world["funded"].id).organization_id
+    db.session.get(Organization, organization).name = "Công ty Đồng Lúa Xanh"
+    db.session.commit()
+    assert "Công ty Đồng Lúa Xanh" in client.get("/open-data/grants.csv").get_data(as_text=True)
+    client.get("/open-data/grants.xlsx")
+    rebuilt = sorted(folder.glob("open-data-*.xlsx"))
+    assert len(rebuilt) == 1 and rebuilt != built  # the earlier state's file is gone
