@@ -16,8 +16,10 @@ from werkzeug.datastructures import MultiDict
 from accounts.models import PERSONAL_ID_TYPES, Organization
 from core.extensions import db
 from core.search import contains
+from policies.models import PriorityItem
 from policies.services import regimes_newest_first, sectors_in_order
 from projects.contracts.models import LEGACY_AREAS, PROJECT_STATES, Project
+from proposals.models import proposal_priority_items
 
 
 @dataclass(frozen=True)
@@ -103,6 +105,20 @@ def public_project(project_id: int) -> Project:
         .where(Project.id == project_id)
         .options(joinedload(Project.organization), joinedload(Project.sector), joinedload(Project.regime))
     )
+
+
+def priority_items(project: Project) -> list[PriorityItem]:
+    """The priority items of Plan 1821 the project's application named (none for a project without one)."""
+    if project.proposal_id is None:
+        return []
+    named = proposal_priority_items.c
+    statement = (
+        select(PriorityItem)
+        .join(proposal_priority_items, named.priority_item_id == PriorityItem.id)
+        .where(named.proposal_id == project.proposal_id)
+        .order_by(PriorityItem.number)
+    )
+    return list(db.session.execute(statement).scalars())
 
 
 def filter_options() -> dict:

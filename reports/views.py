@@ -18,7 +18,7 @@ from reports.dashboard import statistics as public_statistics
 from reports.exports import monitoring_listing, queue_listing
 from reports.ledger import LedgerFilter, ledger_listing, ledger_page, ledger_years
 from reports.open_data import FIELDS, OPEN_DATA_TYPES, Grants, stored_file
-from reports.public import PublicFilter, filter_options, public_page, public_project, recipient_name
+from reports.public import PublicFilter, filter_options, priority_items, public_page, public_project, recipient_name
 
 
 @bp.route("/staff/calls/<int:call_id>/applications.<any(xlsx, csv):form>")
@@ -73,7 +73,9 @@ def funded():
 def funded_project(project_id: int):
     """What the public may know of one funded project."""
     project = public_project(project_id)
-    return render_template("reports/funded_project.html", project=project, recipient=recipient_name(project))
+    return render_template(
+        "reports/funded_project.html", project=project, recipient=recipient_name(project), items=priority_items(project)
+    )
 
 
 @bp.route("/open-data")

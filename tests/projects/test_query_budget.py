@@ -23,7 +23,7 @@ PROJECT_PAGES = {
     "contracts to sign": ("/staff/contracts", "staff@s.vn", 7),
     "ledger": ("/staff/ledger?kind=commitment", "staff@s.vn", 9),
     "funded projects (public)": ("/funded?q=du+an", "an@org.vn", 9),
-    "funded project (public)": ("/funded/{project_id}", "an@org.vn", 5),
+    "funded project (public)": ("/funded/{project_id}", "an@org.vn", 6),  # + 1: its priority items
     "dashboard": ("/staff/dashboard?year=2026", "staff@s.vn", 18),  # 11 charts, one grouped query each
     "statistics (public)": ("/statistics", "an@org.vn", 9),
     "open data page": ("/open-data", "an@org.vn", 6),  # + 1: the agency's names

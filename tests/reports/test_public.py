@@ -50,3 +50,25 @@ def test_the_public_sees_the_funded_projects_and_not_who_is_a_person(client, wor
     assert client.get(f"/funded/{private.id + 99}").status_code == 404
     assert client.get("/funded?state=suspended").get_data(as_text=True).count('href="/funded/') == 0
     assert client.get("/funded?state=in_progress&year=2026").get_data(as_text=True).count('href="/funded/') == 2
+
+
+def test_a_funded_projects_page_names_the_priority_items_of_its_application(client, world):
+    from sqlalchemy import select
+
+    from policies.models import PriorityItem
+    from proposals.models import proposal_priority_items
+
+    funded = world["funded"]
+    items = list(db.session.execute(select(PriorityItem).order_by(PriorityItem.id).limit(2)).scalars())
+    db.session.execute(
+        proposal_priority_items.delete().where(proposal_priority_items.c.proposal_id == funded.proposal_id)
+    )
+    for item in items:
+        db.session.execute(
+            proposal_priority_items.insert().values(proposal_id=funded.proposal_id, priority_item_id=item.id)
+        )
+    db.session.commit()
+    page = client.get(f"/funded/{funded.id}").get_data(as_text=True)
+    assert "Nội dung ưu tiên" in page
+    for item in items:
+        assert f"{item.number}. {item.text}" in page
