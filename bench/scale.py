@@ -55,10 +55,14 @@ def pages(fixture: object, scale: float) -> list[tuple[str, str, str]]:
         ("Excel export", f"/councils/{big}/results.xlsx"),
         *monitoring,
         ("project page (staff)", f"/projects/{project}"),
+        ("dashboard", "/staff/dashboard"),
+        ("dashboard, a year", f"/staff/dashboard?year={time.localtime().tm_year}"),  # the calls' year
     ]
     return [
         ("anonymous", "public home", "/"),
         ("anonymous", "public calls, search", "/calls?q=nong+nghiep"),
+        ("anonymous", "public statistics", "/statistics"),
+        ("anonymous", "open data, JSON (stored)", "/open-data/grants.json"),
         *(("staff", name, path) for name, path in staff),
         ("member", "member's list (mine)", "/review"),
         ("member", "member's score sheet", f"/review/councils/{big}/applications/{proposal}"),
