@@ -193,7 +193,7 @@ class Proposal(db.Model):
         CheckConstraint("duration_months IS NULL OR duration_months BETWEEN 1 AND 120", name="duration"),
         UniqueConstraint("call_id", "sequence"),
         Index("ix_proposals_call_status", "call_id", "status", "sequence"),  # the queue's tabs counted from it alone
-        Index("ix_proposals_org_year", "organization_id", "year"),
+        Index("ix_proposals_org_year", "organization_id", "year", "status"),  # + status: the dashboard's by province
         Index("ix_proposals_search_text", "search_text"),
         # The dashboard's counts (reports/dashboard.py) read these alone: by sector, and by year, state and month.
         Index("ix_proposals_sector_status", "sector_id", "status", "year"),

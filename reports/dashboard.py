@@ -13,6 +13,7 @@ from flask_babel import pgettext
 from sqlalchemy import ColumnElement, Select, case, extract, func, select
 from werkzeug.datastructures import MultiDict
 
+from accounts.models import Organization
 from core.extensions import db
 from core.formatting import local_today
 from core.i18n import localized, status_label
@@ -86,7 +87,12 @@ def dashboard(filters: DashboardFilter, sectors: list[Sector], regimes: list[Reg
     return [
         (
             pgettext("dashboard", "Applications"),
-            [applications_by_state(filters), applications_by_sector(filters, sectors), applications_over_time(filters)],
+            [
+                applications_by_state(filters),
+                applications_by_sector(filters, sectors),
+                applications_by_area(filters),
+                applications_over_time(filters),
+            ],
         ),
         (_("Review"), [review_throughput(filters), envelopes(filters)]),
         (
@@ -151,6 +157,29 @@ def sector_counts(filters: DashboardFilter) -> Select:
     ix_proposals_dashboard)."""
     statement = select(Proposal.sector_id, func.count()).where(Proposal.status != "draft")
     return filters.proposals(statement.group_by(Proposal.sector_id))
+
+
+def applications_by_area(filters: DashboardFilter) -> Chart:
+    """Applications received by the former province of their organization (counted per organization from an index
+    first, then added up by province)."""
+    counted = organization_counts(filters).subquery()
+    area = func.coalesce(Organization.legacy_area, "")
+    statement = (
+        select(area, func.sum(counted.c.received))
+        .select_from(counted)
+        .join(Organization, Organization.id == counted.c.organization_id)
+        .group_by(area)
+    )
+    found = dict(_rows(statement))
+    rows = [(str(label), (found[key],)) for key, label in LEGACY_AREAS.items() if key in found]
+    title = _("Applications by former province of the organization")
+    return chart(title, _("Former province"), [Series(pgettext("count", "Applications"))], rows)
+
+
+def organization_counts(filters: DashboardFilter) -> Select:
+    """The applications received per organization (read from ix_proposals_org_year alone)."""
+    statement = select(Proposal.organization_id, func.count().label("received")).where(Proposal.status != "draft")
+    return filters.proposals(statement.group_by(Proposal.organization_id))
 
 
 def applications_over_time(filters: DashboardFilter) -> Chart:

@@ -24,7 +24,7 @@ PROJECT_PAGES = {
     "ledger": ("/staff/ledger?kind=commitment", "staff@s.vn", 9),
     "funded projects (public)": ("/funded?q=du+an", "an@org.vn", 9),
     "funded project (public)": ("/funded/{project_id}", "an@org.vn", 6),  # + 1: its priority items
-    "dashboard": ("/staff/dashboard?year=2026", "staff@s.vn", 18),  # 11 charts, one grouped query each
+    "dashboard": ("/staff/dashboard?year=2026", "staff@s.vn", 19),  # 12 charts, one grouped query each
     "statistics (public)": ("/statistics", "an@org.vn", 9),
     "open data page": ("/open-data", "an@org.vn", 6),  # + 1: the agency's names
     "open data, JSON": ("/open-data/grants.json", "an@org.vn", 4),  # served from its stored file

@@ -12,7 +12,14 @@ from core.formatting import format_money
 from policies.models import Sector
 from projects.contracts.models import Project
 from reports.charts import Series, chart
-from reports.dashboard import DashboardFilter, applications_by_state, envelopes, money_by_year, review_throughput
+from reports.dashboard import (
+    DashboardFilter,
+    applications_by_area,
+    applications_by_state,
+    envelopes,
+    money_by_year,
+    review_throughput,
+)
 from review.decisions.models import Decision
 from tests.conftest import login
 from tests.factories import make_call, make_council, make_organization, make_project, make_proposal, make_user
@@ -33,7 +40,7 @@ def test_a_chart_draws_each_kind_on_the_scale_of_its_largest():
 @pytest.fixture
 def world(app, reference):
     staff = make_user("staff@s.vn", roles=("staff",))
-    host = make_user("an@org.vn", organization=make_organization(name="Công ty Đồng Lúa"))
+    host = make_user("an@org.vn", organization=make_organization(name="Công ty Đồng Lúa", legacy_area="long_an"))
     with app.test_request_context():
         call = make_call(code="TN-2026-09", budget_vnd=3_000_000_000)
         older = make_call(code="TN-2025-09", budget_vnd=1_000_000_000)
@@ -69,6 +76,8 @@ def test_the_figures_are_the_departments_own(app, world):
     with app.test_request_context():
         states = [(row.label, row.values) for row in applications_by_state(everything).rows]
         assert states == [("Đã nộp", (1,)), ("Đã phê duyệt", (2,))]  # the draft is not counted
+        areas = [(row.label, row.values) for row in applications_by_area(everything).rows]
+        assert areas == [("Long An (cũ)", (3,))]
         throughput = review_throughput(everything).rows  # 1 April 15:00 to 13 April: 12 days
         assert [(row.label, row.values) for row in throughput] == [("TN-2026-09", (12.0,))]
         decided, old = world["decided"], world["old"]
@@ -102,7 +111,7 @@ def test_the_dashboard_page_for_the_department_and_the_statistics_for_everyone(a
 
 
 def test_the_counts_of_applications_read_an_index_alone(app, reference):
-    from reports.dashboard import sector_counts, state_counts
+    from reports.dashboard import organization_counts, sector_counts, state_counts
     from tests.plans import query_plan
 
     sectors = query_plan(sector_counts(DashboardFilter()))
@@ -112,3 +121,4 @@ def test_the_counts_of_applications_read_an_index_alone(app, reference):
     if db.engine.dialect.name == "sqlite":  # PostgreSQL chooses among them by its own costs on tiny tables
         assert "COVERING INDEX ix_proposals_sector_status" in sectors and "COVERING INDEX" in states
         assert "COVERING INDEX" in query_plan(sector_counts(DashboardFilter(year=2026)))
+        assert "COVERING INDEX ix_proposals_org_year" in query_plan(organization_counts(DashboardFilter()))
