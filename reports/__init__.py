@@ -10,8 +10,20 @@
 Its pages are on the one blueprint `reports`, registered by init_app."""
 
 from flask import Blueprint, Flask
+from sqlalchemy import ColumnElement, func, select
+
+from core.extensions import db
 
 bp = Blueprint("reports", __name__)
+
+
+def years_of(column: ColumnElement) -> list[int]:
+    """Every year from the latest to the earliest value of a column of years or of dates (a year filter's choices)."""
+    first, last = db.session.execute(select(func.min(column), func.max(column))).one()
+    if first is None:
+        return []
+    first, last = (getattr(value, "year", value) for value in (first, last))
+    return list(range(last, first - 1, -1))
 
 
 def init_app(app: Flask) -> None:

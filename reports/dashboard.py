@@ -23,6 +23,7 @@ from projects.followup.models import FollowUpAction, Inspection, PeriodicReport
 from projects.money.models import LedgerEntry
 from projects.portfolio.health import HEALTH_LEVELS
 from proposals.models import Proposal
+from reports import years_of
 from reports.charts import Chart, Series, chart
 from review.decisions.models import Decision
 
@@ -120,8 +121,7 @@ def statistics(sectors: list[Sector], regimes: list[Regime]) -> list[Chart]:
 
 def call_years() -> list[int]:
     """The years of the calls, newest first (the dashboard's year filter)."""
-    first, last = db.session.execute(select(func.min(Call.year), func.max(Call.year))).one()
-    return list(range(last, first - 1, -1)) if first else []
+    return years_of(Call.year)
 
 
 def _rows(statement: Select) -> list:

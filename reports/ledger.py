@@ -17,6 +17,7 @@ from core.spreadsheets import Column, Listing
 from policies.models import Regime
 from projects.contracts.models import Project
 from projects.money.models import LEDGER_KINDS, LedgerEntry
+from reports import years_of
 
 BATCH = 500  # rows read at a time for the export
 
@@ -107,7 +108,4 @@ def ledger_listing(filters: LedgerFilter) -> Listing:
 
 def ledger_years() -> list[int]:
     """The years the ledger has entries in, newest first (for the year filter)."""
-    first, last = db.session.execute(
-        select(db.func.min(LedgerEntry.occurred_on), db.func.max(LedgerEntry.occurred_on))
-    ).one()
-    return list(range(last.year, first.year - 1, -1)) if first else []
+    return years_of(LedgerEntry.occurred_on)

@@ -20,6 +20,7 @@ from policies.models import PriorityItem
 from policies.services import regimes_newest_first, sectors_in_order
 from projects.contracts.models import LEGACY_AREAS, PROJECT_STATES, Project
 from proposals.models import proposal_priority_items
+from reports import years_of
 
 
 @dataclass(frozen=True)
@@ -123,9 +124,8 @@ def priority_items(project: Project) -> list[PriorityItem]:
 
 def filter_options() -> dict:
     """The choices of the list's filters: the years contracts were signed in, sectors, regimes, areas, states."""
-    first, last = db.session.execute(select(db.func.min(Project.signed_on), db.func.max(Project.signed_on))).one()
     return {
-        "years": list(range(last.year, first.year - 1, -1)) if first else [],
+        "years": years_of(Project.signed_on),
         "sectors": sectors_in_order(),
         "regimes": regimes_newest_first(),
         "areas": {key: label for key, label in LEGACY_AREAS.items() if key},
