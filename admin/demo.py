@@ -1,5 +1,5 @@
-"""`flask seed-demo`: demonstration accounts, organizations, calls, applications, a council and a legacy portfolio
-(idempotent: what exists is left as it is)."""
+"""`flask seed-demo`: demonstration accounts, organizations, calls, applications, a council, a batch decision of fixed
+amounts and a legacy portfolio (idempotent: what exists is left as it is)."""
 
 import click
 from flask.cli import with_appcontext
@@ -10,6 +10,7 @@ from admin.demo_accounts import seed_accounts
 from admin.demo_applications import seed_applications
 from admin.demo_calls import seed_calls
 from admin.demo_councils import seed_council
+from admin.demo_fixed import seed_fixed_awards
 from admin.demo_projects import seed_legacy_projects
 from core.extensions import db
 from core.formatting import utcnow
@@ -30,6 +31,7 @@ def seed_demo() -> None:
     db.session.flush()
     seed_applications()
     seed_council()
+    seed_fixed_awards(now.date())
     seed_legacy_projects(now.date())
 
 

@@ -91,6 +91,23 @@ APPLICATIONS = [
             ),
         )
     ],
+    # The rolling fixed-amount call: two trademarks granted, approved together in a batch (admin.demo_fixed).
+    *[
+        dict(
+            email=email,
+            state="valid",
+            sector=sector,
+            title=title,
+            objectives="Được hỗ trợ một lần chi phí đăng ký nhãn hiệu đã được cấp giấy chứng nhận.",
+            technology=f"Giấy chứng nhận đăng ký nhãn hiệu số {certificate} do Cục Sở hữu trí tuệ cấp.",
+            lines=[("services", "Phí cấp giấy chứng nhận đăng ký nhãn hiệu", 10_000_000, 0)],
+            call_code="TN-2026-SHTT",
+        )
+        for email, sector, title, certificate in (
+            ("htx.thanhlong@gmail.com", 1, "Bảo hộ nhãn hiệu tập thể Thanh long Châu Thành", "412345"),
+            ("nam.ly@cokhitayninh.demo", 2, "Bảo hộ nhãn hiệu CKTN cho sản phẩm cơ khí chính xác", "423456"),
+        )
+    ],
 ]
 
 

@@ -3,9 +3,11 @@
 - public.py     the public list of funded projects and a page per project;
 - open_data.py  the same projects as open data in the 360Giving Data Standard (JSON, CSV, Excel);
 - dashboard.py  the staff and leaders' dashboard and the public statistics, drawn by charts.py;
-- ledger.py     the department's ledger of every project's money;
-- exports.py    the staff lists (application queue, project monitoring; the ledger's is in ledger.py) in Excel and
-                CSV with the filters of their page, written by core.spreadsheets.
+- lists.py      the department's lists across every project: the ledger of their money, the tranches (payments
+                and settlements) and the periodic reports;
+- exports.py    the staff lists (application queue, project monitoring; lists.py has its own) in Excel and CSV
+                with the filters of their page, written by core.spreadsheets;
+- cli.py        `flask open-data build`, the open data's files built ahead of their first visitor.
 
 Its pages are on the one blueprint `reports`, registered by init_app."""
 
@@ -29,5 +31,7 @@ def years_of(column: ColumnElement) -> list[int]:
 def init_app(app: Flask) -> None:
     """Register the blueprint with its pages."""
     from reports import views  # noqa: F401
+    from reports.cli import open_data_cli
 
     app.register_blueprint(bp)
+    app.cli.add_command(open_data_cli)

@@ -1,49 +1,57 @@
-"""The funded projects as open data in the 360Giving Data Standard (1.4): one grant per project, as a JSON package,
-a CSV file and an Excel workbook of the same rows (the standard's flat column titles), from the same records as the
-public list (reports/public.py) and with what it hides hidden: a recipient that is a person is a
-`recipientIndividual` with no name, after the 360Giving guidance for grants to individuals.
+"""The funded projects as open data in the 360Giving Data Standard (1.4): one grant per project and per fixed amount
+approved by a batch decision, as a JSON package, a CSV file and an Excel workbook of the same rows (the standard's
+flat column titles, reports/dictionary.py), from the same records as the public lists (reports/public.py) and with
+what they hide hidden: a recipient that is a person is a `recipientIndividual` with no name, after the 360Giving
+guidance for grants to individuals.
 
-Identifiers: a grant is OPEN_DATA_PREFIX-<project code> (stable: a project's code never changes); a recipient
-organization is VN-MST-<tax code> (org-id.guide's prefix form, a local convention for Vietnam's tax codes, stated on
-the data-dictionary page); the funder is OPEN_DATA_FUNDER_ID. Official data: the words are Vietnamese whatever the
-reader's language.
+Identifiers: a grant is OPEN_DATA_PREFIX-<project code>, or -<application code> for a fixed amount (stable: neither
+code ever changes); a recipient organization is VN-MST-<tax code> (org-id.guide's prefix form, a local convention
+for Vietnam's tax codes, stated on the data-dictionary page); the funder is OPEN_DATA_FUNDER_ID. Official data: the
+words are Vietnamese whatever the reader's language.
 
-A file is built once per state of the data (the projects, their organizations, sectors and regimes, the agency's
-names and the settings above: their stamp names the file), stored in the upload folder and served from there until
-the data changes, so that a public address costs a request nothing after its first (writing 20,000 grants takes
-seconds); the projects are read in batches, so memory stays flat."""
+A file is built once per state of the data (the projects, the fixed amounts with their decisions and applications,
+the organizations, sectors, priority items and regimes, the agency's names and the settings above: their stamp names
+the file), stored in the upload folder and served from there until the data changes, so that a public address costs
+a request nothing after its first (writing 20,000 grants takes seconds; `flask open-data build` writes them ahead);
+the records are read in batches, so memory stays flat."""
 
 import hashlib
 import json
 import os
 import secrets
 import shutil
-from collections.abc import Iterator
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from functools import cached_property
+from operator import attrgetter
 from pathlib import Path
+from typing import Any
 
-from flask import current_app, url_for
+from flask import current_app
 from flask_babel import force_locale
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import contains_eager, joinedload
 
 from accounts.models import PERSONAL_ID_TYPES, Organization
 from core.extensions import db
 from core.formatting import local_today
 from core.models import AgencySettings
 from core.spreadsheets import XLSX, Column, Listing, csv_lines, workbook
-from policies.models import Regime, Sector
+from core.urls import external_url
+from policies.models import Call, PriorityItem, Regime, Sector
 from projects.contracts.models import LEGACY_AREAS, Project
+from projects.fixed.models import BatchDecision, FixedAward
 from proposals.files import upload_folder
+from proposals.models import Proposal, proposal_priority_items
+from reports.dictionary import FIELDS, flat
+from reports.public import PublicFilter, awards_statement
 
 VERSION = "1.4"
 OPEN_DATA_TYPES = {"json": "application/json", "csv": "text/csv; charset=utf-8", "xlsx": XLSX}
 BATCH = 500
 INDIVIDUAL = "Cá nhân hoặc hộ kinh doanh"  # the name 360Giving's guidance gives a person's grant: what, not who
 SECTORS = "Lĩnh vực ưu tiên của Kế hoạch 1821"  # the vocabulary of the sectors' classification
+ITEMS = "Nội dung ưu tiên của Kế hoạch 1821"  # and of the priority items': "<sector>.<item>"
 
 
 def _moment(value: datetime) -> str:
@@ -51,20 +59,61 @@ def _moment(value: datetime) -> str:
     return value.replace(tzinfo=UTC, microsecond=0).isoformat()
 
 
-def projects() -> Iterator[Project]:
-    """Every funded project with what its grant needs, the oldest contract first, BATCH at a time."""
+def _with_items(batches: Iterator[list], proposal_id: Callable) -> Iterator[tuple[Any, list[PriorityItem]]]:
+    """Each record of each batch with the priority items its application named (one query a batch)."""
+    named = proposal_priority_items.c
+    for batch in batches:
+        items: dict[int, list[PriorityItem]] = {}
+        chosen = (
+            select(named.proposal_id, PriorityItem)
+            .join(PriorityItem, named.priority_item_id == PriorityItem.id)
+            .options(joinedload(PriorityItem.sector))
+            .where(named.proposal_id.in_({proposal_id(record) for record in batch} - {None}))
+            .order_by(named.proposal_id, PriorityItem.number)
+        )
+        for application, item in db.session.execute(chosen):
+            items.setdefault(application, []).append(item)
+        for record in batch:
+            yield record, items.get(proposal_id(record), [])
+
+
+def projects() -> Iterator[tuple[Project, list[PriorityItem]]]:
+    """Every funded project with what its grant needs and its application's priority items, the oldest contract
+    first, BATCH at a time."""
     statement = (
         select(Project)
         .options(joinedload(Project.organization), joinedload(Project.sector), joinedload(Project.regime))
         .order_by(Project.signed_on, Project.id)
         .execution_options(yield_per=BATCH)
     )
-    yield from db.session.execute(statement).scalars()
+    return _with_items(db.session.execute(statement).scalars().partitions(), attrgetter("proposal_id"))
+
+
+def awards() -> Iterator[tuple[FixedAward, list[PriorityItem]]]:
+    """Every fixed amount a batch decision approved (the public list's), with its application's regime and priority
+    items, the oldest decision first, BATCH at a time."""
+    statement = (
+        awards_statement(PublicFilter())
+        .options(contains_eager(FixedAward.proposal).joinedload(Proposal.call).joinedload(Call.regime))
+        .order_by(None)
+        .order_by(BatchDecision.signed_on, FixedAward.id)
+        .execution_options(yield_per=BATCH)
+    )
+    return _with_items(db.session.execute(statement).scalars().partitions(), attrgetter("proposal_id"))
+
+
+def _classified(sector: Sector | None, items: list[PriorityItem]) -> dict:
+    """The classifications of a grant: its sector of Plan 1821, then the plan's priority items its application named."""
+    found = [{"vocabulary": SECTORS, "code": str(sector.number), "title": sector.name}] if sector is not None else []
+    found += [
+        {"vocabulary": ITEMS, "code": f"{item.sector.number}.{item.number}", "title": item.text} for item in items
+    ]
+    return {"classifications": found} if found else {}
 
 
 class Grants:
-    """The grants of the funded projects with the package's metadata, read in one request context (the URLs are
-    absolute and the agency's names read once)."""
+    """The grants of the funded projects with the package's metadata. Its addresses are absolute, built from the
+    configured base URL (core.urls), so that a file is the same whichever request or command builds it."""
 
     def __init__(self) -> None:
         config = current_app.config
@@ -73,17 +122,30 @@ class Grants:
         self.prefix = config["OPEN_DATA_PREFIX"]
         self.funder = {"id": config["OPEN_DATA_FUNDER_ID"], "name": agency.agency_name}
         self.license = config["OPEN_DATA_LICENSE"]
-        self.source = url_for("reports.open_data_file", form="json", _external=True)
+        self.source = self.address("json")
+
+    @staticmethod
+    def address(form: str) -> str:
+        """The stable address of the file of a form (json, csv or xlsx)."""
+        return external_url("reports.open_data_file", form=form)
 
     def stamp(self) -> str:
         """A name for the state of everything the grants are made of: it changes whenever a grant would."""
         state = select(
             select(func.count(Project.id)).scalar_subquery(),
             select(func.max(Project.modified_at)).scalar_subquery(),
-            *(select(func.coalesce(func.sum(m.version), 0)).scalar_subquery() for m in (Organization, Sector, Regime)),
+            *(
+                select(func.coalesce(func.sum(m.version), 0)).scalar_subquery()
+                for m in (Organization, Sector, Regime, FixedAward, BatchDecision)
+            ),
+            select(func.count(FixedAward.id)).scalar_subquery(),
+            select(func.coalesce(func.sum(Proposal.version), 0))
+            .where(Proposal.id.in_(select(FixedAward.proposal_id)))
+            .scalar_subquery(),
         )
         values = tuple(db.session.execute(state).one())
-        described = repr((values, self.agency_version, self.prefix, self.funder, self.license, self.source))
+        items = db.session.execute(select(PriorityItem.id, PriorityItem.number, PriorityItem.text)).all()  # unversioned
+        described = repr((values, items, self.agency_version, self.prefix, self.funder, self.license, self.source))
         return hashlib.sha256(described.encode()).hexdigest()[:24]
 
     @cached_property
@@ -91,8 +153,8 @@ class Grants:
         """The date of the data: when a project last changed."""
         return db.session.execute(select(func.max(Project.modified_at))).scalar()
 
-    def grant(self, project: Project) -> dict:
-        """The project as a 360Giving grant."""
+    def grant(self, project: Project, items: list[PriorityItem]) -> dict:
+        """The project as a 360Giving grant, classified by its sector and the priority items its application named."""
         regime = project.regime
         found = {
             "id": f"{self.prefix}-{project.code}",
@@ -106,25 +168,56 @@ class Grants:
             "fundingOrganization": [self.funder],
             "grantProgramme": [{"code": regime.code, "title": regime.title}],
             "fromOpenCall": "Yes" if project.call_id else "No",
-            "url": url_for("reports.funded_project", project_id=project.id, _external=True),
+            "url": external_url("reports.funded_project", project_id=project.id),
             "dateModified": _moment(project.modified_at),
             "dataSource": self.source,
         }
-        organization = project.organization
-        if organization.org_type in PERSONAL_ID_TYPES:
-            found["recipientIndividual"] = {"id": f"{self.prefix}-IND-{project.code}", "name": INDIVIDUAL}
-        else:
-            found["recipientOrganization"] = [
-                {"id": f"VN-MST-{organization.tax_code}", "name": organization.name, "addressCountry": "VN"}
-            ]
-        if project.sector is not None:
-            sector = {"vocabulary": SECTORS, "code": str(project.sector.number), "title": project.sector.name}
-            found["classifications"] = [sector]
+        found.update(self._recipient(project.organization, project.code))
+        found.update(_classified(project.sector, items))
         if project.legacy_area:
             with force_locale("vi"):
                 area = str(LEGACY_AREAS[project.legacy_area])
             found["beneficiaryLocation"] = [{"name": area, "countryCode": "VN"}]
         return found
+
+    def award(self, award: FixedAward, items: list[PriorityItem]) -> dict:
+        """A fixed amount as a 360Giving grant: the decision's date and number, paid or not yet. It has no public page
+        of its own, and no dateModified (the file's stamp follows its changes)."""
+        proposal, batch = award.proposal, award.batch
+        regime = proposal.call.regime
+        kind = f"Hỗ trợ theo định mức ({proposal.category.name})" if proposal.category else "Hỗ trợ theo định mức"
+        found = {
+            "id": f"{self.prefix}-{proposal.reference_code}",
+            "title": proposal.title,
+            "description": f"{kind} theo {regime.code} ({regime.title}), Quyết định số {batch.number}.",
+            "currency": "VND",
+            "amountAwarded": award.amount_vnd,
+            "amountDisbursed": award.amount_vnd if award.status == "paid" else 0,
+            "awardDate": batch.signed_on.isoformat(),
+            "fundingOrganization": [self.funder],
+            "grantProgramme": [{"code": regime.code, "title": regime.title}],
+            "fromOpenCall": "Yes",
+            "dataSource": self.source,
+        }
+        found.update(self._recipient(proposal.organization, proposal.reference_code))
+        found.update(_classified(proposal.sector, items))
+        return found
+
+    def _recipient(self, organization: Organization, code: str) -> dict:
+        if organization.org_type in PERSONAL_ID_TYPES:
+            return {"recipientIndividual": {"id": f"{self.prefix}-IND-{code}", "name": INDIVIDUAL}}
+        return {
+            "recipientOrganization": [
+                {"id": f"VN-MST-{organization.tax_code}", "name": organization.name, "addressCountry": "VN"}
+            ]
+        }
+
+    def records(self) -> Iterator[dict]:
+        """Every grant: the projects', then the fixed amounts'."""
+        for project, items in projects():
+            yield self.grant(project, items)
+        for award, items in awards():
+            yield self.award(award, items)
 
     def package(self) -> dict:
         """The package's metadata (without its grants): title, publisher, licence, the date of the data."""
@@ -137,15 +230,15 @@ class Grants:
             "publisher": {"name": self.funder["name"], "identifier": self.funder["id"]},
             "license": self.license,
             "downloadURL": self.source,
-            "accessURL": url_for("reports.open_data", _external=True),
+            "accessURL": external_url("reports.open_data"),
         }
 
     def json_pieces(self) -> Iterator[str]:
         """The JSON package, a grant at a time: the metadata, then "grants"."""
         head = json.dumps(self.package(), ensure_ascii=False)
         yield head[:-1] + ', "grants": ['
-        for index, project in enumerate(projects()):
-            yield ("," if index else "") + json.dumps(self.grant(project), ensure_ascii=False)
+        for index, grant in enumerate(self.records()):
+            yield ("," if index else "") + json.dumps(grant, ensure_ascii=False)
         yield "]}"
 
     def listing(self) -> Listing:
@@ -154,145 +247,9 @@ class Grants:
             title="grants",
             filters=(),
             columns=[Column(field.title, field.kind, field.width) for field in FIELDS],
-            rows=(_flat(self.grant(project)) for project in projects()),
+            rows=(flat(grant) for grant in self.records()),
             titled=False,
         )
-
-
-@dataclass(frozen=True)
-class Field:
-    """A column of the flat files: the standard's title, the kind and width of its cells in the workbook, where its
-    value is in a grant (keys and list positions) and what it means."""
-
-    title: str
-    kind: str
-    width: int
-    path: tuple
-    meaning: str
-
-    @property
-    def pointer(self) -> str:
-        """Where the value is in the JSON grant, e.g. recipientOrganization[0].id."""
-        return "".join(f"[{step}]" if isinstance(step, int) else f".{step}" for step in self.path).lstrip(".")
-
-
-FIELDS = (
-    Field(
-        "Identifier",
-        "text",
-        24,
-        ("id",),
-        _l("The grant's identifier: the publisher's prefix and the project's code, stable for ever."),
-    ),
-    Field("Title", "text", 50, ("title",), _l("The project's title, as in its contract.")),
-    Field("Description", "text", 60, ("description",), _l("What was supported, under which regime.")),
-    Field("Currency", "text", 8, ("currency",), _l("Always VND (Vietnamese đồng).")),
-    Field("Amount Awarded", "money", 16, ("amountAwarded",), _l("The support approved in the contract, in đồng.")),
-    Field("Amount Disbursed", "money", 16, ("amountDisbursed",), _l("The support paid so far, in đồng.")),
-    Field("Award Date", "text", 12, ("awardDate",), _l("The day the contract was signed (YYYY-MM-DD).")),
-    Field(
-        "Planned Dates:Start Date",
-        "text",
-        12,
-        ("plannedDates", 0, "startDate"),
-        _l("The first day of the project as contracted."),
-    ),
-    Field(
-        "Planned Dates:End Date",
-        "text",
-        12,
-        ("plannedDates", 0, "endDate"),
-        _l("The last day of the project, moved by approved extensions."),
-    ),
-    Field(
-        "Recipient Org:Identifier",
-        "text",
-        22,
-        ("recipientOrganization", 0, "id"),
-        _l("The recipient's tax code, written VN-MST- followed by the code."),
-    ),
-    Field(
-        "Recipient Org:Name", "text", 40, ("recipientOrganization", 0, "name"), _l("The recipient organization's name.")
-    ),
-    Field(
-        "Recipient Ind:Identifier",
-        "text",
-        22,
-        ("recipientIndividual", "id"),
-        _l("For an individual or a household business: an identifier that names no one."),
-    ),
-    Field(
-        "Recipient Ind:Name",
-        "text",
-        28,
-        ("recipientIndividual", "name"),
-        _l("For an individual or a household business: only these words, never the person's name."),
-    ),
-    Field("Funding Org:Identifier", "text", 18, ("fundingOrganization", 0, "id"), _l("The department's identifier.")),
-    Field("Funding Org:Name", "text", 40, ("fundingOrganization", 0, "name"), _l("The department's name.")),
-    Field(
-        "Grant Programme:Code",
-        "text",
-        14,
-        ("grantProgramme", 0, "code"),
-        _l("The code of the support regime (the policy the support was given under)."),
-    ),
-    Field("Grant Programme:Title", "text", 40, ("grantProgramme", 0, "title"), _l("The regime's title.")),
-    Field(
-        "Classifications:Vocabulary",
-        "text",
-        30,
-        ("classifications", 0, "vocabulary"),
-        _l("The list the classification comes from: the priority sectors of Plan 1821."),
-    ),
-    Field("Classifications:Code", "text", 10, ("classifications", 0, "code"), _l("The sector's number in Plan 1821.")),
-    Field("Classifications:Title", "text", 40, ("classifications", 0, "title"), _l("The sector's name.")),
-    Field(
-        "Beneficiary Location:Name",
-        "text",
-        20,
-        ("beneficiaryLocation", 0, "name"),
-        _l("The former province the project belongs to (Long An or Tây Ninh), where known."),
-    ),
-    Field(
-        "Beneficiary Location:Country Code",
-        "text",
-        10,
-        ("beneficiaryLocation", 0, "countryCode"),
-        _l("The country: VN (Viet Nam)."),
-    ),
-    Field(
-        "From An Open Call?",
-        "text",
-        8,
-        ("fromOpenCall",),
-        _l("Yes when the project came from an open call for applications."),
-    ),
-    Field("URL", "text", 40, ("url",), _l("The project's public page.")),
-    Field(
-        "Last Modified",
-        "text",
-        22,
-        ("dateModified",),
-        _l("When anything of the project last changed (date and time, UTC)."),
-    ),
-    Field("Data Source", "text", 40, ("dataSource",), _l("The address of the JSON file this record comes from.")),
-)
-
-
-def _flat(grant: dict) -> list:
-    """A grant's values in the order of FIELDS (None where it has none)."""
-    row = []
-    for field in FIELDS:
-        value: object = grant
-        for step in field.path:
-            try:
-                value = value[step]  # type: ignore[index]
-            except (KeyError, IndexError, TypeError):
-                value = None
-                break
-        row.append(value)
-    return row
 
 
 def stored_file(form: str) -> Path:

@@ -1,26 +1,31 @@
 """What was funded, for the public: every project the department supports (they all come from a signed contract),
-with what the public may know of it. A recipient that is a person (an individual or a household business, whose
-tax code may be the owner's personal number) is not named, after the 360Giving guidance for grants to individuals:
-the list and the page say "an individual or household business", show nothing typed by or about the person (the
-lead, the contract's parties), and a search never finds such a project (its words hold the lead's name)."""
+with what the public may know of it, and every fixed amount a batch decision approved (DOMAIN §6).
+
+A recipient that is a person (an individual or a household business, whose tax code may be the owner's personal
+number) is not named, after the 360Giving guidance for grants to individuals: the lists and the page say "an
+individual or household business", show nothing typed by or about the person (the lead, the contract's parties),
+and a search never finds such a project or amount (its words hold the lead's name)."""
 
 from dataclasses import dataclass
 from datetime import date
 
 from flask_babel import gettext as _
 from flask_sqlalchemy.pagination import Pagination
-from sqlalchemy import Select, or_, select
-from sqlalchemy.orm import joinedload
+from sqlalchemy import ColumnElement, Select, or_, select
+from sqlalchemy.orm import contains_eager, joinedload
 from werkzeug.datastructures import MultiDict
 
 from accounts.models import PERSONAL_ID_TYPES, Organization
 from core.extensions import db
 from core.search import contains
-from policies.models import PriorityItem
+from policies.models import Call, PriorityItem
 from policies.services import regimes_newest_first, sectors_in_order
 from projects.contracts.models import LEGACY_AREAS, PROJECT_STATES, Project
-from proposals.models import proposal_priority_items
+from projects.fixed.models import BatchDecision, FixedAward
+from proposals.models import Proposal, proposal_priority_items
 from reports import years_of
+
+FUNDED_AWARDS = ("approved", "paid")  # a fixed amount its batch decision approved, paid or to be paid
 
 
 @dataclass(frozen=True)
@@ -61,11 +66,18 @@ class PublicFilter:
         return {name: value for name, value in values.items() if value}
 
 
-def recipient_name(project: Project) -> str:
+def recipient_name(organization: Organization) -> str:
     """The recipient as the public reads it: the organization's name, or no name for a person."""
-    if project.organization.org_type in PERSONAL_ID_TYPES:
+    if organization.org_type in PERSONAL_ID_TYPES:
         return _("An individual or household business")
-    return project.organization.name
+    return organization.name
+
+
+def _searched(statement: Select, organization_id: ColumnElement, words: ColumnElement, query: str) -> Select:
+    """The rows whose words (a search column) or organization's name hold the query, of organizations only."""
+    people = select(Organization.id).where(Organization.org_type.in_(PERSONAL_ID_TYPES))
+    named = select(Organization.id).where(contains(Organization.search_text, query))
+    return statement.where(organization_id.not_in(people), or_(contains(words, query), organization_id.in_(named)))
 
 
 def public_statement(filters: PublicFilter) -> Select:
@@ -85,12 +97,7 @@ def public_statement(filters: PublicFilter) -> Select:
         if value:
             statement = statement.where(column == value)
     if filters.query:
-        people = select(Organization.id).where(Organization.org_type.in_(PERSONAL_ID_TYPES))
-        named = select(Organization.id).where(contains(Organization.search_text, filters.query))
-        statement = statement.where(
-            Project.organization_id.not_in(people),
-            or_(contains(Project.search_text, filters.query), Project.organization_id.in_(named)),
-        )
+        statement = _searched(statement, Project.organization_id, Project.search_text, filters.query)
     return statement.order_by(Project.signed_on.desc(), Project.id.desc())
 
 
@@ -120,6 +127,47 @@ def priority_items(project: Project) -> list[PriorityItem]:
         .order_by(PriorityItem.number)
     )
     return list(db.session.execute(statement).scalars())
+
+
+def awards_statement(filters: PublicFilter) -> Select:
+    """The fixed amounts approved by a batch decision (paid or to be paid) the filters select (year of the decision,
+    sector, regime, search), the latest decision first."""
+    statement = (
+        select(FixedAward)
+        .join(FixedAward.batch)
+        .join(FixedAward.proposal)
+        .where(FixedAward.status.in_(FUNDED_AWARDS))
+        .options(
+            contains_eager(FixedAward.batch),
+            contains_eager(FixedAward.proposal).options(
+                joinedload(Proposal.organization), joinedload(Proposal.sector), joinedload(Proposal.category)
+            ),
+        )
+    )
+    if filters.year:
+        start, end = date(filters.year, 1, 1), date(filters.year + 1, 1, 1)
+        statement = statement.where(BatchDecision.signed_on >= start, BatchDecision.signed_on < end)
+    if filters.sector_id:
+        statement = statement.where(Proposal.sector_id == filters.sector_id)
+    if filters.regime_id:
+        statement = statement.where(Proposal.call_id.in_(select(Call.id).where(Call.regime_id == filters.regime_id)))
+    if filters.query:
+        statement = _searched(statement, Proposal.organization_id, Proposal.search_text, filters.query)
+    return statement.order_by(BatchDecision.signed_on.desc(), FixedAward.id.desc())
+
+
+def awards_page(filters: PublicFilter, page: int, per_page: int) -> Pagination:
+    """A page of the fixed amounts."""
+    return db.paginate(awards_statement(filters), page=page, per_page=per_page, error_out=False)
+
+
+def award_filter_options() -> dict:
+    """The choices of the fixed amounts' filters: the years of their decisions, sectors, regimes."""
+    return {
+        "years": years_of(BatchDecision.signed_on),
+        "sectors": sectors_in_order(),
+        "regimes": regimes_newest_first(),
+    }
 
 
 def filter_options() -> dict:

@@ -5,20 +5,30 @@ from flask import current_app, render_template, request, send_file
 
 from accounts.decorators import role_required
 from accounts.models import DEPARTMENT_ROLES
+from core.formatting import local_today
 from core.paging import page_number
 from core.spreadsheets import listing_response
 from policies.services import load_call, regimes_newest_first, sectors_in_order
-from projects.money.models import LEDGER_KINDS
 from projects.portfolio.monitoring import MonitoringFilter
 from proposals.queries import QueueFilter
 from reports import bp
 from reports.dashboard import DashboardFilter, call_years
 from reports.dashboard import dashboard as dashboard_sections
 from reports.dashboard import statistics as public_statistics
+from reports.dictionary import FIELDS
 from reports.exports import monitoring_listing, queue_listing
-from reports.ledger import LedgerFilter, ledger_listing, ledger_page, ledger_years
-from reports.open_data import FIELDS, OPEN_DATA_TYPES, Grants, stored_file
-from reports.public import PublicFilter, filter_options, priority_items, public_page, public_project, recipient_name
+from reports.lists import DEPARTMENT_LISTS, LEDGER, REPORTS, TRANCHES, DepartmentList
+from reports.open_data import OPEN_DATA_TYPES, Grants, stored_file
+from reports.public import (
+    PublicFilter,
+    award_filter_options,
+    awards_page,
+    filter_options,
+    priority_items,
+    public_page,
+    public_project,
+    recipient_name,
+)
 
 
 @bp.route("/staff/calls/<int:call_id>/applications.<any(xlsx, csv):form>")
@@ -37,26 +47,46 @@ def monitoring_export(form: str):
     return listing_response(monitoring_listing(MonitoringFilter.from_args(request.args)), form, "du-an")
 
 
+def _department_list(listed: DepartmentList, template: str) -> str:
+    filters = listed.filters(request.args)
+    return render_template(
+        template,
+        listed=listed,
+        filters=filters,
+        page=listed.page(filters, page_number(), current_app.config["PAGE_SIZE"]),
+        years=listed.years(),
+        regimes=regimes_newest_first(),
+        today=local_today(),
+    )
+
+
 @bp.route("/staff/ledger")
 @role_required(*DEPARTMENT_ROLES)
 def ledger():
     """Every movement of money of every project, newest first, filtered by year, kind and regime."""
-    filters = LedgerFilter.from_args(request.args)
-    return render_template(
-        "reports/ledger.html",
-        filters=filters,
-        page=ledger_page(filters, page_number(), current_app.config["PAGE_SIZE"]),
-        years=ledger_years(),
-        kinds=LEDGER_KINDS,
-        regimes=regimes_newest_first(),
-    )
+    return _department_list(LEDGER, "reports/ledger.html")
 
 
-@bp.route("/staff/ledger.<any(xlsx, csv):form>")
+@bp.route("/staff/tranches")
 @role_required(*DEPARTMENT_ROLES)
-def ledger_export(form: str):
-    """The ledger's entries the filters select."""
-    return listing_response(ledger_listing(LedgerFilter.from_args(request.args)), form, "so-kinh-phi")
+def tranches():
+    """Every tranche of every project with its request, payment and settlement, filtered by year, state and regime."""
+    return _department_list(TRANCHES, "reports/tranches.html")
+
+
+@bp.route("/staff/periodic-reports")
+@role_required(*DEPARTMENT_ROLES)
+def periodic_reports():
+    """Every periodic report of every project with its due date, filtered by year, state (or overdue) and regime."""
+    return _department_list(REPORTS, "reports/periodic_reports.html")
+
+
+@bp.route("/staff/<any(ledger, tranches, 'periodic-reports'):name>.<any(xlsx, csv):form>")
+@role_required(*DEPARTMENT_ROLES)
+def department_list_export(name: str, form: str):
+    """One of the department's lists, with the filters of its page."""
+    listed = DEPARTMENT_LISTS[name]
+    return listing_response(listed.listing(listed.filters(request.args)), form, listed.filename)
 
 
 @bp.route("/funded")
@@ -69,12 +99,29 @@ def funded():
     )
 
 
+@bp.route("/funded/fixed-amounts")
+def funded_awards():
+    """The fixed amounts approved by batch decisions, for everyone: filtered by year, sector and regime, searched."""
+    filters = PublicFilter.from_args(request.args)
+    page = awards_page(filters, page_number(), current_app.config["PAGE_SIZE"])
+    return render_template(
+        "reports/funded_awards.html",
+        filters=filters,
+        page=page,
+        options=award_filter_options(),
+        recipient=recipient_name,
+    )
+
+
 @bp.route("/funded/<int:project_id>")
 def funded_project(project_id: int):
     """What the public may know of one funded project."""
     project = public_project(project_id)
     return render_template(
-        "reports/funded_project.html", project=project, recipient=recipient_name(project), items=priority_items(project)
+        "reports/funded_project.html",
+        project=project,
+        recipient=recipient_name(project.organization),
+        items=priority_items(project),
     )
 
 
@@ -83,7 +130,7 @@ def open_data():
     """The open data: its files, what each field means, the licence and the date of the data."""
     grants = Grants()
     return render_template(
-        "reports/open_data.html", package=grants.package(), newest=grants.newest, fields=FIELDS, prefix=grants.prefix
+        "reports/open_data.html", grants=grants, package=grants.package(), newest=grants.newest, fields=FIELDS
     )
 
 

@@ -304,13 +304,16 @@ MATRIX: dict[str, tuple[str, str, dict]] = {
     "reports.queue_export": ("GET", "/staff/calls/{call_id}/applications.xlsx", only(200, *DEPARTMENT)),
     "reports.monitoring_export": ("GET", "/staff/projects.csv", only(200, *DEPARTMENT)),
     "reports.ledger": ("GET", "/staff/ledger", only(200, *DEPARTMENT)),
+    "reports.tranches": ("GET", "/staff/tranches", only(200, *DEPARTMENT)),
+    "reports.periodic_reports": ("GET", "/staff/periodic-reports?kind=late", only(200, *DEPARTMENT)),
     "reports.dashboard": ("GET", "/staff/dashboard", only(200, *DEPARTMENT)),
     "reports.funded": ("GET", "/funded", everyone(200)),
+    "reports.funded_awards": ("GET", "/funded/fixed-amounts?q=bao+ho", everyone(200)),
     "reports.funded_project": ("GET", "/funded/{project_id}", everyone(200)),
     "reports.open_data": ("GET", "/open-data", everyone(200)),
     "reports.statistics": ("GET", "/statistics", everyone(200)),
     "reports.open_data_file": ("GET", "/open-data/grants.json", everyone(200)),
-    "reports.ledger_export": ("GET", "/staff/ledger.xlsx", only(200, *DEPARTMENT)),
+    "reports.department_list_export": ("GET", "/staff/periodic-reports.csv", only(200, *DEPARTMENT)),
 }
 # Draft calls are not public: outsiders get 404, the department sees them.
 DRAFT_CALL = ("GET", "/calls/{draft_call_id}", {**everyone(404), **dict.fromkeys(DEPARTMENT, 200)})

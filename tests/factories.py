@@ -13,6 +13,7 @@ from policies.services import load_call
 from projects.contracts import services as contracts
 from projects.contracts.models import Project
 from projects.contracts.queries import load_project
+from projects.fixed.models import BatchDecision, FixedAward
 from proposals import services as proposal_services
 from proposals.models import Proposal
 from proposals.queries import load_proposal
@@ -164,6 +165,23 @@ def make_valid_proposal(call: Call, user: User, **overrides: object) -> Proposal
     proposal.status = "valid"
     db.session.flush()
     return proposal
+
+
+def make_award(
+    proposal: Proposal, status: str = "approved", amount: int = 15_000_000, number: str = "45/QĐ-SKHCN", **batch: object
+) -> FixedAward:
+    """A fixed amount of a checked application, in a batch decision of its call of its own (approved unless the
+    award is pending or refused), written as rows: what the public lists and the open data read."""
+    decided = {"pending": "draft", "refused": "refused"}.get(status, "approved")
+    values = {"signed_on": date(2026, 3, 10), "signer": "Phó Giám đốc Lê Văn C", **batch}
+    decision = BatchDecision(call_id=proposal.call_id, number=number, status=decided, total_vnd=amount, **values)
+    award = FixedAward(batch=decision, proposal_id=proposal.id, amount_vnd=amount, status=status)
+    if status == "paid":
+        award.paid_on, award.payment_reference = date(2026, 4, 2), "UNC 77"
+    proposal.status = "approved" if status in ("approved", "paid") else proposal.status
+    db.session.add(decision)
+    db.session.flush()
+    return award
 
 
 COUNCIL_ROLES_7 = ("chair", "vice_chair", "reviewer", "reviewer", "scientific_secretary", "member", "member")

@@ -97,7 +97,12 @@ def test_the_migration_fills_the_register_from_the_numbered_records(database_url
     with migrated(database_url, tmp_path):
         columns = (RegisteredNumber.subject, RegisteredNumber.subject_id, RegisteredNumber.number)
         seeded = set(db.session.execute(select(*columns)).all())
-        assert {subject for subject, _id, _number in seeded} == {"contract", "recovery", "liquidation"}
+        assert {subject for subject, _id, _number in seeded} == {
+            "contract",
+            "recovery",
+            "liquidation",
+            "batch_decision",
+        }
         db.session.commit()
         downgrade(revision="0019_signer_title")
         upgrade()

@@ -22,13 +22,16 @@ PROJECT_PAGES = {
     "closing page": ("/staff/projects/{project_id}/closing", "staff@s.vn", 14),  # + 3: next number
     "contracts to sign": ("/staff/contracts", "staff@s.vn", 7),
     "ledger": ("/staff/ledger?kind=commitment", "staff@s.vn", 9),
+    "payments and settlements": ("/staff/tranches?kind=approved", "finance@s.vn", 9),
+    "periodic reports, overdue": ("/staff/periodic-reports?kind=late", "staff@s.vn", 9),
     "funded projects (public)": ("/funded?q=du+an", "an@org.vn", 9),
+    "fixed amounts (public)": ("/funded/fixed-amounts?q=du+an&year=2026", "an@org.vn", 9),
     "funded project (public)": ("/funded/{project_id}", "an@org.vn", 6),  # + 1: its priority items
     "dashboard": ("/staff/dashboard?year=2026", "staff@s.vn", 19),  # 12 charts, one grouped query each
     "statistics (public)": ("/statistics", "an@org.vn", 9),
     "open data page": ("/open-data", "an@org.vn", 6),  # + 1: the agency's names
-    "open data, JSON": ("/open-data/grants.json", "an@org.vn", 4),  # served from its stored file
-    "open data, CSV": ("/open-data/grants.csv", "an@org.vn", 4),
+    "open data, JSON": ("/open-data/grants.json", "an@org.vn", 5),  # served from its stored file; + 1: the items
+    "open data, CSV": ("/open-data/grants.csv", "an@org.vn", 5),
 }
 
 

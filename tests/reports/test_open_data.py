@@ -13,14 +13,16 @@ from jsonschema import Draft202012Validator
 from openpyxl import load_workbook
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT202012
-from sqlalchemy import update
+from sqlalchemy import select, update
 
 from accounts.models import Organization
 from core.extensions import db
+from policies.models import PriorityItem, Sector
 from projects.contracts.models import Project
 from projects.portfolio.stored import refresh_health
-from reports.open_data import FIELDS
-from tests.factories import make_call, make_organization, make_project, make_user
+from proposals.models import proposal_priority_items
+from reports.dictionary import FIELDS
+from tests.factories import make_award, make_call, make_organization, make_project, make_user, make_valid_proposal
 
 SCHEMAS = Path(__file__).parent / "schemas"
 
@@ -36,7 +38,7 @@ def world(app, reference):
         funded = make_project(company, staff=staff, call=call, title="Máy sấy nông sản năng lượng mặt trời")
         private = make_project(person, staff=staff, call=call, title="Lò sấy chuối", lead_name="Trần Thị Bích")
     db.session.commit()
-    return {"funded": funded, "private": private, "person": household}
+    return {"funded": funded, "private": private, "person": household, "company": company, "host": person}
 
 
 def _validator() -> Draft202012Validator:
@@ -139,7 +141,7 @@ def test_a_file_is_built_once_per_state_of_the_data(app, client, world, count_qu
     with count_queries() as counter:
         again = client.get("/open-data/grants.xlsx").data
     assert again == first and sorted(folder.glob("open-data-*.xlsx")) == built
-    assert counter.count <= 3  # the agency's names and the stamp of the data: no project is read
+    assert counter.count <= 4  # the agency's names, the stamp of the data, the items' words: no project is read
     organization = db.session.get(Project, world["funded"].id).organization_id
     db.session.get(Organization, organization).name = "Công ty Đồng Lúa Xanh"
     db.session.commit()
@@ -147,3 +149,68 @@ def test_a_file_is_built_once_per_state_of_the_data(app, client, world, count_qu
     client.get("/open-data/grants.xlsx")
     rebuilt = sorted(folder.glob("open-data-*.xlsx"))
     assert len(rebuilt) == 1 and rebuilt != built  # the earlier state's file is gone
+
+
+def test_the_files_are_built_ahead_by_a_command_and_served_as_they_are(app, client, world):
+    folder = Path(app.config["UPLOAD_FOLDER"])
+    app.config.update(SERVER_NAME="skhcn.test", PREFERRED_URL_SCHEME="https", TRUSTED_HOSTS=["skhcn.test"])
+    output = app.test_cli_runner().invoke(args=["open-data", "build"]).output
+    built = {path.suffix: path.stat().st_mtime_ns for path in folder.glob("open-data-*")}
+    assert set(built) == {".json", ".csv", ".xlsx"} and output.count("open-data-") == 3
+    # A request, whatever its scheme and host, is served the file the command built: its addresses are the site's.
+    response = client.get("/open-data/grants.json", base_url="http://skhcn.test")
+    assert response.status_code == 200, response.status
+    package = json.loads(response.get_data(as_text=True))
+    assert package["downloadURL"] == "https://skhcn.test/open-data/grants.json"
+    assert all(grant["url"].startswith("https://skhcn.test/funded/") for grant in package["grants"])
+    assert {path.suffix: path.stat().st_mtime_ns for path in folder.glob("open-data-*")} == built
+
+
+def test_a_grant_is_classified_by_its_sector_and_its_priority_items(client, world):
+    funded = world["funded"]
+    items = list(db.session.execute(select(PriorityItem).order_by(PriorityItem.id).limit(2)).scalars())
+    named = proposal_priority_items
+    db.session.execute(named.delete().where(named.c.proposal_id == funded.proposal_id))
+    for item in items:
+        db.session.execute(named.insert().values(proposal_id=funded.proposal_id, priority_item_id=item.id))
+    db.session.commit()
+    package = json.loads(client.get("/open-data/grants.json").get_data(as_text=True))
+    assert [f"{e.message}" for e in _validator().iter_errors(package)] == []
+    grant = next(grant for grant in package["grants"] if grant["title"] == funded.title)
+    sector, *chosen = grant["classifications"]
+    assert sector["vocabulary"] == "Lĩnh vực ưu tiên của Kế hoạch 1821"
+    expected = [(f"{db.session.get(Sector, item.sector_id).number}.{item.number}", item.text) for item in items]
+    assert [(c["vocabulary"], c["code"], c["title"]) for c in chosen] == [
+        ("Nội dung ưu tiên của Kế hoạch 1821", code, text) for code, text in expected
+    ]
+    # An item's words edited in the administration are in the next file.
+    db.session.get(PriorityItem, items[0].id).text = "Nội dung đã sửa"
+    db.session.commit()
+    assert "Nội dung đã sửa" in client.get("/open-data/grants.json").get_data(as_text=True)
+
+
+def test_the_fixed_amounts_are_grants_too(app, client, world):
+    with app.test_request_context():
+        call = make_call(code="TN-SHTT-2026")
+        trademark = make_valid_proposal(call, world["company"], title="Bảo hộ nhãn hiệu Thanh long Tây Ninh")
+        own = make_valid_proposal(call, world["host"], title="Bảo hộ nhãn hiệu bánh tráng", lead_name="Trần Thị Bích")
+        waiting = make_valid_proposal(call, world["company"], title="Bảo hộ kiểu dáng chờ duyệt")
+    make_award(trademark, "approved", 15_000_000, "45/QĐ-SKHCN")
+    make_award(own, "paid", 12_000_000, "46/QĐ-SKHCN")
+    make_award(waiting, "pending", number="47/QĐ-SKHCN")
+    db.session.commit()
+    package = json.loads(client.get("/open-data/grants.json").get_data(as_text=True))
+    assert [f"{list(e.absolute_path)}: {e.message}" for e in _validator().iter_errors(package)] == []
+    grants = {grant["title"]: grant for grant in package["grants"]}
+    assert waiting.title not in grants and len(grants) == 4
+    approved, paid = grants[trademark.title], grants[own.title]
+    assert approved["id"] == f"360G-SKHCNTN-{trademark.reference_code}" and approved["awardDate"] == "2026-03-10"
+    assert (approved["amountAwarded"], approved["amountDisbursed"]) == (15_000_000, 0)
+    assert (
+        "45/QĐ-SKHCN" in approved["description"] and approved["recipientOrganization"][0]["name"] == "Công ty Đồng Lúa"
+    )
+    assert (paid["amountAwarded"], paid["amountDisbursed"]) == (12_000_000, 12_000_000)
+    assert paid["recipientIndividual"]["name"] == "Cá nhân hoặc hộ kinh doanh"
+    assert "Trần Thị Bích" not in json.dumps(paid, ensure_ascii=False)
+    rows = list(csv.DictReader(io.StringIO(client.get("/open-data/grants.csv").data.decode("utf-8-sig"))))
+    assert {row["Identifier"] for row in rows} >= {approved["id"], paid["id"]} and len(rows) == 4

@@ -1,11 +1,22 @@
 """What was funded, for the public: the funded projects, filtered and searched without diacritics, and a page per
-project; a person who received support is never named, nor found by a search; what was not funded never shows."""
+project, and the fixed amounts batch decisions approved; a person who received support is never named, nor found by
+a search; what was not funded never shows."""
+
+from datetime import date
 
 import pytest
 
 from core.extensions import db
 from core.formatting import format_money
-from tests.factories import make_call, make_organization, make_project, make_proposal, make_user, make_valid_proposal
+from tests.factories import (
+    make_award,
+    make_call,
+    make_organization,
+    make_project,
+    make_proposal,
+    make_user,
+    make_valid_proposal,
+)
 
 
 @pytest.fixture
@@ -26,7 +37,7 @@ def world(app, reference):
         withdrawn = make_valid_proposal(call, company, title="Hồ sơ đã rút")
         withdrawn.status = "withdrawn"
     db.session.commit()
-    return {"funded": funded, "private": private}
+    return {"funded": funded, "private": private, "company": company, "person": person}
 
 
 def test_the_public_sees_the_funded_projects_and_not_who_is_a_person(client, world):
@@ -48,8 +59,11 @@ def test_the_public_sees_the_funded_projects_and_not_who_is_a_person(client, wor
     page = client.get(f"/funded/{funded.id}").get_data(as_text=True)
     assert "Công ty Đồng Lúa" in page and format_money(funded.approved_vnd) in page
     assert client.get(f"/funded/{private.id + 99}").status_code == 404
-    assert client.get("/funded?state=suspended").get_data(as_text=True).count('href="/funded/') == 0
-    assert client.get("/funded?state=in_progress&year=2026").get_data(as_text=True).count('href="/funded/') == 2
+    assert client.get("/funded?state=suspended").get_data(as_text=True).count('fw-semibold" href="/funded/') == 0
+    assert (
+        client.get("/funded?state=in_progress&year=2026").get_data(as_text=True).count('fw-semibold" href="/funded/')
+        == 2
+    )
 
 
 def test_a_funded_projects_page_names_the_priority_items_of_its_application(client, world):
@@ -72,3 +86,33 @@ def test_a_funded_projects_page_names_the_priority_items_of_its_application(clie
     assert "Nội dung ưu tiên" in page
     for item in items:
         assert f"{item.number}. {item.text}" in page
+
+
+def test_the_fixed_amounts_a_decision_approved_are_public_a_person_unnamed(app, client, world):
+    company, person = world["company"], world["person"]
+    with app.test_request_context():
+        call = make_call(code="TN-SHTT-2026")
+        shown = make_valid_proposal(call, company, title="Bảo hộ nhãn hiệu Thanh long Tây Ninh")
+        private = make_valid_proposal(call, person, title="Bảo hộ nhãn hiệu bánh tráng Trảng Bàng")
+        pending = make_valid_proposal(call, company, title="Bảo hộ kiểu dáng chờ duyệt")
+        refused = make_valid_proposal(call, company, title="Bảo hộ sáng chế không được duyệt")
+    make_award(shown, "approved", 15_000_000, "45/QĐ-SKHCN")
+    make_award(private, "paid", 12_000_000, "46/QĐ-SKHCN", signed_on=date(2025, 11, 3))
+    make_award(pending, "pending", number="47/QĐ-SKHCN")
+    make_award(refused, "refused", number="48/QĐ-SKHCN")
+    db.session.commit()
+
+    listing = client.get("/funded/fixed-amounts").get_data(as_text=True)
+    assert shown.title in listing and "Công ty Đồng Lúa" in listing and format_money(15_000_000) in listing
+    assert "45/QĐ-SKHCN" in listing and "10/03/2026" in listing
+    assert private.title in listing and "Một cá nhân hoặc hộ kinh doanh" in listing and "Trần Thị Bích" not in listing
+    assert pending.title not in listing and refused.title not in listing
+    assert listing.index(shown.title) < listing.index(private.title)  # the latest decision first
+    assert 'href="/funded/fixed-amounts"' in client.get("/funded").get_data(as_text=True)  # a tab of the funded list
+
+    assert private.title not in client.get("/funded/fixed-amounts?year=2026").get_data(as_text=True)
+    assert shown.title not in client.get("/funded/fixed-amounts?year=2025").get_data(as_text=True)
+    assert shown.title in client.get("/funded/fixed-amounts?q=thanh+long").get_data(as_text=True)
+    assert shown.title in client.get("/funded/fixed-amounts?q=dong+lua").get_data(as_text=True)
+    assert private.title not in client.get("/funded/fixed-amounts?q=banh+trang").get_data(as_text=True)
+    assert "Không có khoản hỗ trợ nào phù hợp." in client.get("/funded/fixed-amounts?q=zzz").get_data(as_text=True)
