@@ -11,7 +11,7 @@ from sqlalchemy.engine import Engine
 from core import search  # noqa: F401 (the metadata's events create the search indexes with the tables)
 from core.config import Defaults, from_environment, normalize_database_url
 from core.documents import use_document_templates
-from core.extensions import babel, bootstrap, csrf, db, login_manager, mail, migrate
+from core.extensions import babel, bootstrap, cache, csrf, db, login_manager, mail, migrate
 from core.security import serve_trusted_hosts_and_proxies
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -67,6 +67,7 @@ def _init_extensions(app: Flask) -> None:
     mail.init_app(app)
     babel.init_app(app, locale_selector=select_locale, default_translation_directories=str(ROOT / "translations"))
     bootstrap.init_app(app)
+    cache.init_app(app)
 
 
 def _register_packages(app: Flask) -> None:

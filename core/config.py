@@ -24,8 +24,11 @@ ENV_KEYS = (
     "OPEN_DATA_PREFIX",
     "OPEN_DATA_FUNDER_ID",
     "OPEN_DATA_LICENSE",
+    "CACHE_TYPE",
+    "CACHE_DIR",
+    "CACHE_DEFAULT_TIMEOUT",
 )
-INT_KEYS = {"MAIL_PORT", "PROXY_FIX_HOPS"}
+INT_KEYS = {"MAIL_PORT", "PROXY_FIX_HOPS", "CACHE_DEFAULT_TIMEOUT"}
 BOOL_KEYS = {"MAIL_USE_TLS", "MAIL_USE_SSL", "DEMO_MODE"}
 LIST_KEYS = {"TRUSTED_HOSTS"}  # comma-separated in the environment
 
@@ -116,6 +119,10 @@ class Defaults:
     OPEN_DATA_PREFIX = "360G-SKHCNTN"
     OPEN_DATA_FUNDER_ID = "VN-SKHCN-TAYNINH"
     OPEN_DATA_LICENSE = "https://creativecommons.org/licenses/by/4.0/"
+    # The dashboard's and the public statistics' figures are kept this many seconds (reports/dashboard.py), by
+    # default in each worker's memory; FileSystemCache with CACHE_DIR shares them between the workers of a host.
+    CACHE_TYPE = "SimpleCache"
+    CACHE_DEFAULT_TIMEOUT = 300
     DEMO_MODE = False
 
 

@@ -2,6 +2,7 @@
 
 from flask_babel import Babel
 from flask_bootstrap import Bootstrap5
+from flask_caching import Cache
 from flask_login import LoginManager
 from flask_mail import Mail
 from flask_migrate import Migrate
@@ -37,6 +38,7 @@ csrf = CSRFProtect()
 mail = Mail()
 babel = Babel()
 bootstrap = Bootstrap5()
+cache = Cache()  # figures costly to compute and read often (CACHE_TYPE: per worker by default)
 
 
 def refresh_statistics() -> None:

@@ -11,10 +11,16 @@
 
 Its pages are on the one blueprint `reports`, registered by init_app."""
 
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+
 from flask import Blueprint, Flask
+from flask_babel import get_locale
 from sqlalchemy import ColumnElement, func, select
 
-from core.extensions import db
+from core.extensions import cache, db
+from core.formatting import local_today, utcnow
 
 bp = Blueprint("reports", __name__)
 
@@ -26,6 +32,26 @@ def years_of(column: ColumnElement) -> list[int]:
         return []
     first, last = (getattr(value, "year", value) for value in (first, last))
     return list(range(last, first - 1, -1))
+
+
+@dataclass(frozen=True)
+class Kept:
+    """Figures as they were computed at a moment (they are kept CACHE_DEFAULT_TIMEOUT seconds)."""
+
+    figures: object
+    at: datetime
+
+
+def kept(name: str, filters: object, compute: Callable[[], object]) -> Kept:
+    """The figures of a page for its filters, in the reader's language and as of today: those computed in the last
+    CACHE_DEFAULT_TIMEOUT seconds, else computed now and kept (a chart is a grouped scan that grows with the data;
+    a page read every few seconds by the department should not repeat it)."""
+    key = f"reports:{name}:{get_locale()}:{local_today().isoformat()}:{filters!r}"
+    found = cache.get(key)
+    if found is None:
+        found = Kept(compute(), utcnow())
+        cache.set(key, found)
+    return found
 
 
 def init_app(app: Flask) -> None:

@@ -57,7 +57,7 @@ def chart(title: str, heading: str, series: Sequence[Series], rows: Iterable[tup
         return max(0.0, round(100 * value / top, 1)) if value and top else 0.0
 
     drawn = tuple(
-        ChartRow(label, values, tuple(share(one, v) for one, v in zip(series, values, strict=True)))
+        ChartRow(str(label), values, tuple(share(one, v) for one, v in zip(series, values, strict=True)))
         for label, values in rows
     )
-    return Chart(title, heading, series, drawn)
+    return Chart(str(title), str(heading), series, drawn)  # plain strings: a chart is kept (reports.kept)

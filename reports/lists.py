@@ -12,8 +12,8 @@ from datetime import date
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_sqlalchemy.pagination import Pagination
-from sqlalchemy import ColumnElement, Select, select
-from sqlalchemy.orm import joinedload
+from sqlalchemy import ColumnElement, Select, exists, select
+from sqlalchemy.orm import joinedload, selectinload
 from werkzeug.datastructures import MultiDict
 
 from core.extensions import db
@@ -220,15 +220,16 @@ REPORT_KINDS = {LATE: _l("Overdue (not submitted)"), **REPORT_STATES}
 
 
 def _report_statement(filters: ListFilter) -> Select:
-    statement = select(PeriodicReport).options(joinedload(PeriodicReport.project).joinedload(Project.organization))
+    # The projects are read for the page's rows only: joined, the whole list's rows would be sorted with theirs.
+    statement = select(PeriodicReport).options(selectinload(PeriodicReport.project).joinedload(Project.organization))
     statement = _of_regime(
         _in_year(statement, PeriodicReport.due_on, filters.year), PeriodicReport.project_id, filters.regime_id
     )
     if filters.kind == LATE:
+        # Of a running project, checked report by report: read through ix_periodic_reports_status_due, not by project.
+        running = exists().where(Project.id == PeriodicReport.project_id, Project.status.in_(REPORTING_STATES))
         statement = statement.where(
-            PeriodicReport.status.in_(OPEN_REPORTS),
-            PeriodicReport.due_on < local_today(),
-            PeriodicReport.project_id.in_(select(Project.id).where(Project.status.in_(REPORTING_STATES))),
+            PeriodicReport.status.in_(OPEN_REPORTS), PeriodicReport.due_on < local_today(), running
         )
     elif filters.kind:
         statement = statement.where(PeriodicReport.status == filters.kind)

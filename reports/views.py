@@ -11,7 +11,7 @@ from core.spreadsheets import listing_response
 from policies.services import load_call, regimes_newest_first, sectors_in_order
 from projects.portfolio.monitoring import MonitoringFilter
 from proposals.queries import QueueFilter
-from reports import bp
+from reports import bp, kept
 from reports.dashboard import DashboardFilter, call_years
 from reports.dashboard import dashboard as dashboard_sections
 from reports.dashboard import statistics as public_statistics
@@ -154,7 +154,7 @@ def dashboard():
     return render_template(
         "reports/dashboard.html",
         filters=filters,
-        sections=dashboard_sections(filters, sectors, regimes),
+        sections=kept("dashboard", filters, lambda: dashboard_sections(filters, sectors, regimes)),
         years=call_years(),
         sectors=sectors,
         regimes=regimes,
@@ -164,6 +164,5 @@ def dashboard():
 @bp.route("/statistics")
 def statistics():
     """The public statistics: the projects funded by year, sector and former province."""
-    return render_template(
-        "reports/statistics.html", charts=public_statistics(sectors_in_order(), regimes_newest_first())
-    )
+    charts = kept("statistics", None, lambda: public_statistics(sectors_in_order(), regimes_newest_first()))
+    return render_template("reports/statistics.html", charts=charts)

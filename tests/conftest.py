@@ -40,6 +40,9 @@ def make_test_config(database_url: str, **extra: object) -> dict:
         # The suite logs the department's people in with their password alone; the second step that production asks
         # of them (core.config TWO_FACTOR_ROLES) is tested with production's roles in tests/accounts/test_two_factor*.
         "TWO_FACTOR_ROLES": (),
+        # Figures are computed afresh on every request (the kept ones are tested in tests/reports/test_dashboard.py).
+        "CACHE_TYPE": "NullCache",
+        "CACHE_NO_NULL_WARNING": True,
         **extra,
     }
 

@@ -7,7 +7,7 @@ from datetime import date, datetime, timedelta
 import pytest
 from sqlalchemy import select
 
-from core.extensions import db
+from core.extensions import cache, db
 from core.formatting import format_money
 from policies.models import Sector
 from projects.contracts.models import Project
@@ -108,6 +108,31 @@ def test_the_dashboard_page_for_the_department_and_the_statistics_for_everyone(a
     assert "Dự án được hỗ trợ theo năm ký hợp đồng" in public and "Công ty Đồng Lúa" not in public
     both = world["decided"].approved_vnd + world["old"].approved_vnd  # one sector, one regime: both projects
     assert format_money(both) in public and "TN-2026-09" not in public  # no call, no application
+
+
+def test_the_figures_are_kept_a_few_minutes_per_filter_and_language(app, client, world, count_queries):
+    cache.init_app(app, config={"CACHE_TYPE": "SimpleCache", "CACHE_DEFAULT_TIMEOUT": 300})  # as production keeps them
+    login(client, "staff@s.vn")
+    first = client.get("/staff/dashboard").get_data(as_text=True)
+    assert "Số liệu tính lúc" in first
+    with app.test_request_context():
+        more = make_proposal(world["call"], make_user(organization=make_organization()), title="Hồ sơ mới")
+        more.status, more.submitted_at, more.year = "submitted", datetime(2026, 5, 2, 9), 2026
+    db.session.commit()
+    with count_queries() as counter:
+        again = client.get("/staff/dashboard").get_data(as_text=True)
+    assert again == first and counter.count <= 8  # 19 computed: the user, the bell, the filters' choices, no chart
+    assert "TN-2025-09" not in client.get("/staff/dashboard?year=2026").get_data(as_text=True)  # another filter
+    cache.clear()  # the term passed
+    assert again != client.get("/staff/dashboard").get_data(as_text=True)
+
+    public = app.test_client()
+    kept = public.get("/statistics").get_data(as_text=True)
+    with count_queries() as counter:
+        assert public.get("/statistics").get_data(as_text=True) == kept
+    assert counter.count <= 2  # the agency's names for the page itself
+    public.post("/language", data={"language": "en"})
+    assert "Projects funded by year of contract" in public.get("/statistics").get_data(as_text=True)
 
 
 def test_the_counts_of_applications_read_an_index_alone(app, reference):
