@@ -9,7 +9,7 @@ from playwright.sync_api import Page, expect
 from sqlalchemy import select
 
 from core.extensions import db
-from core.formatting import to_local, utcnow
+from core.formatting import format_money, to_local, utcnow
 from projects.contracts.models import Project, Tranche
 from tests.documents import docx_text, pdf_text
 from tests.e2e.conftest import SCREENSHOTS, shot
@@ -301,6 +301,34 @@ def test_project_from_contract_to_closed_file(app, reference, smtp_server, live_
     tranches = db.session.execute(select(Tranche).where(Tranche.project_id == project.id).order_by(Tranche.position))
     assert [t.status for t in tranches.scalars()] == ["settled", "settled", "paid"]
     assert db.session.get(Project, project.id).paid_vnd == approved
+    _where_the_department_stands(page, closed, approved)
+
+
+def _where_the_department_stands(page: Page, project: Project, approved: int) -> None:
+    """Staff open the dashboard from the menu, filter it by a year and read it on a phone; then the
+    payments of every project, and the public sees the project among the funded ones."""
+    page.get_by_role("link", name="Tổng quan").click()
+    expect(page.locator("h1")).to_have_text("Tổng quan")
+    money = page.locator("table", has_text="Đã thu hồi").first  # money by year: approved, paid, settled, recovered
+    expect(money).to_contain_text(format_money(approved))
+    year = page.locator("#year option").nth(1).get_attribute("value")  # the latest year of a call
+    page.select_option("#year", year)
+    page.get_by_role("button", name="Lọc").click()
+    expect(page.locator("#year")).to_have_value(year)
+    expect(page.locator("p", has_text="Số liệu tính lúc")).to_have_count(1)
+    shot(page, "81-dashboard")
+    page.set_viewport_size({"width": 390, "height": 844})
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390  # each chart's table scrolls in its box
+    shot(page, "82-dashboard-phone")
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.get_by_role("link", name="Dự án", exact=True).first.click()
+    page.get_by_role("link", name="Cấp và quyết toán kinh phí").click()
+    page.select_option("#kind", "paid")
+    page.get_by_role("button", name="Lọc").click()
+    expect(page.locator("tbody tr", has_text="UNC-3")).to_have_count(1)
+    shot(page, "83-payments")
+    page.goto(page.url.split("/staff/")[0] + "/funded")
+    expect(page.locator("li", has_text=project.title)).to_contain_text(format_money(approved))
 
 
 def _closing_step(page: Page, step: str, fields: dict, ok: bool = True) -> None:

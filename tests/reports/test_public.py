@@ -36,6 +36,8 @@ def world(app, reference):
         make_proposal(call, company, title="Bản nháp chưa nộp")
         withdrawn = make_valid_proposal(call, company, title="Hồ sơ đã rút")
         withdrawn.status = "withdrawn"
+        refused = make_valid_proposal(call, company, title="Hồ sơ không được phê duyệt")
+        refused.status = "not_approved"
     db.session.commit()
     return {"funded": funded, "private": private, "company": company, "person": person}
 
@@ -46,6 +48,7 @@ def test_the_public_sees_the_funded_projects_and_not_who_is_a_person(client, wor
     assert funded.title in listing and "Công ty Đồng Lúa" in listing and format_money(funded.approved_vnd) in listing
     assert private.title in listing and "Một cá nhân hoặc hộ kinh doanh" in listing
     assert "Trần Thị Bích" not in listing and "Bản nháp chưa nộp" not in listing and "Hồ sơ đã rút" not in listing
+    assert "Hồ sơ không được phê duyệt" not in listing
 
     found = client.get("/funded?q=may+say+nong+san").get_data(as_text=True)  # without diacritics
     assert funded.title in found and private.title not in found
