@@ -48,8 +48,9 @@ class ListFilter:
 
 @dataclass(frozen=True)
 class DepartmentList:
-    """One of the lists: its title, its address and its export's file name, its kinds (key → label) and their heading, the dates its year filter reads, and,
-    for the filters, its rows' statement in the list's order, the export's columns and a row's values."""
+    """One of the lists: its title, its address and its export's file name, its kinds (key → label) and their
+    heading, the dates its year filter reads, and, for the filters, its rows' statement in the list's order, the
+    export's columns and a row's values."""
 
     title: object
     name: str  # its address: /staff/<name>, and .xlsx or .csv for its export
