@@ -13,11 +13,11 @@ Its pages are on the one blueprint `reports`, registered by init_app."""
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 
 from flask import Blueprint, Flask
 from flask_babel import get_locale
-from sqlalchemy import ColumnElement, func, select
+from sqlalchemy import ColumnElement, Select, func, select
 
 from core.extensions import cache, db
 from core.formatting import local_today, utcnow
@@ -32,6 +32,13 @@ def years_of(column: ColumnElement) -> list[int]:
         return []
     first, last = (getattr(value, "year", value) for value in (first, last))
     return list(range(last, first - 1, -1))
+
+
+def in_year(statement: Select, dated: ColumnElement, year: int | None) -> Select:
+    """The rows whose date falls in the year (a year filter's condition; every row when no year is chosen)."""
+    if not year:
+        return statement
+    return statement.where(dated >= date(year, 1, 1), dated < date(year + 1, 1, 1))
 
 
 @dataclass(frozen=True)

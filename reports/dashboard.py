@@ -6,7 +6,6 @@ the regime and the sector (of the application or project; a call's envelope has 
 envelopes whole)."""
 
 from dataclasses import dataclass
-from datetime import date
 
 from flask_babel import gettext as _
 from flask_babel import pgettext
@@ -23,7 +22,7 @@ from projects.followup.models import FollowUpAction, Inspection, PeriodicReport
 from projects.money.models import LedgerEntry
 from projects.portfolio.health import HEALTH_LEVELS
 from proposals.models import Proposal
-from reports import years_of
+from reports import in_year, years_of
 from reports.charts import Chart, Series, chart
 from review.decisions.models import Decision
 
@@ -71,9 +70,7 @@ class DashboardFilter:
     ) -> Select:
         """Projects of the filters, by the year of `dated` (their contract's by default); for records of projects
         (`project_of` their project's id), their project is joined for the regime's and sector's filters only."""
-        if self.year:
-            dated = Project.signed_on if dated is None else dated
-            statement = statement.where(dated >= date(self.year, 1, 1), dated < date(self.year + 1, 1, 1))
+        statement = in_year(statement, Project.signed_on if dated is None else dated, self.year)
         if project_of is not None and (self.regime_id or self.sector_id):
             statement = statement.join(Project, Project.id == project_of)
         if self.regime_id:

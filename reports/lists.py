@@ -7,7 +7,6 @@ its page, streamed for its export (core.spreadsheets):
 
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
-from datetime import date
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -25,7 +24,7 @@ from projects.contracts.models import TRANCHE_STATES, Project, Tranche
 from projects.followup.models import OPEN_REPORTS, REPORT_STATES, PeriodicReport
 from projects.money.models import LEDGER_KINDS, LedgerEntry
 from projects.portfolio.deadlines import REPORTING_STATES
-from reports import years_of
+from reports import in_year, years_of
 
 BATCH = 500  # rows read at a time for an export
 LATE = "late"  # the periodic reports' own filter: open and past their due date, of a running project
@@ -98,12 +97,6 @@ class DepartmentList:
         )
 
 
-def _in_year(statement: Select, dated: ColumnElement, year: int | None) -> Select:
-    if not year:
-        return statement
-    return statement.where(dated >= date(year, 1, 1), dated < date(year + 1, 1, 1))
-
-
 def _of_regime(statement: Select, project_id: ColumnElement, regime_id: int | None) -> Select:
     if not regime_id:
         return statement
@@ -129,7 +122,7 @@ def _ledger_statement(filters: ListFilter) -> Select:
     """Newest first, through ix_ledger_entries_occurred."""
     statement = select(LedgerEntry).options(joinedload(LedgerEntry.project).joinedload(Project.organization))
     statement = _of_regime(
-        _in_year(statement, LedgerEntry.occurred_on, filters.year), LedgerEntry.project_id, filters.regime_id
+        in_year(statement, LedgerEntry.occurred_on, filters.year), LedgerEntry.project_id, filters.regime_id
     )
     if filters.kind:
         statement = statement.where(LedgerEntry.kind == filters.kind)
@@ -168,7 +161,7 @@ WAITING_TRANCHES = ("requested", "approved")  # listed by their request, the lon
 
 def _tranche_statement(filters: ListFilter) -> Select:
     statement = select(Tranche).options(joinedload(Tranche.project).joinedload(Project.organization))
-    statement = _of_regime(_in_year(statement, Tranche.paid_on, filters.year), Tranche.project_id, filters.regime_id)
+    statement = _of_regime(in_year(statement, Tranche.paid_on, filters.year), Tranche.project_id, filters.regime_id)
     if filters.kind:
         statement = statement.where(Tranche.status == filters.kind)
     if filters.kind in WAITING_TRANCHES:
@@ -224,7 +217,7 @@ def _report_statement(filters: ListFilter) -> Select:
     # The projects are read for the page's rows only: joined, the whole list's rows would be sorted with theirs.
     statement = select(PeriodicReport).options(selectinload(PeriodicReport.project).joinedload(Project.organization))
     statement = _of_regime(
-        _in_year(statement, PeriodicReport.due_on, filters.year), PeriodicReport.project_id, filters.regime_id
+        in_year(statement, PeriodicReport.due_on, filters.year), PeriodicReport.project_id, filters.regime_id
     )
     if filters.kind == LATE:
         # Of a running project, checked report by report: read through ix_periodic_reports_status_due, not by project.

@@ -7,7 +7,6 @@ individual or household business", show nothing typed by or about the person (th
 and a search never finds such a project or amount (its words hold the lead's name)."""
 
 from dataclasses import dataclass
-from datetime import date
 
 from flask_babel import gettext as _
 from flask_sqlalchemy.pagination import Pagination
@@ -23,7 +22,7 @@ from policies.services import regimes_newest_first, sectors_in_order
 from projects.contracts.models import LEGACY_AREAS, PROJECT_STATES, Project
 from projects.fixed.models import BatchDecision, FixedAward
 from proposals.models import Proposal, proposal_priority_items
-from reports import years_of
+from reports import in_year, years_of
 
 FUNDED_AWARDS = ("approved", "paid")  # a fixed amount its batch decision approved, paid or to be paid
 
@@ -84,10 +83,7 @@ def public_statement(filters: PublicFilter) -> Select:
     """The funded projects the filters select, the latest contract first. A search reads the projects' words (code,
     contract number, title, lead) and the organizations' names, among the projects of organizations only."""
     statement = select(Project).options(joinedload(Project.organization), joinedload(Project.sector))
-    if filters.year:
-        statement = statement.where(
-            Project.signed_on >= date(filters.year, 1, 1), Project.signed_on < date(filters.year + 1, 1, 1)
-        )
+    statement = in_year(statement, Project.signed_on, filters.year)
     for column, value in (
         (Project.sector_id, filters.sector_id),
         (Project.regime_id, filters.regime_id),
@@ -144,9 +140,7 @@ def awards_statement(filters: PublicFilter) -> Select:
             ),
         )
     )
-    if filters.year:
-        start, end = date(filters.year, 1, 1), date(filters.year + 1, 1, 1)
-        statement = statement.where(BatchDecision.signed_on >= start, BatchDecision.signed_on < end)
+    statement = in_year(statement, BatchDecision.signed_on, filters.year)
     if filters.sector_id:
         statement = statement.where(Proposal.sector_id == filters.sector_id)
     if filters.regime_id:
