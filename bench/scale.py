@@ -42,6 +42,7 @@ def pages(fixture: object, scale: float) -> list[tuple[str, str, str]]:
         ("monitoring, call", f"/staff/projects?call={fixture.project_call_id}"),
     ]
     staff = [
+        ("home, what waits (staff)", "/me"),
         (
             "staff queue",
             f"/staff/calls/{fixture.big_call_id}/applications?status=in_review&q=thanh+long&sort=support&order=desc&page=2",

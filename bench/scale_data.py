@@ -207,6 +207,7 @@ def _proposals(rng: random.Random, calls: list, sizes: list[int], organizations:
                 code = None if number is None else f"{call.code}-{number:06d}"
                 title, objectives, technology = text(rng, 10), text(rng, 60), text(rng, 60)
                 lead = f"Trần Thị {i % 1000}"
+                submitted = now - timedelta(seconds=i)  # one after another, as the work queues see them
                 yield {
                     "call_id": call.id,
                     "organization_id": rng.choice(organizations),
@@ -218,7 +219,9 @@ def _proposals(rng: random.Random, calls: list, sizes: list[int], organizations:
                     "lead_name": lead,
                     "objectives": objectives,
                     "technology": technology,
-                    "submitted_at": None if number is None else now,
+                    "submitted_at": None if number is None else submitted,
+                    "last_submitted_at": None if number is None else submitted,
+                    "submissions": 0 if number is None else 1,
                     "category_id": rng.choice(categories),
                     "sector_id": rng.choice(sectors),
                     "support_total_vnd": rng.randrange(10**8, 10**9),

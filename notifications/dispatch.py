@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from flask import current_app
 from flask_babel import force_locale
 from jinja2 import TemplateNotFound
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from accounts.models import User
 from core.extensions import db
@@ -15,7 +15,7 @@ from core.urls import external_url, internal_path
 from notifications.audiences import AUDIENCES, conflicted, project_of, proposal_of
 from notifications.events import Event
 from notifications.models import Notification, NotificationPreference
-from proposals.models import Proposal, ProposalVersion
+from proposals.models import Proposal
 
 MAIL_OF_DELIVERY = {"immediate": "sent", "digest": "digest", "in_app": "none"}
 # The name a mail template knows each kind of record by.
@@ -81,8 +81,7 @@ def mail_context(record: object) -> dict:
     """What a mail template may name: the record under its own name, its project and application, and an
     application's number of versions."""
     if isinstance(record, Proposal):
-        count = select(func.count(ProposalVersion.id)).where(ProposalVersion.proposal_id == record.id)
-        return {"proposal": record, "project": None, "version_number": db.session.execute(count).scalar_one()}
+        return {"proposal": record, "project": None, "version_number": record.submissions}
     return {
         "proposal": proposal_of(record),
         "project": project_of(record),

@@ -34,6 +34,9 @@ from review.decisions.models import DECISION_TRANSITIONS
 from review.sheets.models import SHEET_TRANSITIONS
 
 FIRST_ROWS = 3  # items of each queue shown on the home page
+# The home page counts each queue up to this many ("99+" beyond): counting stops there, so a queue of thousands
+# costs what a short one does; the queue's own page counts them all.
+COUNTED_UP_TO = 99
 MAX_PER_PAGE = 100
 # What a queue's date says: how long its records have waited, when they are due, or when the council meets.
 DATED = {"since": _l("Waiting since"), "due": _l("Due"), "meeting": _l("Meeting"), "on": _l("Date")}
@@ -76,6 +79,16 @@ class Shown:
     items: list[Item]
     more_url: str
     dated: str
+
+    @property
+    def capped(self) -> bool:
+        """Whether the queue holds more than the home page counts."""
+        return self.count > COUNTED_UP_TO
+
+    @property
+    def count_text(self) -> str:
+        """The count as the home page shows it: "99+" for a queue counted up to its limit."""
+        return f"{COUNTED_UP_TO}+" if self.capped else str(self.count)
 
 
 def _check_page(row: Row) -> str:
@@ -294,8 +307,9 @@ SECTIONS: tuple[Section, ...] = (
 )
 
 
-def _count(queue: Queue, viewer: Viewer) -> Select:
-    return select(func.count()).select_from(queue.rows(viewer).subquery())
+def _count(queue: Queue, viewer: Viewer, up_to: int | None = None) -> Select:
+    """How many records the queue holds, or (with `up_to`) whether more than that: at most up_to + 1."""
+    return select(func.count()).select_from(queue.rows(viewer).limit(up_to and up_to + 1).subquery())
 
 
 def _ordered(queue: Queue, viewer: Viewer) -> Select:
@@ -344,10 +358,10 @@ def waiting_for(user: object) -> list[tuple[Section, list[Shown]]]:
 
 
 def _counts(viewer: Viewer, queues: list[Queue]) -> dict[str, int]:
-    """How many records each queue holds, in one statement."""
+    """How many records each queue holds (up to COUNTED_UP_TO, then one more), in one statement."""
     if not queues:
         return {}
-    statement = select(*(_count(q, viewer).scalar_subquery().label(q.key) for q in queues))
+    statement = select(*(_count(q, viewer, COUNTED_UP_TO).scalar_subquery().label(q.key) for q in queues))
     return dict(db.session.execute(statement).one()._mapping)
 
 

@@ -19,7 +19,7 @@ from projects.contracts.models import CLOSED_STATES, FROZEN_STATES, RUNNING_STAT
 from projects.fixed.models import BatchDecision, FixedAward
 from projects.followup.models import Adjustment, PeriodicReport
 from projects.portfolio.host import TodoItem, host_todo
-from proposals.models import Proposal, ProposalVersion
+from proposals.models import Proposal
 from review.councils.models import Assignment, Council, CouncilMember
 from review.decisions.models import Decision
 from review.sheets.models import ScoreSheet
@@ -58,17 +58,13 @@ class Item:
     late: bool = False
 
 
-RESUBMITTED = exists().where(ProposalVersion.proposal_id == Proposal.id, ProposalVersion.number > 1)
-
-
 def _applications(viewer: Viewer, waiting: ColumnElement[bool]) -> Select:
     """Submitted applications of other organizations, with when they were last submitted."""
-    last = select(func.max(ProposalVersion.submitted_at)).where(ProposalVersion.proposal_id == Proposal.id)
     return (
         select(
             Proposal.reference_code.label("ref"),
             Proposal.title.label("title"),
-            last.scalar_subquery().label("on"),
+            Proposal.last_submitted_at.label("on"),
             Proposal.id.label("proposal_id"),
             Organization.name.label("organization"),
         )
@@ -78,15 +74,16 @@ def _applications(viewer: Viewer, waiting: ColumnElement[bool]) -> Select:
     )
 
 
-def applications_to_check(viewer: Viewer) -> Select:
-    """First submissions not yet checked, and applications being checked."""
-    first = (Proposal.status == "submitted") & ~RESUBMITTED
-    return _applications(viewer, first | (Proposal.status == "under_check"))
+def applications_to_check(viewer: Viewer) -> CompoundSelect:
+    """First submissions not yet checked, and applications being checked: two parts, each read in its order from its
+    index (ix_proposals_waiting, ix_proposals_waiting_since), that the queue's order merges."""
+    first = (Proposal.status == "submitted") & (Proposal.submissions == 1)
+    return union_all(_applications(viewer, first), _applications(viewer, Proposal.status == "under_check"))
 
 
 def supplements_answered(viewer: Viewer) -> Select:
     """Applications resubmitted after a supplement request (a second version or later), not yet checked again."""
-    return _applications(viewer, (Proposal.status == "submitted") & RESUBMITTED)
+    return _applications(viewer, (Proposal.status == "submitted") & (Proposal.submissions > 1))
 
 
 def _project_rows(viewer: Viewer, record: type, on: ColumnElement, *columns: ColumnElement) -> Select:

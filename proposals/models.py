@@ -158,6 +158,9 @@ class Proposal(db.Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
     submitted_at: Mapped[datetime | None]  # the first submission; each one is in proposal_versions
+    # How many times it was submitted (its versions) and when last: the work queues read them through an index.
+    submissions: Mapped[int] = mapped_column(default=0, server_default="0")
+    last_submitted_at: Mapped[datetime | None]
     # When the decisions of its council were released: from then on the applicant sees the outcome.
     result_released_at: Mapped[datetime | None]
     search_text: Mapped[str] = mapped_column(String(1200), default="")
@@ -199,6 +202,10 @@ class Proposal(db.Model):
         Index("ix_proposals_sector_status", "sector_id", "status", "year"),
         Index("ix_proposals_dashboard", "year", "status", "sector_id", "submitted_at", "call_id"),
         Index("ix_proposals_category", "category_id"),
+        # Those waiting to be checked (notifications.waiting), first submissions and resubmissions apart, and in one
+        # state whichever it was, the longest waiting first.
+        Index("ix_proposals_waiting", "status", "submissions", "last_submitted_at"),
+        Index("ix_proposals_waiting_since", "status", "last_submitted_at"),
     )
 
     @property

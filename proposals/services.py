@@ -4,7 +4,7 @@ from datetime import date
 
 from flask_babel import force_locale
 from flask_babel import gettext as _
-from sqlalchemy import func, select, update
+from sqlalchemy import select, update
 
 from accounts.models import User
 from core.audit import record_event
@@ -181,13 +181,17 @@ def submit_proposal(proposal: Proposal, user: User) -> ProposalVersion:
     if proposal.sequence is None:
         proposal.sequence = _next_number(proposal.call_id)
         proposal.reference_code = f"{proposal.call.code}-{proposal.sequence:04d}"
-    proposal.submitted_at = proposal.submitted_at or utcnow()
+    now = utcnow()
+    proposal.submitted_at = proposal.submitted_at or now
+    proposal.last_submitted_at = now
+    proposal.submissions += 1
     proposal.checked_document_ids = []  # ticks were made on the files of the previous version
-    count = select(func.count(ProposalVersion.id)).where(ProposalVersion.proposal_id == proposal.id)
-    number = db.session.execute(count).scalar_one() + 1
     with force_locale("vi"):  # the frozen copy is the legal text: always in Vietnamese, whoever submits
         snapshot = content_of(proposal)
-    version = ProposalVersion(proposal_id=proposal.id, number=number, submitted_by_id=user.id, snapshot=snapshot)
+    number = proposal.submissions
+    version = ProposalVersion(
+        proposal_id=proposal.id, number=number, submitted_at=now, submitted_by_id=user.id, snapshot=snapshot
+    )
     db.session.add(version)
     perform_transition(proposal, PROPOSAL_TRANSITIONS, "submitted", user, "proposal", signal=signals.proposal_changed)
     return version

@@ -3,7 +3,7 @@
 from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import CheckConstraint, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from accounts.models import MANAGERS, User, is_signed_in
@@ -55,6 +55,7 @@ class AcceptanceCouncil(db.Model):
         CheckConstraint(f"status IN {in_list(ACCEPTANCE_STATES)}", name="status"),
         CheckConstraint("rating_rule IN ('tt11_2014', 'points')", name="rating_rule"),
         CheckConstraint(f"grade IS NULL OR grade IN {in_list(GRADES)}", name="grade"),
+        Index("ix_acceptance_councils_status", "status", "created_at"),  # those being formed (notifications)
     )
 
     def seat_of(self, user: object) -> "AcceptanceMember | None":

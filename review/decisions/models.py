@@ -47,6 +47,7 @@ class Decision(db.Model):
         CheckConstraint(f"status IN {in_list(DECISION_STATES)}", name="status"),
         CheckConstraint("approved_vnd > 0", name="approved"),
         Index("ix_decisions_council_status", "council_id", "status"),
+        Index("ix_decisions_status", "status", "created_at"),  # the drafts waiting for a leader (notifications)
     )
 
     def can_view(self, user: object) -> bool:

@@ -102,3 +102,39 @@ def test_the_search_migration_indexes_the_existing_rows(database_url, tmp_path):
         first, match_text = db.session.execute(text("SELECT id, match_text FROM proposals ORDER BY id LIMIT 1")).one()
         words = match_text.partition("\n")[0].split()
         assert first in db.session.execute(ranked_ids(Proposal.match_text, words, 5)).scalars().all()
+
+
+def test_the_queues_migration_counts_each_applications_submissions(database_url, tmp_path):
+    """0025_waiting_queues fills each application's submissions and last submission from its versions: the demo's,
+    taken back to 0024 and upgraded again, get what submitting gave them, a resubmitted one included."""
+    counted = text("SELECT id, submissions, last_submitted_at FROM proposals ORDER BY id")
+    versions = text(
+        "SELECT p.id, count(v.id), max(v.submitted_at) FROM proposals p "
+        "LEFT JOIN proposal_versions v ON v.proposal_id = p.id GROUP BY p.id ORDER BY p.id"
+    )
+    with migrated(database_url, tmp_path):
+        assert [tuple(row) for row in db.session.execute(counted)] == [tuple(r) for r in db.session.execute(versions)]
+        db.session.remove()
+        downgrade(revision="0024_dashboard_indexes")
+        resubmitted = db.session.execute(text("SELECT proposal_id FROM proposal_versions LIMIT 1")).scalar()
+        db.session.execute(  # a second version, as a supplement answered gives
+            text(
+                "INSERT INTO proposal_versions (proposal_id, number, submitted_at, snapshot) "
+                "VALUES (:id, 2, '2030-01-02 08:00:00', '{}')"
+            ),
+            {"id": resubmitted},
+        )
+        db.session.commit()
+        db.session.remove()
+        upgrade()
+        after = {row.id: row for row in db.session.execute(counted)}
+        assert {pid: (n, last) for pid, n, last in db.session.execute(versions)} == {
+            pid: (row.submissions, row.last_submitted_at) for pid, row in after.items()
+        }
+        assert after[resubmitted].submissions == 2 and str(after[resubmitted].last_submitted_at).startswith(
+            "2030-01-02"
+        )
+        assert any(row.submissions == 0 for row in after.values())
+        searched = text("SELECT count(*) FROM proposals WHERE id IN (SELECT rowid FROM fts_proposals_search_text)")
+        if db.engine.dialect.name == "sqlite":  # the rebuilt table's search triggers are back
+            assert db.session.execute(searched).scalar() == len(after)

@@ -269,3 +269,23 @@ def test_a_queue_page_goes_page_by_page(app, people):
     assert second.count("/payment") == 5
     assert client.get("/me/queues/sheets_to_score").status_code == 403
     assert client.get("/me/queues/no_such_queue").status_code == 404
+
+
+def test_the_home_page_counts_a_long_queue_up_to_its_limit(app, people, monkeypatch):
+    """Beyond COUNTED_UP_TO the home page says "N+" and links to the queue, whose own page counts them all."""
+    from notifications import queues
+    from tests.factories import bulk_projects
+
+    monkeypatch.setattr(queues, "COUNTED_UP_TO", 20)
+    with app.test_request_context():
+        project = make_project(people["host"], staff=people["staff"])
+    bulk_projects(project, 29)
+    db.session.execute(update(Tranche).where(Tranche.position == 1).values(status="approved"))
+    db.session.commit()
+
+    shown = card(home(app, people["finance"]), "tranches_to_pay")
+    assert re.search(r"badge[^>]*>20\+<", shown)
+    assert vi_text(app, "See them all") in shown and "/me/queues/tranches_to_pay" in shown
+    client = app.test_client()
+    login(client, people["finance"].email)
+    assert "/me/queues/tranches_to_pay?page=2" in client.get("/me/queues/tranches_to_pay").get_data(as_text=True)
