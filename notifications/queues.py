@@ -309,7 +309,7 @@ SECTIONS: tuple[Section, ...] = (
 
 def _count(queue: Queue, viewer: Viewer, up_to: int | None = None) -> Select:
     """How many records the queue holds, or (with `up_to`) whether more than that: at most up_to + 1."""
-    return select(func.count()).select_from(queue.rows(viewer).limit(up_to and up_to + 1).subquery())
+    return select(func.count()).select_from(queue.rows(viewer).limit(None if up_to is None else up_to + 1).subquery())
 
 
 def _ordered(queue: Queue, viewer: Viewer) -> Select:

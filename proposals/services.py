@@ -188,9 +188,12 @@ def submit_proposal(proposal: Proposal, user: User) -> ProposalVersion:
     proposal.checked_document_ids = []  # ticks were made on the files of the previous version
     with force_locale("vi"):  # the frozen copy is the legal text: always in Vietnamese, whoever submits
         snapshot = content_of(proposal)
-    number = proposal.submissions
     version = ProposalVersion(
-        proposal_id=proposal.id, number=number, submitted_at=now, submitted_by_id=user.id, snapshot=snapshot
+        proposal_id=proposal.id,
+        number=proposal.submissions,
+        submitted_at=now,
+        submitted_by_id=user.id,
+        snapshot=snapshot,
     )
     db.session.add(version)
     perform_transition(proposal, PROPOSAL_TRANSITIONS, "submitted", user, "proposal", signal=signals.proposal_changed)
