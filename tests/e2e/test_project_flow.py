@@ -214,11 +214,13 @@ def test_project_from_contract_to_closed_file(app, reference, smtp_server, live_
         _as(page, base, email)
         page.goto(base + "/acceptance")
         page.locator("a[href$='/rating']").first.click()
+        submit = page.locator("button[value=submit]")
+        expect(submit).to_be_visible()  # the sheet has loaded to its end, so every radio is there to be read
         for radio in page.locator("input[type=radio][value=pass]").all():
             radio.check()
         if email == MEMBERS[0][0]:
             shot(page, "55-member-rating")
-        page.locator("button[value=submit]").click()
+        submit.click()
         _flash_ok(page)
 
     # Staff record attendance and the conclusion: Đạt; the minutes print.
