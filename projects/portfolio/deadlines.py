@@ -4,7 +4,7 @@ panels of the monitoring page (overdue reports, what falls due soon) and the hos
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from sqlalchemy import Select, func, null, select, union_all
+from sqlalchemy import Date, Integer, Select, bindparam, func, null, select, union_all
 
 from core.extensions import db
 from projects.contracts.models import DOSSIER_STATES, PROJECT_STATES, RUNNING_STATES, Project
@@ -46,17 +46,6 @@ class Panel:
     @property
     def more(self) -> int:
         return self.count - len(self.items)
-
-
-def _panel(kind: str, queries: list[Select], limit: int) -> Panel:
-    """The first `limit` rows of queries selecting (due, project id, code, title, detail), each read in the order of
-    its index, and how many they have together (bounded)."""
-    count = db.session.execute(
-        select(func.count()).select_from(union_all(*queries).limit(COUNT_CAP + 1).subquery())
-    ).scalar_one()
-    first = union_all(*(select(query.order_by("due").limit(limit).subquery()) for query in queries)).subquery()
-    rows = db.session.execute(select(first).order_by(first.c.due).limit(limit)).all()
-    return Panel([Deadline(row.due, kind, row.id, row.code, row.title, row.detail) for row in rows], count)
 
 
 def report_deadlines(*conditions: object, states: tuple[str, ...] = OPEN_REPORTS) -> Select:
@@ -102,22 +91,53 @@ def _open_reports(*conditions: object) -> list[Select]:
     ]
 
 
+_TODAY, _UNTIL = bindparam("today", type_=Date), bindparam("until", type_=Date)
+_COUNTED, _SHOWN = bindparam("counted", type_=Integer), bindparam("shown", type_=Integer)
+
+
+@dataclass(frozen=True)
+class _PanelQuery:
+    """A panel's two statements, built once (its dates and limits are parameters): how many rows its queries have
+    together (bounded), and the first rows of each, read in the order of its index, merged."""
+
+    kind: str
+    count: Select
+    first: Select
+
+
+def _panel_query(kind: str, queries: list[Select]) -> _PanelQuery:
+    """The panel over queries selecting (due, project id, code, title, detail)."""
+    count = select(func.count()).select_from(union_all(*queries).limit(_COUNTED).subquery())
+    first = union_all(*(select(query.order_by("due").limit(_SHOWN).subquery()) for query in queries)).subquery()
+    return _PanelQuery(kind, count, select(first).order_by(first.c.due).limit(_SHOWN))
+
+
+def _panel(query: _PanelQuery, **dates: date) -> Panel:
+    limits = {"counted": COUNT_CAP + 1, "shown": PANEL_LIMIT}
+    count = db.session.execute(query.count, dates | limits).scalar_one()
+    rows = db.session.execute(query.first, dates | limits).all()
+    return Panel([Deadline(row.due, query.kind, row.id, row.code, row.title, row.detail) for row in rows], count)
+
+
+_OVERDUE = _panel_query("report", _open_reports(PeriodicReport.due_on < _TODAY))
+_UPCOMING = (
+    _panel_query("report", _open_reports(PeriodicReport.due_on.between(_TODAY, _UNTIL))),
+    _panel_query(
+        "dossier",
+        [dossier_deadlines(Project.dossier_due_on.between(_TODAY, _UNTIL), Project.status.in_(DOSSIER_STATES))],
+    ),
+    _panel_query("action", [action_deadlines(FollowUpAction.due_on.between(_TODAY, _UNTIL))]),
+)
+
+
 def overdue_reports(today: date) -> Panel:
     """Periodic reports past their due date and not submitted, most overdue first, with their number."""
-    return _panel("report", _open_reports(PeriodicReport.due_on < today), PANEL_LIMIT)
+    return _panel(_OVERDUE, today=today)
 
 
 def upcoming_deadlines(today: date) -> Panel:
     """Reports, final dossiers and follow-up actions due within HORIZON_DAYS, soonest first, and how many."""
     until = today + timedelta(days=HORIZON_DAYS)
-    sources = [
-        _panel("report", _open_reports(PeriodicReport.due_on.between(today, until)), PANEL_LIMIT),
-        _panel(
-            "dossier",
-            [dossier_deadlines(Project.dossier_due_on.between(today, until), Project.status.in_(DOSSIER_STATES))],
-            PANEL_LIMIT,
-        ),
-        _panel("action", [action_deadlines(FollowUpAction.due_on.between(today, until))], PANEL_LIMIT),
-    ]
+    sources = [_panel(query, today=today, until=until) for query in _UPCOMING]
     items = sorted((item for source in sources for item in source.items), key=lambda item: item.on)
     return Panel(items[:PANEL_LIMIT], min(sum(source.count for source in sources), COUNT_CAP + 1))
