@@ -4,7 +4,7 @@ from dataclasses import dataclass
 
 from flask import abort
 from sqlalchemy import Select, func, select, union
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from accounts.models import Organization
 from core.extensions import db
@@ -24,26 +24,27 @@ SORTS = {
 
 
 def load_proposal(proposal_id: int) -> Proposal:
-    """An application with its call, organization, contents, budget and files loaded, or 404."""
+    """An application with its call, organization, contents, budget and files loaded, or 404: what it refers to
+    (one each) joined to it, each list read by one more statement."""
     return db.one_or_404(
         select(Proposal)
         .where(Proposal.id == proposal_id)
         .options(
-            selectinload(Proposal.call).options(
+            joinedload(Proposal.call).options(
                 selectinload(Call.documents),
                 selectinload(Call.categories),
                 selectinload(Call.sectors).selectinload(Sector.items),
-                selectinload(Call.regime).selectinload(Regime.conditions),
+                joinedload(Call.regime).selectinload(Regime.conditions),
             ),
-            selectinload(Proposal.organization),
-            selectinload(Proposal.checked_by),
-            selectinload(Proposal.category),
-            selectinload(Proposal.sector),
+            joinedload(Proposal.organization),
+            joinedload(Proposal.checked_by),
+            joinedload(Proposal.category),
+            joinedload(Proposal.sector),
             selectinload(Proposal.priority_items),
             selectinload(Proposal.work_packages),
             selectinload(Proposal.products),
             selectinload(Proposal.budget_lines),
-            selectinload(Proposal.files).selectinload(ProposalFile.call_document),
+            selectinload(Proposal.files).joinedload(ProposalFile.call_document),
         )
     )
 
