@@ -197,6 +197,7 @@ class Project(db.Model):
         CheckConstraint(f"health IN {in_list(HEALTH_LEVELS)}", name="health"),
         Index("ix_projects_status", "status"),
         Index("ix_projects_end_on", "end_on"),
+        Index("ix_projects_signed_on", "signed_on", "id"),  # the public list, newest contract first; its years
         Index("ix_projects_legacy_area", "legacy_area"),
         Index("ix_projects_search_text", "search_text"),
         Index("ix_projects_health", "health", "end_on", "id"),  # the monitoring page filtered by health, in its order

@@ -119,3 +119,18 @@ def test_the_fixed_amounts_a_decision_approved_are_public_a_person_unnamed(app, 
     assert shown.title in client.get("/funded/fixed-amounts?q=dong+lua").get_data(as_text=True)
     assert private.title not in client.get("/funded/fixed-amounts?q=banh+trang").get_data(as_text=True)
     assert "Không có khoản hỗ trợ nào phù hợp." in client.get("/funded/fixed-amounts?q=zzz").get_data(as_text=True)
+
+
+def test_the_funded_list_and_its_years_read_the_signing_dates_index(app, world):
+    from projects.contracts.models import Project
+    from reports import date_span, years_of
+    from reports.public import PublicFilter, public_statement
+    from tests.plans import query_plan
+
+    for statement in (public_statement(PublicFilter()).limit(25), date_span(Project.signed_on)):
+        plan = query_plan(statement)
+        assert "ix_projects_signed_on" in plan, plan
+        if db.engine.dialect.name == "sqlite":  # read in the index's order (from its ends): nothing scanned or sorted
+            assert "TEMP B-TREE" not in plan and "SCAN projects\n" not in plan + "\n", plan
+    signed = sorted({world["funded"].signed_on.year, world["private"].signed_on.year}, reverse=True)
+    assert years_of(Project.signed_on) == list(range(signed[0], signed[-1] - 1, -1))
