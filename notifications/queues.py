@@ -15,7 +15,7 @@ from flask import url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_sqlalchemy.pagination import Pagination
-from sqlalchemy import CompoundSelect, Row, Select, func, select
+from sqlalchemy import CompoundSelect, Row, Select, func, select, union_all
 
 from accounts.models import APPLICANTS, FINANCE, LEADERS, MANAGERS, REVIEWERS, holds_role
 from core.extensions import db
@@ -312,10 +312,23 @@ def _count(queue: Queue, viewer: Viewer, up_to: int | None = None) -> Select:
     return select(func.count()).select_from(queue.rows(viewer).limit(None if up_to is None else up_to + 1).subquery())
 
 
-def _ordered(queue: Queue, viewer: Viewer) -> Select:
-    """The queue's records, those waiting longest (or due soonest) first."""
-    records = queue.rows(viewer).subquery()
-    return select(records).order_by(records.c.on.asc().nulls_last(), records.c.ref)
+def _in_order(statement: Select, names: list[str]) -> Select:
+    """The statement's records, those waiting longest (or due soonest) first; its columns are named `names` (a
+    union's parts are named by its first)."""
+    columns = dict(zip(names, statement.selected_columns, strict=True))
+    return statement.order_by(columns["on"].asc().nulls_last(), columns["ref"])
+
+
+def _ordered(queue: Queue, viewer: Viewer, limit: int, offset: int = 0) -> Select:
+    """Records `offset` to `offset + limit` of the queue, in its order. The parts of a queue of several (a union) are
+    each read in order up to the last one wanted, then merged: PostgreSQL does not read a union in its parts' index
+    order, and sorted every record of both."""
+    rows = queue.rows(viewer)
+    names = list(rows.selected_columns.keys())
+    if isinstance(rows, CompoundSelect):
+        parts = (select(_in_order(part, names).limit(offset + limit).subquery()) for part in rows.selects)
+        rows = union_all(*parts)
+    return _in_order(select(rows.subquery()), names).limit(limit).offset(offset)
 
 
 def _day(moment: date | datetime) -> date:
@@ -331,7 +344,7 @@ def _item(queue: Queue, row: Row, today: date) -> Item:
 def _first_items(queue: Queue, viewer: Viewer, count: int) -> list[Item]:
     if not count:
         return []
-    rows = db.session.execute(_ordered(queue, viewer).limit(FIRST_ROWS))
+    rows = db.session.execute(_ordered(queue, viewer, FIRST_ROWS))
     return [_item(queue, row, viewer.today) for row in rows]
 
 
@@ -377,7 +390,7 @@ class QueuePage(Pagination):
         super().__init__(page=page, per_page=per_page, max_per_page=MAX_PER_PAGE, error_out=False)
 
     def _query_items(self) -> list[Item]:
-        statement = _ordered(self.queue, self._viewer).limit(self.per_page).offset(self._query_offset)
+        statement = _ordered(self.queue, self._viewer, self.per_page, self._query_offset)
         return [_item(self.queue, row, self._viewer.today) for row in db.session.execute(statement)]
 
     def _query_count(self) -> int:

@@ -7,7 +7,7 @@ from datetime import date, datetime
 
 from flask import url_for
 from flask_babel import gettext as _
-from sqlalchemy import ColumnElement, CompoundSelect, Select, exists, func, null, select, true, union_all
+from sqlalchemy import ColumnElement, CompoundSelect, Integer, Select, cast, exists, func, null, select, true, union_all
 
 from accounts.models import Organization
 from core.formatting import format_money, local_today, utcnow
@@ -144,6 +144,11 @@ def adjustment_requests(viewer: Viewer) -> Select:
     return _project_rows(viewer, Adjustment, Adjustment.requested_at, *columns).where(Adjustment.status == "requested")
 
 
+# A missing id in a part of a union, typed: each part is read as a subquery of its own (queues._ordered), where an
+# untyped NULL would be text on PostgreSQL.
+_NO_ID = cast(null(), Integer)
+
+
 def dossiers(viewer: Viewer) -> CompoundSelect:
     """Final dossiers submitted, whose council is to be formed, and acceptance councils being formed."""
     others = viewer.outside(Project.organization_id)
@@ -152,7 +157,7 @@ def dossiers(viewer: Viewer) -> CompoundSelect:
         Project.title.label("title"),
         Project.dossier_submitted_at.label("on"),
         Project.id.label("project_id"),
-        null().label("council_id"),
+        _NO_ID.label("council_id"),
     ).where(Project.status == "acceptance_submitted", others)
     forming = (
         select(Project.code, Project.title, AcceptanceCouncil.created_at, Project.id, AcceptanceCouncil.id)
@@ -184,7 +189,7 @@ def councils_to_prepare(viewer: Viewer) -> CompoundSelect:
         .where(Proposal.call_id == Call.id, Proposal.status == "valid", SupportCategory.rule_kind != "fixed")
     )
     closed = (Call.status == "closed") | ((Call.status == "open") & (Call.closes_at <= viewer.now))
-    without = select(Call.code, Call.title, Call.closes_at, null(), Call.id).where(
+    without = select(Call.code, Call.title, Call.closes_at, _NO_ID, Call.id).where(
         closed, checked.exists(), ~exists().where(Council.call_id == Call.id)
     )
     return union_all(forming, without)

@@ -289,3 +289,29 @@ def test_the_home_page_counts_a_long_queue_up_to_its_limit(app, people, monkeypa
     client = app.test_client()
     login(client, people["finance"].email)
     assert "/me/queues/tranches_to_pay?page=2" in client.get("/me/queues/tranches_to_pay").get_data(as_text=True)
+
+
+def test_a_queue_of_two_parts_is_merged_in_order_page_by_page(app, people):
+    """Applications to check are first submissions and those being checked, each part read from its own index: every
+    page holds the right ones, the longest waiting first, whichever part they come from."""
+    from notifications.queues import QUEUES, QueuePage
+    from proposals.models import Proposal
+
+    with app.test_request_context():
+        call = make_call()
+        proposals = [make_proposal(call, people["host"], title=f"Ứng dụng số {n}") for n in range(7)]
+        for proposal in proposals:
+            submit_proposal(proposal, people["host"])
+    now = utcnow()
+    for n, proposal in enumerate(proposals):  # waiting 7, 6, ... 1 hours; every other one being checked
+        values = {"last_submitted_at": now - timedelta(hours=7 - n), "status": "under_check" if n % 2 else "submitted"}
+        db.session.execute(update(Proposal).where(Proposal.id == proposal.id).values(**values))
+    db.session.commit()
+
+    queue = next(q for q in QUEUES if q.key == "applications_to_check")
+    with app.test_request_context():
+        pages = [QueuePage(queue, people["staff"], page, 3) for page in (1, 2, 3)]
+        assert [[item.ref for item in page.items] for page in pages] == [
+            [p.reference_code for p in proposals[start : start + 3]] for start in (0, 3, 6)
+        ]
+        assert pages[0].total == 7
