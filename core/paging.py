@@ -1,14 +1,24 @@
-"""Pagination arguments shared by every list page, pages of a list already computed in Python, and pages read
-key first."""
+"""Pagination arguments shared by every list page, pages of a list already computed in Python, pages read key first,
+and counts that stop at a bound."""
 
+import operator
 from collections.abc import Callable, Sequence
+from functools import reduce
 from typing import Any
 
 from flask import request
 from flask_sqlalchemy.pagination import Pagination, SelectPagination
-from sqlalchemy import Select
+from sqlalchemy import ColumnElement, Select, func, select
 
 from core.extensions import db
+
+
+def counted_up_to(parts: Sequence[Select], most: int | ColumnElement[int]) -> Select:
+    """How many rows the parts (the selects of a union) hold together, each counted up to `most` (so at most
+    len(parts) × most: the caller keeps what it needs of it). Each part is counted alone: a limit over their union
+    left PostgreSQL to plan the union whole (hash joins, parallel workers) to count a hundred rows."""
+    counts = [select(func.count()).select_from(part.limit(most).subquery()).scalar_subquery() for part in parts]
+    return select(reduce(operator.add, counts))
 
 
 def page_number() -> int:

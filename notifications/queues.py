@@ -15,12 +15,13 @@ from flask import url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_sqlalchemy.pagination import Pagination
-from sqlalchemy import CompoundSelect, Row, Select, func, select, union_all
+from sqlalchemy import CompoundSelect, Row, Select, select, union_all
 
 from accounts.models import APPLICANTS, FINANCE, LEADERS, MANAGERS, REVIEWERS, holds_role
 from core.extensions import db
 from core.formatting import format_money, to_local
 from core.i18n import status_label
+from core.paging import counted_up_to
 from core.workflow import TransitionTable
 from notifications import waiting
 from notifications.waiting import Item, Viewer
@@ -308,8 +309,11 @@ SECTIONS: tuple[Section, ...] = (
 
 
 def _count(queue: Queue, viewer: Viewer, up_to: int | None = None) -> Select:
-    """How many records the queue holds, or (with `up_to`) whether more than that: at most up_to + 1."""
-    return select(func.count()).select_from(queue.rows(viewer).limit(None if up_to is None else up_to + 1).subquery())
+    """How many records the queue holds, or (with `up_to`) whether more than that: at least up_to + 1 then (each
+    part of a union counted up to that, the caller keeps what it shows)."""
+    rows = queue.rows(viewer)
+    parts = rows.selects if isinstance(rows, CompoundSelect) else [rows]
+    return counted_up_to(parts, None if up_to is None else up_to + 1)
 
 
 def _in_order(statement: Select, names: list[str]) -> Select:
@@ -371,7 +375,7 @@ def waiting_for(user: object) -> list[tuple[Section, list[Shown]]]:
 
 
 def _counts(viewer: Viewer, queues: list[Queue]) -> dict[str, int]:
-    """How many records each queue holds (up to COUNTED_UP_TO, then one more), in one statement."""
+    """How many records each queue holds (beyond COUNTED_UP_TO, only that it holds more), in one statement."""
     if not queues:
         return {}
     statement = select(*(_count(q, viewer, COUNTED_UP_TO).scalar_subquery().label(q.key) for q in queues))

@@ -4,9 +4,10 @@ panels of the monitoring page (overdue reports, what falls due soon) and the hos
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from sqlalchemy import Date, Integer, Select, bindparam, func, null, select, union_all
+from sqlalchemy import Date, Integer, Select, bindparam, null, select, union_all
 
 from core.extensions import db
+from core.paging import counted_up_to
 from projects.contracts.models import DOSSIER_STATES, PROJECT_STATES, RUNNING_STATES, Project
 from projects.followup.models import OPEN_REPORTS, FollowUpAction, Inspection, PeriodicReport
 from projects.portfolio.health import FINISHED_STATES
@@ -107,14 +108,14 @@ class _PanelQuery:
 
 def _panel_query(kind: str, queries: list[Select]) -> _PanelQuery:
     """The panel over queries selecting (due, project id, code, title, detail)."""
-    count = select(func.count()).select_from(union_all(*queries).limit(_COUNTED).subquery())
+    count = counted_up_to(queries, _COUNTED)
     first = union_all(*(select(query.order_by("due").limit(_SHOWN).subquery()) for query in queries)).subquery()
     return _PanelQuery(kind, count, select(first).order_by(first.c.due).limit(_SHOWN))
 
 
 def _panel(query: _PanelQuery, **dates: date) -> Panel:
     limits = {"counted": COUNT_CAP + 1, "shown": PANEL_LIMIT}
-    count = db.session.execute(query.count, dates | limits).scalar_one()
+    count = min(db.session.execute(query.count, dates | limits).scalar_one(), COUNT_CAP + 1)
     rows = db.session.execute(query.first, dates | limits).all()
     return Panel([Deadline(row.due, query.kind, row.id, row.code, row.title, row.detail) for row in rows], count)
 

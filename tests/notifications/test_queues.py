@@ -315,3 +315,4 @@ def test_a_queue_of_two_parts_is_merged_in_order_page_by_page(app, people):
             [p.reference_code for p in proposals[start : start + 3]] for start in (0, 3, 6)
         ]
         assert pages[0].total == 7
+    assert count(home(app, people["staff"]), "applications_to_check") == 7  # both parts, each counted alone
