@@ -23,30 +23,36 @@ SORTS = {
 }
 
 
+# What an application holds: what it refers to (one each) joined to it, each list read by one more statement.
+_CONTENTS = (
+    joinedload(Proposal.organization),
+    joinedload(Proposal.checked_by),
+    joinedload(Proposal.category),
+    joinedload(Proposal.sector),
+    selectinload(Proposal.priority_items),
+    selectinload(Proposal.work_packages),
+    selectinload(Proposal.products),
+    selectinload(Proposal.budget_lines),
+    selectinload(Proposal.files).joinedload(ProposalFile.call_document),
+)
+
+
 def load_proposal(proposal_id: int) -> Proposal:
-    """An application with its call, organization, contents, budget and files loaded, or 404: what it refers to
-    (one each) joined to it, each list read by one more statement."""
-    return db.one_or_404(
-        select(Proposal)
-        .where(Proposal.id == proposal_id)
-        .options(
-            joinedload(Proposal.call).options(
-                selectinload(Call.documents),
-                selectinload(Call.categories),
-                selectinload(Call.sectors).selectinload(Sector.items),
-                joinedload(Call.regime).selectinload(Regime.conditions),
-            ),
-            joinedload(Proposal.organization),
-            joinedload(Proposal.checked_by),
-            joinedload(Proposal.category),
-            joinedload(Proposal.sector),
-            selectinload(Proposal.priority_items),
-            selectinload(Proposal.work_packages),
-            selectinload(Proposal.products),
-            selectinload(Proposal.budget_lines),
-            selectinload(Proposal.files).joinedload(ProposalFile.call_document),
-        )
+    """An application with its call (the call's documents, categories, sectors and regime), organization, contents,
+    budget and files loaded, or 404."""
+    call = joinedload(Proposal.call).options(
+        selectinload(Call.documents),
+        selectinload(Call.categories),
+        selectinload(Call.sectors).selectinload(Sector.items),
+        joinedload(Call.regime).selectinload(Regime.conditions),
     )
+    return db.one_or_404(select(Proposal).where(Proposal.id == proposal_id).options(call, *_CONTENTS))
+
+
+def load_contents(proposal_id: int) -> Proposal:
+    """An application as a council member reads it: its organization, contents, budget and files, without its
+    call's lists (five statements fewer), or 404."""
+    return db.one_or_404(select(Proposal).where(Proposal.id == proposal_id).options(*_CONTENTS))
 
 
 def load_file(proposal: Proposal, file_id: int) -> ProposalFile:

@@ -14,7 +14,7 @@ from core.formatting import to_local, utcnow
 from core.forms import CommentForm, check_version
 from core.paging import page_number
 from proposals import files
-from proposals.queries import load_proposal
+from proposals.queries import load_contents
 from proposals.versions import SECTIONS, content_of
 from review import bp
 from review.councils.models import Assignment, Council
@@ -77,7 +77,7 @@ def _shown_values(saved: ScoreSheet | None) -> object:
 
 def _sheet_page(council: Council, assignment: Assignment, form: object) -> str:
     """The application beside the member's score sheet, with the others' sheets once the rule shows them."""
-    proposal = load_proposal(assignment.proposal_id)
+    proposal = load_contents(assignment.proposal_id)
     return render_template(
         "review/sheet.html",
         council=council,
@@ -111,7 +111,7 @@ def declare(council_id: int, proposal_id: int):
 def _declaration_page(seat: tuple[Council, Assignment], form: DeclarationForm) -> str:
     """The application's heading and the declaration of interests."""
     council, assignment = seat
-    proposal = load_proposal(assignment.proposal_id)
+    proposal = load_contents(assignment.proposal_id)
     return render_template("review/declare.html", council=council, proposal=proposal, form=form)
 
 
@@ -128,7 +128,7 @@ def _declared(council_id: int, proposal_id: int, conflicted: bool) -> ResponseRe
 def download(council_id: int, proposal_id: int, file_id: int):
     """A document of the application, for a member who declared no conflict."""
     _council, assignment = _seat(council_id, proposal_id)
-    proposal = load_proposal(proposal_id)
+    proposal = load_contents(proposal_id)
     record = next((f for f in proposal.active_files if f.id == file_id), None)
     if not assignment.is_open or record is None:
         abort(404)
