@@ -13,10 +13,10 @@ from sqlalchemy import ColumnElement, Select, func, select
 from core.extensions import db
 
 
-def counted_up_to(parts: Sequence[Select], most: int | ColumnElement[int]) -> Select:
-    """How many rows the parts (the selects of a union) hold together, each counted up to `most` (so at most
-    len(parts) × most: the caller keeps what it needs of it). Each part is counted alone: a limit over their union
-    left PostgreSQL to plan the union whole (hash joins, parallel workers) to count a hundred rows."""
+def counted_up_to(parts: Sequence[Select], most: int | ColumnElement[int] | None) -> Select:
+    """How many rows the parts (the selects of a union) hold together, each counted up to `most` (every row with
+    None), so at most len(parts) × most: the caller keeps what it needs of it. Each part is counted alone: a limit
+    over their union left PostgreSQL to plan the union whole (hash joins, parallel workers) to count a hundred rows."""
     counts = [select(func.count()).select_from(part.limit(most).subquery()).scalar_subquery() for part in parts]
     return select(reduce(operator.add, counts))
 

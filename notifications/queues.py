@@ -309,8 +309,8 @@ SECTIONS: tuple[Section, ...] = (
 
 
 def _count(queue: Queue, viewer: Viewer, up_to: int | None = None) -> Select:
-    """How many records the queue holds, or (with `up_to`) whether more than that: at least up_to + 1 then (each
-    part of a union counted up to that, the caller keeps what it shows)."""
+    """How many records the queue holds; with `up_to`, each part (of a union) counted no further than up_to + 1,
+    which tells that it holds more."""
     rows = queue.rows(viewer)
     parts = rows.selects if isinstance(rows, CompoundSelect) else [rows]
     return counted_up_to(parts, None if up_to is None else up_to + 1)
