@@ -150,20 +150,35 @@ def _sqlite() -> bool:
     return db.engine.dialect.name == "sqlite"
 
 
+def _indexed_term(query: str) -> str | None:
+    """The normalized term that SQLite's FTS table serves (None on PostgreSQL, or for a term too short for it)."""
+    term = normalize_search(query)
+    return term if _sqlite() and len(term) >= SHORTEST_INDEXED else None
+
+
+def _like(searched: ColumnElement, query: str) -> ColumnElement[bool]:
+    return searched.like(like_pattern(query), escape="\\")
+
+
 def matching_ids(attribute: object, query: str) -> Select:
     """The ids of the rows whose search column (e.g. Proposal.search_text) holds the query, diacritics and case
     ignored, through the column's index."""
     searched = attribute.expression
-    term = normalize_search(query)
-    if _sqlite() and len(term) >= SHORTEST_INDEXED:
+    term = _indexed_term(query)
+    if term is not None:
         fts = fts_name(searched.table.name, searched.name)
         return select(table(fts, column("rowid")).c.rowid).where(literal_column(fts).op("MATCH")(_phrase(term)))
-    return select(searched.table.c.id).where(searched.like(like_pattern(query), escape="\\"))
+    return select(searched.table.c.id).where(_like(searched, query))
 
 
 def contains(attribute: object, query: str) -> ColumnElement[bool]:
-    """The condition that a row's search column holds the query (see matching_ids)."""
-    return attribute.expression.table.c.id.in_(matching_ids(attribute, query))
+    """The condition that a row's search column holds the query (see matching_ids): its ids among the FTS table's
+    on SQLite, the column itself on PostgreSQL, whose index serves LIKE (an IN over the same table had the planner
+    join it to itself, reading all of it)."""
+    searched = attribute.expression
+    if _indexed_term(query) is not None:
+        return searched.table.c.id.in_(matching_ids(attribute, query))
+    return _like(searched, query)
 
 
 def ranked_ids(attribute: object, words: list[str], limit: int, *conditions: ColumnElement[bool]) -> Select:
