@@ -24,7 +24,7 @@ from projects.contracts.models import TRANCHE_STATES, Project, Tranche
 from projects.followup.models import OPEN_REPORTS, REPORT_STATES, PeriodicReport
 from projects.money.models import LEDGER_KINDS, LedgerEntry
 from projects.portfolio.deadlines import REPORTING_STATES
-from reports import in_year, years_of
+from reports import in_year, kept, years_of
 
 BATCH = 500  # rows read at a time for an export
 LATE = "late"  # the periodic reports' own filter: open and past their due date, of a running project
@@ -75,8 +75,10 @@ class DepartmentList:
         return db.paginate(self.statement(filters), page=page, per_page=per_page, error_out=False)
 
     def years(self) -> list[int]:
-        """The years the list has rows in, newest first (the year filter's choices)."""
-        return years_of(self.dated)
+        """The years the list has rows in, newest first (the year filter's choices), as kept for a few minutes: their
+        first and last dates are a scan of every row (6 to 9 ms at 60,000), and an index of the dates alone would
+        have the awaited reports read in date order past every accepted one."""
+        return kept(f"years:{self.name}", None, lambda: years_of(self.dated)).figures
 
     def listing(self, filters: ListFilter) -> Listing:
         """The rows as a spreadsheet, read in batches as they are written."""
