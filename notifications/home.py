@@ -7,6 +7,7 @@ from flask_login import current_user, login_required
 from accounts.models import ROLE_LABELS
 from core.paging import page_number
 from notifications import bp, queues
+from notifications.queue_reads import QueuePage
 
 
 @bp.route("/me")
@@ -26,5 +27,5 @@ def queue(key: str):
         abort(404)
     if not found.can_view(current_user):
         abort(403)
-    page = queues.QueuePage(found, current_user, page_number(), current_app.config["PAGE_SIZE"])
+    page = QueuePage(found, current_user, page_number(), current_app.config["PAGE_SIZE"])
     return render_template("notifications/queue.html", queue=found, page=page, dated=queues.DATED)

@@ -8,22 +8,20 @@ reads the first rows of each non-empty queue in one more, whatever the number of
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, datetime
 from operator import attrgetter
 
 from flask import url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_sqlalchemy.pagination import Pagination
-from sqlalchemy import CompoundSelect, Row, Select, select, union_all
+from sqlalchemy import Row, select
 
-from accounts.models import APPLICANTS, FINANCE, LEADERS, MANAGERS, REVIEWERS, holds_role
+from accounts.models import APPLICANTS, FINANCE, LEADERS, MANAGERS, REVIEWERS
 from core.extensions import db
-from core.formatting import format_money, to_local
+from core.formatting import format_money
 from core.i18n import status_label
-from core.paging import counted_up_to
 from core.workflow import TransitionTable
 from notifications import waiting
+from notifications.queue_reads import Queue, count, item, ordered, reaches
 from notifications.waiting import Item, Viewer
 from projects.acceptance.models import ACCEPTANCE_TRANSITIONS
 from projects.contracts.models import PROJECT_TRANSITIONS, TRANCHE_TRANSITIONS
@@ -38,7 +36,6 @@ FIRST_ROWS = 3  # items of each queue shown on the home page
 # The home page counts each queue up to this many ("99+" beyond): counting stops there, so a queue of thousands
 # costs what a short one does; the queue's own page counts them all.
 COUNTED_UP_TO = 99
-MAX_PER_PAGE = 100
 # What a queue's date says: how long its records have waited, when they are due, or when the council meets.
 DATED = {"since": _l("Waiting since"), "due": _l("Due"), "meeting": _l("Meeting"), "on": _l("Date")}
 
@@ -46,28 +43,6 @@ DATED = {"since": _l("Waiting since"), "due": _l("Due"), "meeting": _l("Meeting"
 def actors(table: TransitionTable, move: tuple[str, str]) -> frozenset[str]:
     """The roles that may make a move of a state table: who the records waiting for that move wait for."""
     return table[move].roles
-
-
-@dataclass(frozen=True)
-class Queue:
-    """One kind of thing waiting for a person: which records, for whom, and where each is acted on."""
-
-    key: str
-    label: object  # a lazy translated string
-    roles: frozenset[str]
-    rows: Callable[[Viewer], Select | CompoundSelect]
-    link: Callable[[Row], str]
-    note: Callable[[Row], str] | None = None
-    dated: str = "since"
-    of_organization: bool = False  # the records are the viewer's organization's: only its people see the queue
-
-    def can_view(self, user: object) -> bool:
-        """Holders of its roles; for an organization's queue, only people acting for one."""
-        return _reaches(user, self.roles, self.of_organization)
-
-
-def _reaches(user: object, roles: frozenset[str], of_organization: bool) -> bool:
-    return holds_role(user, roles) and (not of_organization or user.membership is not None)
 
 
 @dataclass(frozen=True)
@@ -289,7 +264,7 @@ class Section:
     also: Callable[[Viewer], Shown] | None = None  # a list that is not a queue of the table, shown first
 
     def is_for(self, user: object) -> bool:
-        return _reaches(user, self.roles, self.of_organization)
+        return reaches(user, self.roles, self.of_organization)
 
 
 def host_todo_shown(viewer: Viewer) -> Shown:
@@ -308,48 +283,11 @@ SECTIONS: tuple[Section, ...] = (
 )
 
 
-def _count(queue: Queue, viewer: Viewer, up_to: int | None = None) -> Select:
-    """How many records the queue holds; with `up_to`, each part (of a union) counted no further than up_to + 1,
-    which tells that it holds more."""
-    rows = queue.rows(viewer)
-    parts = rows.selects if isinstance(rows, CompoundSelect) else [rows]
-    return counted_up_to(parts, None if up_to is None else up_to + 1)
-
-
-def _in_order(statement: Select, names: list[str]) -> Select:
-    """The statement's records, those waiting longest (or due soonest) first; its columns are named `names` (a
-    union's parts are named by its first)."""
-    columns = dict(zip(names, statement.selected_columns, strict=True))
-    return statement.order_by(columns["on"].asc().nulls_last(), columns["ref"])
-
-
-def _ordered(queue: Queue, viewer: Viewer, limit: int, offset: int = 0) -> Select:
-    """Records `offset` to `offset + limit` of the queue, in its order. The parts of a queue of several (a union) are
-    each read in order up to the last one wanted, then merged: PostgreSQL does not read a union in its parts' index
-    order, and sorted every record of both."""
-    rows = queue.rows(viewer)
-    names = list(rows.selected_columns.keys())
-    if isinstance(rows, CompoundSelect):
-        parts = (select(_in_order(part, names).limit(offset + limit).subquery()) for part in rows.selects)
-        rows = union_all(*parts)
-    return _in_order(select(rows.subquery()), names).limit(limit).offset(offset)
-
-
-def _day(moment: date | datetime) -> date:
-    return to_local(moment).date() if isinstance(moment, datetime) else moment
-
-
-def _item(queue: Queue, row: Row, today: date) -> Item:
-    late = queue.dated == "due" and row.on is not None and _day(row.on) < today
-    note = queue.note(row) if queue.note else ""
-    return Item(row.ref or "", row.title or "", row.on, queue.link(row), note, late)
-
-
 def _first_items(queue: Queue, viewer: Viewer, count: int) -> list[Item]:
     if not count:
         return []
-    rows = db.session.execute(_ordered(queue, viewer, FIRST_ROWS))
-    return [_item(queue, row, viewer.today) for row in rows]
+    rows = db.session.execute(ordered(queue, viewer, FIRST_ROWS))
+    return [item(queue, row, viewer.today) for row in rows]
 
 
 def waiting_for(user: object) -> list[tuple[Section, list[Shown]]]:
@@ -378,24 +316,9 @@ def _counts(viewer: Viewer, queues: list[Queue]) -> dict[str, int]:
     """How many records each queue holds (beyond COUNTED_UP_TO, only that it holds more), in one statement."""
     if not queues:
         return {}
-    statement = select(*(_count(q, viewer, COUNTED_UP_TO).scalar_subquery().label(q.key) for q in queues))
+    statement = select(*(count(q, viewer, COUNTED_UP_TO).scalar_subquery().label(q.key) for q in queues))
     return dict(db.session.execute(statement).one()._mapping)
 
 
 def _queue_url(queue: Queue) -> str:
     return url_for("notifications.queue", key=queue.key)
-
-
-class QueuePage(Pagination):
-    """A page of one queue's items, with the interface of a query's page so the pager macro shows it."""
-
-    def __init__(self, queue: Queue, user: object, page: int, per_page: int) -> None:
-        self.queue, self._viewer = queue, Viewer.of(user)
-        super().__init__(page=page, per_page=per_page, max_per_page=MAX_PER_PAGE, error_out=False)
-
-    def _query_items(self) -> list[Item]:
-        statement = _ordered(self.queue, self._viewer, self.per_page, self._query_offset)
-        return [_item(self.queue, row, self._viewer.today) for row in db.session.execute(statement)]
-
-    def _query_count(self) -> int:
-        return db.session.execute(_count(self.queue, self._viewer)).scalar_one()

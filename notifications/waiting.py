@@ -144,7 +144,7 @@ def adjustment_requests(viewer: Viewer) -> Select:
     return _project_rows(viewer, Adjustment, Adjustment.requested_at, *columns).where(Adjustment.status == "requested")
 
 
-# A missing id in a part of a union, typed: each part is read as a subquery of its own (queues._ordered), where an
+# A missing id in a part of a union, typed: each part is read as a subquery of its own (queue_reads.ordered), where an
 # untyped NULL would be text on PostgreSQL.
 _NO_ID = cast(null(), Integer)
 

@@ -14,7 +14,8 @@ from policies.models import Call, PriorityItem, PublicHoliday, Regime, RegimeCon
 from projects.acceptance.queries import load_council as load_acceptance
 from projects.acceptance.services import open_rating, save_council, submit_dossier
 from projects.contracts.documents import attach_files
-from projects.contracts.models import Project, ProjectFile
+from projects.contracts.files import ProjectFile
+from projects.contracts.models import Project
 from projects.fixed.models import BatchDecision, FixedAward
 from projects.followup.models import Adjustment, FollowUpAction, Inspection, PeriodicReport
 from proposals.models import Proposal, ProposalFile

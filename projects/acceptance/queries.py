@@ -7,7 +7,8 @@ from sqlalchemy.orm import joinedload, selectinload
 from core.extensions import db
 from projects.acceptance.models import AcceptanceCouncil, AcceptanceMember
 from projects.acceptance.services import liquidation_blockers
-from projects.contracts.models import Project, ProjectFile
+from projects.contracts.files import ProjectFile
+from projects.contracts.models import Project
 
 
 def project_councils(project_id: int) -> list[AcceptanceCouncil]:

@@ -21,7 +21,8 @@ from projects.acceptance import forms, services
 from projects.acceptance.models import AcceptanceCouncil, AcceptanceMember
 from projects.acceptance.queries import dossier_files, forming_council, load_council, member_councils, seated_council
 from projects.contracts.documents import project_files, send_project_file
-from projects.contracts.models import GRADES, Project, ProjectFile
+from projects.contracts.files import ProjectFile
+from projects.contracts.models import GRADES, Project
 from projects.contracts.queries import load_project
 from projects.followup.reporting import product_summary
 from projects.money.closing import final_account

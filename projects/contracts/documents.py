@@ -9,7 +9,8 @@ from werkzeug.datastructures import FileStorage
 
 from accounts.models import User
 from core.extensions import db
-from projects.contracts.models import Project, ProjectFile
+from projects.contracts.files import ProjectFile
+from projects.contracts.models import Project
 from projects.followup.models import PeriodicReport
 from proposals.files import check_upload, store_bytes, stored_path
 

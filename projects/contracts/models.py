@@ -1,5 +1,5 @@
-"""The funded project (nhiệm vụ / dự án): its contract, products and disbursement tranches, with their states, and the
-documents attached to its records."""
+"""The funded project (nhiệm vụ / dự án): its contract, products and disbursement tranches, with their states (the
+documents attached to its records: projects.contracts.files)."""
 
 from datetime import date, datetime
 
@@ -24,7 +24,7 @@ from core.text import normalize_search
 from core.workflow import Transition, TransitionTable, allowed_targets
 from policies.models import Call, Regime, Sector
 from projects.portfolio.health import HEALTH_LEVELS
-from proposals.models import Proposal, StoredFile
+from proposals.models import Proposal
 
 PROJECT_STATES = {
     "contracted": _l("Contract signed"),
@@ -363,33 +363,6 @@ class Tranche(db.Model):
         CheckConstraint("percent IS NULL OR percent BETWEEN 1 AND 100", name="percent"),
         CheckConstraint("paid_vnd IS NULL OR paid_vnd > 0", name="paid"),
         Index("ix_tranches_status", "status"),
-    )
-
-
-FILE_PURPOSES = {
-    "tranche": _l("Payment request"),
-    "report": _l("Periodic report"),
-    "dossier": _l("Final dossier"),
-    "adjustment": _l("Adjustment request"),
-    "inspection": _l("Inspection record"),
-    "closing": _l("Closing document"),
-}
-register_status_labels("file_purpose", FILE_PURPOSES)
-
-
-class ProjectFile(StoredFile, db.Model):
-    """A document attached to a project record (a payment request, a report, the final dossier...)."""
-
-    __tablename__ = "project_files"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    project_id: Mapped[int] = mapped_column(ForeignKey("projects.id", ondelete="CASCADE"))
-    purpose: Mapped[str] = mapped_column(String(16))
-    record_id: Mapped[int | None]  # the tranche, report, adjustment or inspection it belongs to
-
-    __table_args__ = (
-        CheckConstraint(f"purpose IN {in_list(FILE_PURPOSES)}", name="purpose"),
-        Index("ix_project_files_record", "project_id", "purpose", "record_id"),
     )
 
 

@@ -18,8 +18,9 @@ from projects import bp
 from projects.acceptance.queries import acceptance_section
 from projects.contracts import queries, services
 from projects.contracts.documents import is_draft_report_file, project_files, send_project_file
+from projects.contracts.files import ProjectFile
 from projects.contracts.forms import ContractForm, TrancheRequestForm
-from projects.contracts.models import Project, ProjectFile
+from projects.contracts.models import Project
 from projects.contracts.queries import load_project
 from projects.contracts.scope import contract_scope
 from projects.fixed.queries import fixed_amount_calls, is_fixed_award

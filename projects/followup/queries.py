@@ -9,7 +9,8 @@ from sqlalchemy.orm import selectinload
 
 from core.extensions import db
 from core.formatting import local_today
-from projects.contracts.models import ACTIVE_STATES, Project, ProjectFile
+from projects.contracts.files import ProjectFile
+from projects.contracts.models import ACTIVE_STATES, Project
 from projects.followup.models import Adjustment, Inspection, PeriodicReport
 
 

@@ -294,7 +294,8 @@ def test_the_home_page_counts_a_long_queue_up_to_its_limit(app, people, monkeypa
 def test_a_queue_of_two_parts_is_merged_in_order_page_by_page(app, people):
     """Applications to check are first submissions and those being checked, each part read from its own index: every
     page holds the right ones, the longest waiting first, whichever part they come from."""
-    from notifications.queues import QUEUES, QueuePage
+    from notifications.queue_reads import QueuePage
+    from notifications.queues import QUEUES
     from proposals.models import Proposal
 
     with app.test_request_context():

@@ -12,7 +12,7 @@ from core.models import OutboxMessage
 from projects.acceptance import services as acceptance
 from projects.acceptance.models import AcceptanceCouncil, AcceptanceMember
 from projects.acceptance.queries import load_council
-from projects.contracts.models import ProjectFile
+from projects.contracts.files import ProjectFile
 from projects.contracts.queries import load_project
 from projects.money import services as money
 from projects.portfolio.queries import assess

@@ -7,7 +7,8 @@ import pytest
 from sqlalchemy import select
 
 from core.extensions import db
-from projects.contracts.models import Project, ProjectFile, Tranche
+from projects.contracts.files import ProjectFile
+from projects.contracts.models import Project, Tranche
 from projects.contracts.queries import load_project
 from tests.conftest import login, vi_text
 from tests.factories import PDF_BYTES, make_call, make_organization, make_project, make_user, make_valid_proposal

@@ -9,7 +9,8 @@ from core.extensions import db
 from core.formatting import utcnow
 from core.models import OutboxMessage
 from projects.contracts import services as tranches
-from projects.contracts.models import ProjectFile, Tranche
+from projects.contracts.files import ProjectFile
+from projects.contracts.models import Tranche
 from projects.contracts.queries import load_project
 from projects.followup.models import Adjustment, PeriodicReport
 from projects.money import services as money

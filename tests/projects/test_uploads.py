@@ -7,7 +7,8 @@ import pytest
 from sqlalchemy import select
 
 from core.extensions import db
-from projects.contracts.models import ProjectFile, Tranche
+from projects.contracts.files import ProjectFile
+from projects.contracts.models import Tranche
 from tests.clamd import EICAR
 from tests.conftest import login, vi_text
 from tests.factories import PDF_BYTES
