@@ -161,6 +161,14 @@ def load_call(call_id: int) -> Call:
     )
 
 
+def load_call_filters(call_id: int) -> Call:
+    """A call with the lists its applications are filtered by (sectors, categories), or 404: the queue's page, which
+    shows none of the call's documents, conditions or priority items."""
+    return db.one_or_404(
+        select(Call).where(Call.id == call_id).options(selectinload(Call.categories), selectinload(Call.sectors))
+    )
+
+
 def regimes_newest_first() -> list[Regime]:
     """All regimes, the latest to start first (the filters of the project lists)."""
     return list(db.session.execute(select(Regime).order_by(Regime.start_year.desc())).scalars())

@@ -10,11 +10,13 @@ from accounts.models import APPLICANTS, DEPARTMENT_ROLES, MANAGERS
 from core.documents import print_record
 from core.edge import attempt, authorized, dry_run, finish, run_form, run_small_form, said
 from core.errors import render_error
+from core.extensions import db
 from core.formatting import to_local
 from core.forms import BaseForm, check_version, field_errors_from
 from core.i18n import localized
 from core.paging import page_number
-from policies.services import load_call
+from policies.models import Call
+from policies.services import load_call, load_call_filters
 from proposals import checks, files, queries, services
 from proposals.files import UploadTooLarge
 from proposals.forms import ChecklistForm, ProposalForm, ScreeningForm, SubmitForm, UploadForm
@@ -317,7 +319,7 @@ def compare(proposal_id: int):
 @role_required(*DEPARTMENT_ROLES)
 def queue(call_id: int):
     """A call's submitted applications, filtered, searched, sorted and paginated."""
-    call = load_call(call_id)
+    call = load_call_filters(call_id)
     chosen = queries.QueueFilter.from_args(request.args)
     page = queries.call_queue(call.id, chosen, page_number(), current_app.config["PAGE_SIZE"])
     return render_template(
@@ -335,7 +337,7 @@ def queue(call_id: int):
 @role_required(*DEPARTMENT_ROLES)
 def queue_organizations(call_id: int):
     """The queue's type-ahead: a few organizations that applied to the call whose name holds the text typed."""
-    call = load_call(call_id)
+    call = db.get_or_404(Call, call_id)
     found = queries.queue_organizations(call.id, request.args.get("q", ""), TYPE_AHEAD_SIZE)
     return jsonify([{"id": org_id, "name": name} for org_id, name in found])
 

@@ -5,10 +5,12 @@ from flask import current_app, render_template, request, send_file
 
 from accounts.decorators import role_required
 from accounts.models import DEPARTMENT_ROLES
+from core.extensions import db
 from core.formatting import local_today
 from core.paging import page_number
 from core.spreadsheets import listing_response
-from policies.services import load_call, regimes_newest_first, sectors_in_order
+from policies.models import Call
+from policies.services import regimes_newest_first, sectors_in_order
 from projects.portfolio.monitoring import MonitoringFilter
 from proposals.queries import QueueFilter
 from reports import bp, kept
@@ -35,7 +37,7 @@ from reports.public import (
 @role_required(*DEPARTMENT_ROLES)
 def queue_export(call_id: int, form: str):
     """A call's application queue, filtered and sorted as on its page."""
-    call = load_call(call_id)
+    call = db.get_or_404(Call, call_id)
     listing = queue_listing(call, QueueFilter.from_args(request.args))
     return listing_response(listing, form, f"ho-so-{call.code}")
 

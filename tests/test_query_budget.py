@@ -80,7 +80,7 @@ def test_query_budget(app, reference, count_queries, page, rows):
 # Application pages → (path, who, budget), checked at 10 and 1,000 applications in one call of one organization.
 PROPOSAL_PAGES = {
     "my applications": ("/applications", "an@org.vn", 8),
-    "staff queue": ("/staff/calls/{call_id}/applications?q=thanh+long&sort=support&order=desc", "staff@s.vn", 18),
+    "staff queue": ("/staff/calls/{call_id}/applications?q=thanh+long&sort=support&order=desc", "staff@s.vn", 13),
     "application page": ("/applications/{proposal_id}", "an@org.vn", 27),
     "check page": (
         "/staff/applications/{proposal_id}/check",
