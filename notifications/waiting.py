@@ -10,6 +10,7 @@ from flask_babel import gettext as _
 from sqlalchemy import ColumnElement, CompoundSelect, Integer, Select, cast, exists, func, null, select, true, union_all
 
 from accounts.models import Organization
+from core.extensions import rarely
 from core.formatting import format_money, local_today, utcnow
 from core.i18n import status_label
 from core.models import AuditEvent
@@ -101,7 +102,7 @@ def reports_submitted(viewer: Viewer) -> Select:
     """Periodic reports submitted by running projects (staff review them only while the work runs)."""
     columns = (PeriodicReport.id.label("report_id"), PeriodicReport.sequence.label("sequence"))
     return _project_rows(viewer, PeriodicReport, PeriodicReport.submitted_at, *columns).where(
-        PeriodicReport.status == "submitted", Project.status.in_(RUNNING_STATES)
+        rarely(PeriodicReport.status == "submitted"), Project.status.in_(RUNNING_STATES)
     )
 
 
@@ -129,7 +130,8 @@ def settlements_to_record(viewer: Viewer) -> Select:
 
 
 def recoveries_to_receive(viewer: Viewer) -> Select:
-    """Projects with money decided to recover and not all returned yet, the soonest due first."""
+    """Projects with money decided to recover and not all returned yet, the soonest due first (through
+    ix_projects_to_recover)."""
     left = (Project.recovery_vnd - Project.recovered_vnd).label("amount")
     return (
         select(Project.code.label("ref"), Project.title.label("title"), Project.recovery_due_on.label("on"))

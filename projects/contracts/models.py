@@ -4,7 +4,18 @@ documents attached to its records: projects.contracts.files)."""
 from datetime import date, datetime
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import JSON, BigInteger, CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint, event
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    CheckConstraint,
+    ForeignKey,
+    Index,
+    String,
+    Text,
+    UniqueConstraint,
+    event,
+    text,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from accounts.models import (
@@ -77,6 +88,10 @@ PROJECT_TRANSITIONS: TransitionTable = {
     ("accepted", "result_registered"): Transition(MANAGERS, _l("Register the result"), by_workflow=True),
     ("result_registered", "liquidated"): Transition(MANAGERS | LEADERS, _l("Liquidate the contract"), by_workflow=True),
 }
+
+# Where money decided to recover is not all back yet: the condition of the partial index ix_projects_to_recover,
+# which a query uses when it states the same (Project.recovered_vnd < Project.recovery_vnd).
+TO_RECOVER = text("recovered_vnd < recovery_vnd")
 
 LEGACY_AREAS = {"": _l("Not set"), "long_an": _l("Long An (former)"), "tay_ninh": _l("Tây Ninh (former)")}
 GRADES = {"excellent": _l("Excellent (Xuất sắc)"), "pass": _l("Pass (Đạt)"), "fail": _l("Fail (Không đạt)")}
@@ -205,7 +220,8 @@ class Project(db.Model):
         Index("ix_projects_call_money", "call_id", "approved_vnd", "paid_vnd", "settled_vnd"),
         Index("ix_projects_sector_money", "sector_id", "approved_vnd", "paid_vnd", "settled_vnd"),
         Index("ix_projects_dossier_due", "dossier_submitted_at", "dossier_due_on"),  # final dossiers due, by date
-        Index("ix_projects_recovery_due", "recovery_due_on"),  # recoveries overdue, the oldest first
+        # The money still to recover, the soonest due first: finance's queue, the overdue recoveries.
+        Index("ix_projects_to_recover", "recovery_due_on", "id", sqlite_where=TO_RECOVER, postgresql_where=TO_RECOVER),
     )
 
     def is_host(self, user: object) -> bool:

@@ -18,7 +18,7 @@ def money_section(project: Project) -> dict:
 
 def overdue_recoveries_statement(today: date, limit: int) -> Select:
     """Projects whose money to recover was due back before today and is not all returned, the oldest due first
-    (through ix_projects_recovery_due)."""
+    (through ix_projects_to_recover)."""
     return (
         select(Project)
         .where(Project.recovery_due_on < today, Project.recovered_vnd < Project.recovery_vnd)

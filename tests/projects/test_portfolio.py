@@ -246,7 +246,7 @@ def test_the_monitoring_panels_read_through_indexes(app, people):
     plans = {
         "ix_periodic_reports_status_due": deadlines.report_deadlines(states=("due",)).order_by("due").limit(10),
         "ix_projects_dossier_due": deadlines.dossier_deadlines(Project.dossier_due_on > today).order_by("due"),
-        "ix_projects_recovery_due": overdue_recoveries_statement(today, 10),
+        "ix_projects_to_recover": overdue_recoveries_statement(today, 10),
     }
     for index, statement in plans.items():
         plan = query_plan(statement)
