@@ -297,6 +297,7 @@ def _council(rng: random.Random, call: object, members: list, staff: object) -> 
                     "is_reviewer": seat_id in reviewers,
                     "conflict": "none",
                     "declared_at": now,
+                    "sheet_submitted": True,  # its sheet, inserted below
                 }
 
     insert_batches(Assignment, assignments())

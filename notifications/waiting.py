@@ -7,7 +7,20 @@ from datetime import date, datetime
 
 from flask import url_for
 from flask_babel import gettext as _
-from sqlalchemy import ColumnElement, CompoundSelect, Integer, Select, cast, exists, func, null, select, true, union_all
+from sqlalchemy import (
+    ColumnElement,
+    CompoundSelect,
+    Integer,
+    Select,
+    cast,
+    exists,
+    false,
+    func,
+    null,
+    select,
+    true,
+    union_all,
+)
 
 from accounts.models import Organization
 from core.extensions import rarely
@@ -23,7 +36,6 @@ from projects.portfolio.host import TodoItem, host_todo
 from proposals.models import Proposal
 from review.councils.models import Assignment, Council, CouncilMember
 from review.decisions.models import Decision
-from review.sheets.models import ScoreSheet
 
 
 @dataclass(frozen=True)
@@ -288,8 +300,7 @@ def sheets_to_declare(viewer: Viewer) -> Select:
 
 def sheets_to_score(viewer: Viewer) -> Select:
     """Applications the member declared no conflict with and whose sheet is not submitted."""
-    submitted = exists().where(ScoreSheet.assignment_id == Assignment.id, ScoreSheet.status == "submitted")
-    return _my_seats(viewer, Assignment.conflict == "none", ~submitted)
+    return _my_seats(viewer, Assignment.conflict == "none", Assignment.sheet_submitted == false())
 
 
 def ratings_to_give(viewer: Viewer) -> Select:

@@ -185,6 +185,12 @@ class Assignment(db.Model):
     conflict: Mapped[str] = mapped_column(String(16), default="pending")
     conflict_reason: Mapped[str] = mapped_column(Text, default="")
     declared_at: Mapped[datetime | None]
+    # Whether the member's sheet for it is submitted (kept by the flush that moves the sheet, review.sheets.models),
+    # so that what a member has still to score is read from the index, not by looking for the sheet of each of
+    # thousands of assignments. Read in SQL only.
+    sheet_submitted: Mapped[bool] = mapped_column(
+        default=False, server_default=false(), deferred=True, deferred_raiseload=True
+    )
 
     member: Mapped[CouncilMember] = relationship(lazy="raise")
     proposal: Mapped[Proposal] = relationship(lazy="raise")
@@ -192,7 +198,8 @@ class Assignment(db.Model):
 
     __table_args__ = (
         UniqueConstraint("member_id", "proposal_id"),
-        Index("ix_council_assignments_member_conflict", "member_id", "conflict"),  # a member's counts, index only
+        # A member's counts and what they have still to score, index only.
+        Index("ix_council_assignments_member_conflict", "member_id", "conflict", "sheet_submitted"),
         Index("ix_council_assignments_member_sequence", "member_id", "sequence", "conflict"),  # a member's list
         CheckConstraint(f"conflict IN {in_list(CONFLICTS)}", name="conflict"),
         CheckConstraint("NOT (is_reviewer AND conflict IN ('declared', 'detected'))", name="reviewer_clear"),

@@ -3,8 +3,8 @@
 from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import CheckConstraint, ForeignKey, String, Text, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy import CheckConstraint, Connection, ForeignKey, String, Text, UniqueConstraint, event, inspect, update
+from sqlalchemy.orm import Mapped, Mapper, mapped_column, relationship
 
 from accounts.models import MANAGERS, REVIEWERS, is_signed_in
 from core.extensions import db, in_list
@@ -69,6 +69,16 @@ class ScoreSheet(db.Model):
         """Staff, or the chair on an application they declared no conflict with, reopen a submitted sheet
         (as queries.load_sheet loads it)."""
         return self.assignment.member.council.can_oversee(user, self.assignment.proposal_id)
+
+
+@event.listens_for(ScoreSheet, "after_insert")
+@event.listens_for(ScoreSheet, "after_update")
+def _tell_the_assignment(mapper: Mapper, connection: Connection, sheet: ScoreSheet) -> None:
+    """The sheet's assignment says whether it is submitted (Assignment.sheet_submitted), in the flush that moves it."""
+    if inspect(sheet).attrs.status.history.has_changes():
+        assignments = Assignment.__table__
+        statement = update(assignments).where(assignments.c.id == sheet.assignment_id)
+        connection.execute(statement.values(sheet_submitted=sheet.status == "submitted"))
 
 
 class SheetScore(db.Model):

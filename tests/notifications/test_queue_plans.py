@@ -9,7 +9,19 @@ from notifications.queue_reads import count, ordered
 from notifications.queues import QUEUE_BY_KEY
 from notifications.waiting import Viewer
 from projects.followup.models import PeriodicReport
-from tests.factories import make_organization, make_project, make_user
+from review.councils.queries import load_council
+from review.models import Assignment, CouncilMember
+from review.sheets.queries import seat_assignment
+from review.sheets.services import declare, reopen_sheet
+from tests.factories import (
+    make_call,
+    make_council,
+    make_organization,
+    make_project,
+    make_user,
+    make_valid_proposal,
+    score,
+)
 from tests.plans import query_plan
 
 # What ANALYZE tells of a department of 20,000 projects and their 60,000 periodic reports, nearly all of them due or
@@ -78,3 +90,35 @@ def test_the_money_to_recover_is_read_from_its_partial_index(app, reference):
     project.recovered_vnd = 600  # all back: out of the queue, and of the index
     db.session.commit()
     assert db.session.execute(counted).scalar_one() == 0
+
+
+def test_what_a_member_has_to_score_follows_their_sheet_and_is_read_from_the_index(app, reference):
+    staff, _finance, _project = _staff_and_project(app)
+    member = make_user("tv@vien.vn", roles=("reviewer",))
+    call = make_call()
+    with app.test_request_context():
+        proposal = make_valid_proposal(call, make_user("binh@cokhi.vn", organization=make_organization()))
+        council = make_council(
+            call, staff, [member, *(make_user(roles=("reviewer",)) for _ in range(6))], open_scoring=True
+        )
+        declare(seat_assignment(council.id, proposal.id, member.id), load_council(council.id), False, "", member)
+    db.session.commit()
+    counted, first = _queue("sheets_to_score", member)
+    assert db.session.execute(counted).scalar_one() == 1
+    assert [row.proposal_id for row in db.session.execute(first)] == [proposal.id]
+
+    with app.test_request_context():
+        score(council, proposal, member)
+    db.session.commit()
+    flag = select(Assignment.sheet_submitted).where(Assignment.proposal_id == proposal.id)
+    assert db.session.execute(flag.join(CouncilMember).where(CouncilMember.user_id == member.id)).scalar_one()
+    assert db.session.execute(counted).scalar_one() == 0
+    with app.test_request_context():
+        sheet = seat_assignment(council.id, proposal.id, member.id).sheet
+        reopen_sheet(sheet, load_council(council.id), "Chấm lại tiêu chí 2", staff)
+    db.session.commit()
+    assert db.session.execute(counted).scalar_one() == 1  # reopened: to score again
+
+    for statement in (counted, first):  # the member's seats from the index, no sheet looked for
+        plan = query_plan(statement)
+        assert "ix_council_assignments_member_conflict" in plan and "score_sheets" not in plan, plan
