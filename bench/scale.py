@@ -71,6 +71,7 @@ def pages(fixture: object, scale: float) -> list[tuple[str, str, str]]:
         ("anonymous", "funded projects (public)", "/funded?q=du+an"),
         ("anonymous", "fixed amounts (public)", "/funded/fixed-amounts"),
         *(("staff", name, path) for name, path in staff),
+        ("member", "home, what waits (member)", "/me"),  # a seat of the big council: every sheet submitted
         ("member", "member's list (mine)", "/review"),
         ("member", "member's score sheet", f"/review/councils/{big}/applications/{proposal}"),
         ("host", "host's projects", "/projects"),
