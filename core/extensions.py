@@ -58,7 +58,8 @@ class rarely(FunctionElement):  # noqa: N801 (an SQL function, named as one)
     (reports due, accepted) make a passing one (submitted) look as common, and it read every running project to find
     their few submitted reports. PostgreSQL keeps each value's frequency and is given the condition itself."""
 
-    inherit_cache = True  # untyped: a boolean would be compared to 1 on SQLite, which hides the hint
+    # No type: a boolean in a WHERE clause is compared to 1 on SQLite, and unlikely(...) = 1 hides the hint.
+    inherit_cache = True
     name = "rarely"
 
 
