@@ -283,8 +283,8 @@ SECTIONS: tuple[Section, ...] = (
 )
 
 
-def _first_items(queue: Queue, viewer: Viewer, count: int) -> list[Item]:
-    if not count:
+def _first_items(queue: Queue, viewer: Viewer, held: int) -> list[Item]:
+    if not held:
         return []
     rows = db.session.execute(ordered(queue, viewer, FIRST_ROWS))
     return [item(queue, row, viewer.today) for row in rows]
