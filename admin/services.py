@@ -102,7 +102,7 @@ def sheets_using(template_ids: list[int]) -> dict[int, int]:
     if not template_ids:
         return {}
     statement = (
-        select(Council.template_id, func.count(ScoreSheet.id))
+        select(Council.template_id, func.count())
         .join(CouncilMember, CouncilMember.council_id == Council.id)
         .join(Assignment, Assignment.member_id == CouncilMember.id)
         .join(ScoreSheet, ScoreSheet.assignment_id == Assignment.id)
@@ -115,7 +115,7 @@ def sheets_using(template_ids: list[int]) -> dict[int, int]:
 def _scored_criteria(template_id: int) -> dict[int, int]:
     """Criterion id → number of sheets that scored it (sheet scores refer to criteria, ON DELETE RESTRICT)."""
     statement = (
-        select(SheetScore.criterion_id, func.count(SheetScore.id))
+        select(SheetScore.criterion_id, func.count())
         .join(Criterion, Criterion.id == SheetScore.criterion_id)
         .where(Criterion.template_id == template_id)
         .group_by(SheetScore.criterion_id)

@@ -11,7 +11,11 @@ from notifications.models import Notification, NotificationPreference
 
 def unread_count(user: User) -> int:
     """How many notices the person has not opened (the bell)."""
-    query = select(func.count(Notification.id)).where(Notification.user_id == user.id, Notification.read_at.is_(None))
+    query = (
+        select(func.count())
+        .select_from(Notification)
+        .where(Notification.user_id == user.id, Notification.read_at.is_(None))
+    )
     return db.session.execute(query).scalar_one()
 
 

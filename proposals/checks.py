@@ -131,7 +131,9 @@ def condition_findings(
         finding = None
         if condition.kind == "limit_per_year" and condition.value:
             others = db.session.execute(
-                select(func.count(Proposal.id)).where(
+                select(func.count())
+                .select_from(Proposal)
+                .where(
                     Proposal.organization_id == proposal.organization_id,
                     Proposal.year == proposal.year,
                     Proposal.status.in_(ACTIVE_STATES),

@@ -167,7 +167,7 @@ def organization_name(organization_id: int | None) -> str:
 def status_counts_statement(call_id: int) -> Select:
     """(state, how many) of the call's submitted applications, read from ix_proposals_call_status alone."""
     return (
-        select(Proposal.status, func.count(Proposal.id))
+        select(Proposal.status, func.count())
         .where(Proposal.call_id == call_id, Proposal.sequence.is_not(None))
         .group_by(Proposal.status)
     )

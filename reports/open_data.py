@@ -132,13 +132,13 @@ class Grants:
     def stamp(self) -> str:
         """A name for the state of everything the grants are made of: it changes whenever a grant would."""
         state = select(
-            select(func.count(Project.id)).scalar_subquery(),
+            select(func.count()).select_from(Project).scalar_subquery(),
             select(func.max(Project.modified_at)).scalar_subquery(),
             *(
                 select(func.coalesce(func.sum(m.version), 0)).scalar_subquery()
                 for m in (Organization, Sector, Regime, FixedAward, BatchDecision)
             ),
-            select(func.count(FixedAward.id)).scalar_subquery(),
+            select(func.count()).select_from(FixedAward).scalar_subquery(),
             select(func.coalesce(func.sum(Proposal.version), 0))
             .where(Proposal.id.in_(select(FixedAward.proposal_id)))
             .scalar_subquery(),

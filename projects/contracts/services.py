@@ -121,7 +121,9 @@ def schedule_reports(project: Project, regime: Regime) -> int:
 
 def next_project_code(year: int) -> str:
     """DA-<year>-<n>, numbered within the year."""
-    count = db.session.execute(select(func.count(Project.id)).where(Project.code.like(f"DA-{year}-%"))).scalar()
+    count = db.session.execute(
+        select(func.count()).select_from(Project).where(Project.code.like(f"DA-{year}-%"))
+    ).scalar()
     return f"DA-{year}-{count + 1:03d}"
 
 
@@ -244,8 +246,10 @@ def _tranches(project_id: int) -> list[Tranche]:
 
 def _accepted_reports(project_id: int) -> int:
     """How many periodic reports of the project were accepted."""
-    query = select(func.count(PeriodicReport.id)).where(
-        PeriodicReport.project_id == project_id, PeriodicReport.status == "accepted"
+    query = (
+        select(func.count())
+        .select_from(PeriodicReport)
+        .where(PeriodicReport.project_id == project_id, PeriodicReport.status == "accepted")
     )
     return db.session.execute(query).scalar() or 0
 

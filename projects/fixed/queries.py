@@ -14,7 +14,9 @@ from proposals.models import Proposal
 
 def call_batches(call_id: int) -> list[tuple[BatchDecision, int]]:
     """The call's batch decisions, newest first, each with its number of awards."""
-    counted = select(func.count(FixedAward.id)).where(FixedAward.batch_id == BatchDecision.id).scalar_subquery()
+    counted = (
+        select(func.count()).select_from(FixedAward).where(FixedAward.batch_id == BatchDecision.id).scalar_subquery()
+    )
     query = (
         select(BatchDecision, counted)
         .where(BatchDecision.call_id == call_id)

@@ -114,7 +114,7 @@ def money_statement(filters: MonitoringFilter, by: str) -> Select:
     of portfolio_sums (a few rows per call), or from the projects themselves when a search narrows them."""
     source = Project if filters.query else PortfolioSum
     column = source.call_id if by == "call" else source.sector_id
-    count = func.count(Project.id) if filters.query else func.sum(PortfolioSum.projects)
+    count = func.count() if filters.query else func.sum(PortfolioSum.projects)
     sums = (func.sum(getattr(source, name)) for name in ("approved_vnd", "paid_vnd", "settled_vnd"))
     statement = select(column.label("group_id"), count.label("projects"), *sums).group_by(column)
     return filters.apply(statement, source)

@@ -62,7 +62,7 @@ def _latest_reports(ids: Select | BindParameter) -> tuple[Subquery, Subquery]:
     products = (
         select(
             ProjectProduct.project_id,
-            func.count(ProjectProduct.id).label("count"),
+            func.count().label("count"),
             func.sum(case((reached, 1), else_=0)).label("at_target"),
         )
         .join(latest, latest.c.project_id == ProjectProduct.project_id)

@@ -34,7 +34,7 @@ def refresh_sums(groups: Iterable[Group] | None = None) -> None:
 def _summed(projects: ColumnElement[bool]) -> Insert:
     """INSERT of the sums of the projects matching, one row per group of GROUPED columns."""
     keys = [getattr(Project, name) for name in GROUPED]
-    summed = select(*keys, func.count(Project.id), *(func.sum(getattr(Project, name)) for name in SUMMED))
+    summed = select(*keys, func.count(), *(func.sum(getattr(Project, name)) for name in SUMMED))
     return insert(PortfolioSum).from_select([*GROUPED, "projects", *SUMMED], summed.where(projects).group_by(*keys))
 
 

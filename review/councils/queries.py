@@ -174,7 +174,7 @@ def councils_of_calls(call_ids: list[int]) -> dict[int, Council]:
 def valid_counts(call_ids: list[int]) -> dict[int, int]:
     """How many valid applications wait for a council, per call."""
     rows = db.session.execute(
-        select(Proposal.call_id, func.count(Proposal.id))
+        select(Proposal.call_id, func.count())
         .where(Proposal.call_id.in_(call_ids), Proposal.status == "valid")
         .group_by(Proposal.call_id)
     )

@@ -85,7 +85,7 @@ def member_keys(user_id: int) -> Select:
 def member_assignments(user_id: int, page: int, per_page: int) -> KeyedPagination:
     """A member's applications to declare and score, with council and application: the page's assignments chosen
     by id (a member of a large council has thousands), then loaded."""
-    count = _member_assignments(user_id, conflicted=False).with_only_columns(func.count(Assignment.id))
+    count = _member_assignments(user_id, conflicted=False).with_only_columns(func.count(), maintain_column_froms=True)
     return KeyedPagination(
         member_keys(user_id),
         _listed_assignments,
@@ -99,14 +99,15 @@ def member_assignments(user_id: int, page: int, per_page: int) -> KeyedPaginatio
 
 def recused_count(user_id: int) -> int:
     """How many applications the member is kept away from (a number only: never which)."""
-    query = _member_assignments(user_id, conflicted=True).with_only_columns(func.count(Assignment.id))
+    query = _member_assignments(user_id, conflicted=True).with_only_columns(func.count(), maintain_column_froms=True)
     return db.session.execute(query).scalar_one()
 
 
 def sheets_left(member_id: int) -> int:
     """How many applications a member still has to declare or score (those they are recused from excepted)."""
     return db.session.execute(
-        select(func.count(Assignment.id))
+        select(func.count())
+        .select_from(Assignment)
         .outerjoin(ScoreSheet, ScoreSheet.assignment_id == Assignment.id)
         .where(
             Assignment.member_id == member_id,
