@@ -7,6 +7,7 @@ from flask_login import LoginManager
 from flask_mail import Mail
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
+from flask_sqlalchemy.pagination import SelectPagination
 from flask_wtf.csrf import CSRFProtect
 from sqlalchemy import MetaData, text
 from sqlalchemy.ext.compiler import compiles
@@ -34,7 +35,27 @@ class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
 
 
-db = SQLAlchemy(model_class=Base)
+class CountedPagination(SelectPagination):
+    """A page of a select's rows. A page neither full nor empty is the last, so its rows and offset give the total:
+    no count statement, which matched a search's rows all over again (an empty page, past the end, is counted)."""
+
+    def _query_count(self) -> int:
+        if 0 < len(self.items) < self.per_page:
+            return self._query_offset + len(self.items)
+        return self._count_all()
+
+    def _count_all(self) -> int:
+        return super()._query_count()
+
+
+class Database(SQLAlchemy):
+    """Flask-SQLAlchemy whose pages are CountedPagination."""
+
+    def paginate(self, select: object, **kwargs: object) -> CountedPagination:  # the keywords of SQLAlchemy.paginate
+        return CountedPagination(select=select, session=self.session(), **kwargs)
+
+
+db = Database(model_class=Base)
 migrate = Migrate()
 login_manager = LoginManager()
 csrf = CSRFProtect()

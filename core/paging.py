@@ -7,10 +7,10 @@ from functools import reduce
 from typing import Any
 
 from flask import request
-from flask_sqlalchemy.pagination import Pagination, SelectPagination
+from flask_sqlalchemy.pagination import Pagination
 from sqlalchemy import ColumnElement, Select, func, select
 
-from core.extensions import db
+from core.extensions import CountedPagination, db
 
 
 def counted_up_to(parts: Sequence[Select], most: int | ColumnElement[int] | None) -> Select:
@@ -42,7 +42,7 @@ class ListPagination(Pagination):
         return len(self._rows)
 
 
-class KeyedPagination(SelectPagination):
+class KeyedPagination(CountedPagination):
     """A page read in two steps: the page's keys sorted and cut by a narrow statement, then the rows of those keys
     loaded with what they show (`load` returns them in the keys' order); counted by its own statement, the narrowest
     that counts the same rows. Sorting thousands of keys is cheap where sorting the whole joined rows was not."""
@@ -55,5 +55,5 @@ class KeyedPagination(SelectPagination):
         keys = super()._query_items()
         return self._load(keys) if keys else []
 
-    def _query_count(self) -> int:
+    def _count_all(self) -> int:
         return db.session.execute(self._count).scalar_one()
