@@ -4,17 +4,19 @@ Every `search_text` column (code, names, titles) is searched for a substring: SQ
 trigram tokenizer, PostgreSQL through a pg_trgm GIN index serving LIKE. Every `match_text` column (what the
 duplicate check compares: the title on its first line, then the content) is searched for words and phrases ranked
 by relevance over its first line, the title, for any two consecutive words of another title: SQLite through a
-contentless FTS5 table of the titles' words (bm25), PostgreSQL through a GIN index of their text-search vectors,
-kept in a generated column (ts_rank). Over the whole text nearly every word is a common one, and so are a title's trigrams: an index of those
+contentless FTS5 table of the titles' words (bm25), PostgreSQL through a GIN index of a text-search vector of each
+title's words and pairs of consecutive words, kept in a generated column (ts_rank). Over the whole text nearly every word is a common one, and so are a title's trigrams: an index of those
 selected most rows and left the database to rank them one by one (SQLite 260 ms at 100,000 applications,
 PostgreSQL 1.8 s). SQLite's tables are kept in sync by triggers, so any insert,
 update or delete (ORM or bulk `insert()`) reaches them; PostgreSQL's are plain indexes (and that column).
 They are created with the tables (db.create_all(), through the metadata's events) and by migration 0011_search.
 """
 
-from functools import reduce
+import itertools
+import re
 
-from sqlalchemy import ColumnElement, Select, column, event, func, literal_column, select, table
+from sqlalchemy import ColumnElement, Select, cast, column, event, false, func, literal, literal_column, select, table
+from sqlalchemy.dialects.postgresql import TSQUERY
 from sqlalchemy.engine import Connection
 
 from core.extensions import Base, db
@@ -25,11 +27,33 @@ TOKENIZERS = {"search_text": "trigram", "match_text": "unicode61"}
 SHORTEST_INDEXED = 3  # a trigram index cannot serve a shorter term: it is searched with LIKE
 # What PostgreSQL's GIN index of a column holds, and with which operator class: search_text's trigrams, the text-search
 # vector of match_text's first line. That vector is a stored column of its own (WORDS), which the models do not
-# declare: matching a phrase rechecks every candidate row and ranking reads each one's vector, which computed from the
-# text cost 70 ms for the 10,000 titles sharing two common words at 100,000 applications.
+# declare (ranking reads each candidate's vector, which computed from the text cost 70 ms at 100,000 applications).
+# It holds the title's words (runs of [a-z0-9] of the normalized text) and each two consecutive words as one lexeme,
+# 'thanh_long': two words in order are one entry of the index, which answers alone, where a phrase of two words was
+# rechecked row by row (10,531 rows read to keep 1,176 titles sharing two common words, 35-55 ms).
 WORDS = "match_words"
 PG_INDEXED = {"search_text": "{column} gin_trgm_ops", "match_text": WORDS}
-PG_WORDS = "to_tsvector('simple'::regconfig, split_part({column}, E'\\n', 1))"
+_TITLE_WORDS = "trim(regexp_replace(split_part({column}, E'\\n', 1), '[^a-z0-9]+', ' ', 'g'))"
+_PAIRED = "regexp_replace({words}, '([a-z0-9]+) ([a-z0-9]+)', '\\1_\\2', 'g')"  # 'a b c d' -> 'a_b c_d'
+_WORD = re.compile("[a-z0-9]+")
+
+
+def pg_words(column: str) -> str:
+    """The expression of the stored vector of a title: its words, the pairs from the first word and the pairs from
+    the second ('a b c d': a b c d a_b c_d b_c d)."""
+    words = _TITLE_WORDS.format(column=column)
+    from_second = f"substr({words}, strpos({words}, ' ') + 1)"
+    joined = f"{words} || ' ' || {_PAIRED.format(words=words)} || ' ' || {_PAIRED.format(words=from_second)}"
+    return f"array_to_tsvector(array_remove(string_to_array({joined}, ' '), ''))"
+
+
+def _title_lexemes(words: list[str]) -> list[str]:
+    """What a title's pairs of consecutive words are in PostgreSQL's vector ('thanh_long'); a title of one word, that
+    word."""
+    found = _WORD.findall(" ".join(words))
+    return [f"{first}_{second}" for first, second in itertools.pairwise(found)] or found
+
+
 # What SQLite's FTS table of a column holds, of the row `{row}` (new, old, or the table when filled). search_text's is
 # an external-content table (the column itself); match_text's is contentless: its title alone.
 SQLITE_INDEXED = {
@@ -67,7 +91,7 @@ def create_statements(dialect: str, table_name: str, column_name: str) -> list[s
         )
         if column_name != "match_text":
             return [create]
-        words = PG_WORDS.format(column=column_name)
+        words = pg_words(column_name)
         return [
             f"ALTER TABLE {table_name} ADD COLUMN IF NOT EXISTS {WORDS} tsvector GENERATED ALWAYS AS ({words}) STORED",
             create,
@@ -184,17 +208,17 @@ def contains(attribute: object, query: str) -> ColumnElement[bool]:
 def ranked_ids(attribute: object, words: list[str], limit: int, *conditions: ColumnElement[bool]) -> Select:
     """The ids of at most `limit` rows (meeting the conditions) whose match column (e.g. Proposal.match_text) has in
     its title (the first line) any two consecutive words of these, in this order, most relevant first: SQLite's
-    bm25, PostgreSQL's ts_rank."""
+    bm25, PostgreSQL's ts_rank (which counts the pairs a title has)."""
     searched = attribute.expression
     ids = searched.table.c.id
-    pairs = [" ".join(words[i : i + 2]) for i in range(max(len(words) - 1, 1))]
     if _sqlite():
+        pairs = [" ".join(words[i : i + 2]) for i in range(max(len(words) - 1, 1))]
         fts = table(fts_name(searched.table.name, searched.name), column("rowid"), column("rank"))
         wanted = " OR ".join(_phrase(p) for p in pairs)
         statement = select(ids).join(fts, fts.c.rowid == ids).where(literal_column(fts.name).op("MATCH")(wanted))
         return statement.where(*conditions).order_by(fts.c.rank).limit(limit)
-    simple = literal_column("'simple'::regconfig")
     vector = literal_column(f"{searched.table.name}.{WORDS}")
-    wanted = reduce(lambda a, b: a.op("||")(b), [func.phraseto_tsquery(simple, pair) for pair in pairs])
-    statement = select(ids).where(vector.op("@@")(wanted), *conditions)
+    lexemes = _title_lexemes(words)
+    wanted = cast(literal(" | ".join(lexemes)), TSQUERY)  # [a-z0-9_] only: nothing else is read in them
+    statement = select(ids).where(vector.op("@@")(wanted) if lexemes else false(), *conditions)
     return statement.order_by(func.ts_rank(vector, wanted).desc(), ids).limit(limit)

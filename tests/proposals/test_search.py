@@ -76,6 +76,26 @@ def test_duplicates_come_from_the_index_ranked_and_bounded(app, people):
     assert len(db.session.execute(ranked_ids(Proposal.match_text, words, 1)).all()) == 1  # the bound
 
 
+def test_duplicate_candidates_share_words_in_order_and_the_most_pairs_come_first(app, people):
+    call = make_call()
+    db.session.commit()
+    titles = {
+        "most": "Sấy lạnh (nông sản) cho xuất khẩu",  # four pairs of the title below; brackets part no words
+        "one": "Máy sấy lạnh cà phê",  # one pair
+        "reversed": "Khẩu xuất sản nông lạnh sấy",  # every word, no two in order
+    }
+    made = {}
+    for number, (key, title) in enumerate(titles.items()):
+        owner = make_user(f"o{number}@dn.vn", organization=make_organization(f"Doanh nghiệp {number}"))
+        db.session.commit()
+        made[key] = submitted(call, owner, title=title).id
+    words = "say lanh nong san xuat khau".split()
+    ranked = db.session.execute(ranked_ids(Proposal.match_text, words, 50)).scalars()
+    assert list(ranked) == [made["most"], made["one"]]
+    alone = db.session.execute(ranked_ids(Proposal.match_text, ["khau"], 50)).scalars()  # a title of one word
+    assert set(alone) == {made["most"], made["reversed"]}
+
+
 def test_the_queue_search_and_the_duplicate_candidates_use_the_indexes(app, people):
     call = make_call()
     db.session.commit()
@@ -95,4 +115,5 @@ def test_the_queue_search_and_the_duplicate_candidates_use_the_indexes(app, peop
         assert "ix_proposals_search_text_trgm" in queue_plan and "ix_organizations_search_text_trgm" in queue_plan
         assert "ix_proposals_match_text_words" in candidate_plan
         assert "match_words @@" in candidate_plan and "to_tsvector" not in candidate_plan  # the stored vector
+        assert "'thanh_long'" in candidate_plan and "<->" not in candidate_plan  # a pair is one lexeme: no recheck
         assert "Index Only Scan using ix_proposals_call_status" in tabs_plan, tabs_plan  # counted, not read
