@@ -11,13 +11,15 @@ LEVEL_ORDER = {"fail": 0, "pass": 1, "excellent": 2}
 
 @dataclass(frozen=True)
 class MemberInput:
-    """One member's rating: attendance, (quantity, quality) per product id, the final report's level, points."""
+    """One member's rating: attendance, (quantity, quality) per product id, the final report's level, points, and
+    whether the member has submitted it."""
 
     member_id: int
     present: bool | None
     products: dict[int, tuple[str | None, str | None]]
     report: str | None
     points: int | None = None
+    submitted: bool = True
 
 
 @dataclass(frozen=True)
@@ -30,11 +32,13 @@ class Tally:
 
 @dataclass(frozen=True)
 class Rating:
-    """The council's grade with the figures behind it, for the minutes."""
+    """The council's grade with the figures behind it, for the minutes; no grade while no member present has
+    submitted a rating (a late dossier excepted: it fails whatever the ratings)."""
 
-    grade: str
+    grade: str | None
     rule: str
     present: int
+    rated: int  # present members who submitted their rating
     excellent: int  # present members rating the project excellent
     passing: int  # present members rating it pass or excellent
     needed: Fraction  # the share of the members present that must agree
@@ -83,8 +87,8 @@ def rate_project(
     points_pass: int,
     late: bool,
 ) -> Rating:
-    """The council's grade over the members present (absent ones are ignored); a late dossier fails whatever the
-    ratings. Under "tt11_2014": excellent when at least `share` (e.g. "3/4", exact) of them rate it excellent, pass
+    """The council's grade over the members present (absent ones are ignored), None until one of them has submitted
+    a rating; a late dossier fails whatever the ratings. Under "tt11_2014": excellent when at least `share` (e.g. "3/4", exact) of them rate it excellent, pass
     when at least `share` rate it pass or better. Under "points": the mean of their points against the thresholds."""
     if rule not in ("tt11_2014", "points"):
         raise ValueError(f"unknown acceptance rule {rule!r}")
@@ -120,10 +124,12 @@ def rate_project(
             if passing >= needed * len(present)
             else "fail"
         )
+    rated = sum(1 for m in present if m.submitted)
     return Rating(
-        grade="fail" if late else grade,
+        grade="fail" if late else grade if rated else None,
         rule=rule,
         present=len(present),
+        rated=rated,
         excellent=excellent,
         passing=passing,
         needed=needed,

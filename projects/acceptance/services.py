@@ -171,7 +171,12 @@ def council_rating(council: AcceptanceCouncil, project: Project) -> Rating:
     """The grade the members' ratings give now (members with their ratings, project with regime and products)."""
     members = [
         MemberInput(
-            s.id, s.present, {r.product_id: (r.quantity, r.quality) for r in s.ratings}, s.report_level, s.points
+            s.id,
+            s.present,
+            {r.product_id: (r.quantity, r.quality) for r in s.ratings},
+            s.report_level,
+            s.points,
+            submitted=s.submitted_at is not None,
         )
         for s in council.members
     ]

@@ -152,7 +152,8 @@ def test_full_path_to_liquidation(app, reference, client):
     assert _council(project.id) is None
     council = _form_and_open(client, project, people, reviewers)
     assert load_project(project.id).status == "in_acceptance"
-    assert client.get(f"/staff/acceptance/{council.id}").status_code == 200
+    page = client.get(f"/staff/acceptance/{council.id}")
+    assert page.status_code == 200 and vi_text(app, "not rated yet") in page.text  # no grade before any rating
     assert client.get(f"/projects/{project.id}").status_code == 200
     assert council.rating_rule == "tt11_2014" and council.status == "rating"
     assert db.session.execute(select(func.count(OutboxMessage.id))).scalar() >= 5

@@ -71,13 +71,23 @@ def test_absent_members_are_ignored():
     assert result.tallies[1].quantity == {E: 3, P: 0, F: 0}
 
 
+def test_no_grade_until_a_member_present_has_submitted_a_rating():
+    unsent = [MemberInput(i, True, {}, None, None, submitted=False) for i in range(5)]
+    assert (rate(unsent).grade, rate(unsent).rated) == (None, 0)
+    assert rate(unsent, rule="points").grade is None
+    assert rate([member(i, E, present=None) for i in range(5)]).grade is None  # attendance not recorded yet
+    assert rate(unsent, late=True).grade == F  # a late dossier fails whatever the ratings
+    one = rate([member(0, E), *unsent[1:]])  # the four still rating count as not agreeing
+    assert (one.grade, one.rated, one.present) == (F, 1, 5)
+
+
 def test_late_dossier_fails_regardless():
     result = rate([member(i, E) for i in range(5)], late=True)
     assert (result.grade, result.excellent, result.late) == (F, 5, True)
 
 
-def test_nobody_present_fails():
-    assert rate([member(1, E, present=False)]).grade == F
+def test_nobody_present_gives_no_grade():
+    assert rate([member(1, E, present=False)]).grade is None  # the conclusion needs a quorum anyway
 
 
 def test_points_rule_boundaries():
