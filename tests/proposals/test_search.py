@@ -89,7 +89,7 @@ def test_duplicate_candidates_share_words_in_order_and_the_most_pairs_come_first
         owner = make_user(f"o{number}@dn.vn", organization=make_organization(f"Doanh nghiệp {number}"))
         db.session.commit()
         made[key] = submitted(call, owner, title=title).id
-    words = "say lanh nong san xuat khau".split()
+    words = ["say", "lanh", "nong", "san", "xuat", "khau"]
     ranked = db.session.execute(ranked_ids(Proposal.match_text, words, 50)).scalars()
     assert list(ranked) == [made["most"], made["one"]]
     alone = db.session.execute(ranked_ids(Proposal.match_text, ["khau"], 50)).scalars()  # a title of one word
