@@ -304,7 +304,7 @@ def sheets_to_score(viewer: Viewer) -> Select:
 
 
 def ratings_to_give(viewer: Viewer) -> Select:
-    """Acceptance councils open for rating where the member's rating is not submitted."""
+    """Acceptance councils open for rating where the member's rating is not submitted (nor they recused)."""
     return (
         select(
             Project.code.label("ref"),
@@ -319,6 +319,7 @@ def ratings_to_give(viewer: Viewer) -> Select:
         .where(
             AcceptanceMember.user_id == viewer.user_id,
             AcceptanceMember.submitted_at.is_(None),
+            AcceptanceMember.conflict != "declared",
             AcceptanceCouncil.status == "rating",
         )
     )

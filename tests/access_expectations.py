@@ -257,6 +257,7 @@ MATRIX: dict[str, tuple[str, str, dict]] = {
     "projects.acceptance_decision": ("GET", "/acceptance/{acceptance_id}/decision", project_route(200, 200)),
     "projects.my_acceptances": ("GET", "/acceptance", only(200, "reviewer", "conflicted_reviewer")),
     "projects.rating": ("GET", "/acceptance/{acceptance_id}/rating", member_route(200)),
+    "projects.acceptance_declare": ("POST", "/acceptance/{acceptance_id}/declare", member_route(400)),
     "projects.rating_download": (
         "GET",
         "/acceptance/{acceptance_id}/documents/{dossier_file_id}",

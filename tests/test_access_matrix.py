@@ -106,6 +106,8 @@ def world(app, reference):
         for seat in acceptance.members:
             db.session.expire(seat)  # reloaded with their users, which the mails need
         open_rating(load_acceptance(acceptance.id), accepting, users["staff"])
+        for seat in acceptance.members:
+            seat.conflict = "none"  # declared: the dossier is open to its members
     approved_proposal.status = awarded_proposal.status = "approved"
     first_tranche = project.tranches[0]
     first_tranche.status = "approved"  # finance may record its payment

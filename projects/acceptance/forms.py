@@ -1,5 +1,5 @@
-"""Forms of the acceptance and the closing: the final dossier, the council, a member's rating, the conclusion and
-the closing steps."""
+"""Forms of the acceptance and the closing: the final dossier, the council, a member's declaration of interests and
+rating, the conclusion and the closing steps."""
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf.file import MultipleFileField
@@ -25,8 +25,22 @@ from core.forms import (
 )
 from projects.acceptance.models import LEVELS, AcceptanceMember
 from review.councils.forms import CouncilCompositionForm
+from review.sheets.forms import DeclarationForm
 
 TEXT = 50000
+
+
+class InterestForm(DeclarationForm):
+    """A member's declaration of interests in the project (the review councils' form, for a project)."""
+
+    conflicted = RadioField(
+        _l("Declaration"),
+        choices=[
+            ("no", _l("I declare that I have no conflict of interest with this project.")),
+            ("yes", _l("I have a conflict of interest and withdraw from the acceptance of this project.")),
+        ],
+        validators=[required()],
+    )
 
 
 class DossierForm(BaseForm):

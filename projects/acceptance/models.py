@@ -14,6 +14,9 @@ from core.workflow import Transition, TransitionTable
 from policies.evaluation import COUNCIL_ROLES
 from projects.contracts.models import GRADES, Project
 
+# A member's declaration of interests in the project (states of the review councils, labelled as theirs): the dossier
+# opens once they declared none; one who declares a conflict is recused: no rating, not counted in quorum or grade.
+ACCEPTANCE_CONFLICTS = ("pending", "none", "declared")
 ACCEPTANCE_STATES = {"forming": _l("Being formed"), "rating": _l("Rating open"), "concluded": _l("Concluded")}
 register_status_labels("acceptance", ACCEPTANCE_STATES)
 ACCEPTANCE_TRANSITIONS: TransitionTable = {
@@ -66,7 +69,8 @@ class AcceptanceCouncil(db.Model):
 
 
 class AcceptanceMember(db.Model):
-    """A seat on an acceptance council: who, the council role, attendance, and when the member's rating was sent."""
+    """A seat on an acceptance council: who, the council role, the declaration of interests, attendance, and when the
+    member's rating was sent."""
 
     __tablename__ = "acceptance_members"
 
@@ -76,6 +80,9 @@ class AcceptanceMember(db.Model):
     position: Mapped[int]
     role: Mapped[str] = mapped_column(String(24))
     present: Mapped[bool | None]
+    conflict: Mapped[str] = mapped_column(String(16), default="pending")
+    conflict_reason: Mapped[str] = mapped_column(Text, default="")
+    declared_at: Mapped[datetime | None]
     report_level: Mapped[str | None] = mapped_column(String(16))  # the final report's rating
     points: Mapped[int | None]  # under a points rule
     comment: Mapped[str] = mapped_column(Text, default="")
@@ -92,9 +99,20 @@ class AcceptanceMember(db.Model):
     __table_args__ = (
         UniqueConstraint("council_id", "user_id"),
         CheckConstraint(f"role IN {in_list(COUNCIL_ROLES)}", name="role"),
+        CheckConstraint(f"conflict IN {in_list(ACCEPTANCE_CONFLICTS)}", name="conflict"),
         CheckConstraint(f"report_level IS NULL OR report_level IN {in_list(LEVELS)}", name="report_level"),
         CheckConstraint("points IS NULL OR points BETWEEN 0 AND 100", name="points"),
     )
+
+    @property
+    def is_open(self) -> bool:
+        """The member declared no conflict: the dossier and the rating are open to them."""
+        return self.conflict == "none"
+
+    @property
+    def is_recused(self) -> bool:
+        """The member declared a conflict: they take no part in this acceptance."""
+        return self.conflict == "declared"
 
 
 class ProductRating(db.Model):

@@ -113,10 +113,30 @@ def open_rating(council: AcceptanceCouncil, project: Project, user: User) -> Non
     perform_transition(council, ACCEPTANCE_TRANSITIONS, "rating", user, "acceptance_council", signal=acceptance_changed)
 
 
+def declare_interest(
+    council: AcceptanceCouncil, seat: AcceptanceMember, conflicted: bool, reason: str, user: User
+) -> None:
+    """The member declares no conflict with the project (its dossier and rating open) or a conflict (they are
+    recused: no rating, not counted in the quorum nor the grade)."""
+    if council.status != "rating":
+        raise DomainError(_("The rating of this council is not open."))
+    if seat.submitted_at is not None:
+        raise DomainError(_("This declaration can no longer change."))
+    if conflicted and not reason.strip():
+        raise DomainError(_("Please say what the conflict is."), "reason")
+    seat.conflict, seat.conflict_reason = ("declared", reason.strip()) if conflicted else ("none", "")
+    if conflicted:
+        seat.present = None
+    seat.declared_at = utcnow()
+    record_event("declare", "acceptance_member", seat.id, to_state=seat.conflict, comment=reason, actor=user)
+
+
 def save_rating(council: AcceptanceCouncil, seat: AcceptanceMember, data: dict, submitting: bool, user: User) -> None:
     """A member's rating, saved as a draft or submitted (then locked); submitting needs every level."""
     if council.status != "rating":
         raise DomainError(_("The rating of this council is not open."))
+    if not seat.is_open:
+        raise DomainError(_("Declare whether you have a conflict of interest first."))
     if seat.submitted_at is not None:
         raise DomainError(_("Your rating was submitted and can no longer change."))
     if submitting:
@@ -144,11 +164,11 @@ def save_rating(council: AcceptanceCouncil, seat: AcceptanceMember, data: dict, 
 
 
 def record_attendance(council: AcceptanceCouncil, present_ids: set[int], user: User) -> None:
-    """Who attended the meeting: the members ticked are present, the others absent."""
+    """Who attended the meeting: the members ticked are present, the others absent (the recused ones neither)."""
     if council.status != "rating":
         raise DomainError(_("Attendance is recorded while the council rates the project."))
     for seat in council.members:
-        seat.present = seat.id in present_ids
+        seat.present = None if seat.is_recused else seat.id in present_ids
     record_event(
         "attendance",
         "acceptance_council",
@@ -164,7 +184,12 @@ def council_quorum(council: AcceptanceCouncil, regime: Regime) -> Quorum:
     rule = RuleSpec(
         pass_threshold=Decimal(0), quorum_share=Fraction(regime.acceptance_quorum), quorum_needs_reviewers=False
     )
-    return quorum([Attendee(s.id, s.role, s.present) for s in council.members], rule)
+    return quorum([Attendee(s.id, s.role, s.present) for s in _taking_part(council)], rule)
+
+
+def _taking_part(council: AcceptanceCouncil) -> list[AcceptanceMember]:
+    """The members who did not recuse themselves."""
+    return [s for s in council.members if not s.is_recused]
 
 
 def council_rating(council: AcceptanceCouncil, project: Project) -> Rating:
@@ -178,7 +203,7 @@ def council_rating(council: AcceptanceCouncil, project: Project) -> Rating:
             s.points,
             submitted=s.submitted_at is not None,
         )
-        for s in council.members
+        for s in _taking_part(council)
     ]
     regime = project.regime
     return rate_project(

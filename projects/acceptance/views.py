@@ -258,20 +258,57 @@ def rating(council_id: int):
 
 
 def _rating_page(council: AcceptanceCouncil, seat: AcceptanceMember, project: Project, form: object) -> str:
-    """The member's rating page, beside the final dossier's files."""
+    """The member's rating page, beside the final dossier's files; before them, the declaration of interests."""
+    if not seat.is_open:  # a rating sent before declaring is refused above the declaration
+        return _declaration_page(council, seat, project, forms.InterestForm(formdata=None), refused=form)
     documents = dossier_files(project_files(project.id))
     return render_template(
         "projects/rating.html", council=council, seat=seat, project=project, form=form, documents=documents
     )
 
 
+def _declaration_page(
+    council: AcceptanceCouncil,
+    seat: AcceptanceMember,
+    project: Project,
+    form: forms.InterestForm,
+    refused: object | None = None,
+) -> str:
+    """The project's heading and the member's declaration of interests (or the recusal they declared)."""
+    return render_template(
+        "projects/acceptance_declare.html", council=council, seat=seat, project=project, form=form, refused=refused
+    )
+
+
+@bp.route("/acceptance/<int:council_id>/declare", methods=["POST"])
+@login_required
+def acceptance_declare(council_id: int):
+    """The member's declaration of interests in the project: the dossier opens, or they are recused."""
+    council, seat, project = _seat(council_id)
+    form = forms.InterestForm()
+    conflicted = form.conflicted.data == "yes"
+    recused = _("You are recused from the acceptance of this project; your rating is not expected.")
+    return run_form(
+        form,
+        lambda: services.declare_interest(council, seat, conflicted, form.reason.data or "", current_user),
+        page=lambda shown: _declaration_page(*shown, form),
+        done=lambda _none: finish(
+            recused if conflicted else _("The dossier is open to you."),
+            url_for("projects.rating", council_id=council_id),
+            "info" if conflicted else "success",
+        ),
+        records=(council, seat, project),
+        reload=lambda: _seat(council_id),
+    )
+
+
 @bp.route("/acceptance/<int:council_id>/documents/<int:file_id>")
 @login_required
 def rating_download(council_id: int, file_id: int):
-    """A file of the final dossier, for a member of the council, as an attachment."""
-    council, _seat = seated_council(council_id, current_user)
+    """A file of the final dossier, for a member of the council who declared no conflict, as an attachment."""
+    council, seat = seated_council(council_id, current_user)
     record = db.get_or_404(ProjectFile, file_id)
-    if record.project_id != council.project_id or record.purpose != "dossier":
+    if not seat.is_open or record.project_id != council.project_id or record.purpose != "dossier":
         abort(404)
     return send_project_file(record)
 

@@ -138,3 +138,42 @@ def test_the_queues_migration_counts_each_applications_submissions(database_url,
         searched = text("SELECT count(*) FROM proposals WHERE id IN (SELECT rowid FROM fts_proposals_search_text)")
         if db.engine.dialect.name == "sqlite":  # the rebuilt table's search triggers are back
             assert db.session.execute(searched).scalar() == len(after)
+
+
+def test_the_acceptance_declarations_migration_keeps_what_members_did(database_url, tmp_path):
+    """0031_acceptance_declarations: a member who submitted a rating, or sat on a concluded council, took part and
+    reads 'no conflict'; every other seat waits for its member's declaration."""
+    council = text(
+        "INSERT INTO acceptance_councils (project_id, round, name, status, place, rating_rule, conclusions, "
+        "created_at, version) VALUES (:project, :round, 'HĐ', :status, '', 'tt11_2014', '', '2026-01-05 08:00:00', 1)"
+    )
+    seat = text(
+        "INSERT INTO acceptance_members (council_id, user_id, position, role, comment, submitted_at, version) "
+        "SELECT id, :user, :position, 'member', '', :submitted, 1 FROM acceptance_councils WHERE round = :round"
+    )
+    seats = text(
+        "SELECT c.status, m.submitted_at, m.conflict, m.declared_at FROM acceptance_members m "
+        "JOIN acceptance_councils c ON c.id = m.council_id ORDER BY c.round, m.position"
+    )
+    with migrated(database_url, tmp_path):
+        db.session.remove()
+        downgrade(revision="0030_title_pairs")
+        project = db.session.execute(text("SELECT min(id) FROM projects")).scalar()
+        users = db.session.execute(text("SELECT id FROM users ORDER BY id LIMIT 2")).scalars().all()
+        for number, status in ((1, "concluded"), (2, "rating")):
+            db.session.execute(council, {"project": project, "round": number, "status": status})
+            for position, (user, submitted) in enumerate(zip(users, ("2026-01-06 09:00:00", None), strict=True)):
+                db.session.execute(seat, {"user": user, "position": position, "submitted": submitted, "round": number})
+        db.session.commit()
+        db.session.remove()
+        upgrade()
+        found = [
+            (status, sent is not None, conflict, declared is not None)
+            for status, sent, conflict, declared in (db.session.execute(seats))
+        ]
+        assert found == [
+            ("concluded", True, "none", True),
+            ("concluded", False, "none", True),  # the council concluded: the member took part
+            ("rating", True, "none", True),
+            ("rating", False, "pending", False),  # still to declare
+        ]

@@ -209,11 +209,16 @@ def test_project_from_contract_to_closed_file(app, reference, smtp_server, live_
     page.get_by_role("button", name="Mở đánh giá").click()
     _flash_ok(page)
 
-    # Each member rates every product and the final report "Đạt" and submits.
+    # Each member declares no conflict of interest, then rates every product and the final report "Đạt" and submits.
     for email, _name, _role in MEMBERS:
         _as(page, base, email)
         page.goto(base + "/acceptance")
         page.locator("a[href$='/rating']").first.click()
+        page.locator("input[name=conflicted][value=no]").check()
+        if email == MEMBERS[0][0]:
+            shot(page, "55-member-declaration")
+        page.get_by_role("button", name="Kê khai").click()
+        _flash_ok(page)
         submit = page.locator("button[value=submit]")
         expect(submit).to_be_visible()  # the sheet has loaded to its end, so every radio is there to be read
         for radio in page.locator("input[type=radio][value=pass]").all():

@@ -234,12 +234,14 @@ def open_rating(w):
 
 
 def rate(level):
-    """Every member rates the product and the report at a level, all present; nobody is told."""
+    """Every member declares no conflict and rates the product and the report at a level, all present; nobody is
+    told."""
 
     def fire(w):
         product_id = project(w).products[0].id
         for seat in council(w).members:
             data = {"levels": {product_id: (level, level)}, "report_level": level, "points": None, "comment": ""}
+            acceptance.declare_interest(council(w), seat, False, "", seat.user)
             acceptance.save_rating(council(w), seat, data, True, seat.user)
         acceptance.record_attendance(council(w), {seat.id for seat in council(w).members}, w["cast"]["staff"])
         return []

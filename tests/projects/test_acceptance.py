@@ -87,6 +87,8 @@ def _rate_all(client, project, council_id, reviewers, level):
     product_id = load_project(project.id).products[0].id
     for reviewer in reviewers[:5]:
         login(client, reviewer.email)
+        declared = client.post(f"/acceptance/{council_id}/declare", data={"conflicted": "no"})
+        assert declared.status_code == 302, declared.text
         seat = next(s for s in _seats(council_id) if s.user_id == reviewer.id)
         response = client.post(
             f"/acceptance/{council_id}/rating",
@@ -158,14 +160,23 @@ def test_full_path_to_liquidation(app, reference, client):
     assert council.rating_rule == "tt11_2014" and council.status == "rating"
     assert db.session.execute(select(func.count(OutboxMessage.id))).scalar() >= 5
 
-    # A reviewer of no council of this project, and the host, get 404; a member rates beside the dossier.
+    # A reviewer of no council of this project, and the host, get 404; a member declares their interests, then rates
+    # beside the dossier.
     login(client, people["outsider"].email)
     assert client.get(f"/acceptance/{council.id}/rating").status_code == 404
     login(client, reviewers[0].email)
-    assert client.get("/acceptance").status_code == 200
+    mine = client.get("/acceptance")
+    assert mine.status_code == 200 and vi_text(app, "To declare") in mine.text
+    file_id = db.session.execute(select(ProjectFile.id).where(ProjectFile.project_id == project.id)).scalar_one()
+    page = client.get(f"/acceptance/{council.id}/rating")
+    assert page.status_code == 200 and vi_text(app, "Declaration of interests") in page.text
+    assert "Tự đánh giá: đạt" not in page.text  # the dossier stays closed until the declaration
+    assert client.get(f"/acceptance/{council.id}/documents/{file_id}").status_code == 404
+    refused = client.post(f"/acceptance/{council.id}/declare", data={"conflicted": "yes"})
+    assert refused.status_code == 400 and vi_text(app, "Please say what the conflict is.") in refused.text
+    assert client.post(f"/acceptance/{council.id}/declare", data={"conflicted": "no"}).status_code == 302
     page = client.get(f"/acceptance/{council.id}/rating")
     assert page.status_code == 200 and "Tự đánh giá: đạt" in page.text
-    file_id = db.session.execute(select(ProjectFile.id).where(ProjectFile.project_id == project.id)).scalar_one()
     assert client.get(f"/acceptance/{council.id}/documents/{file_id}").status_code == 200
     seat = _seats(council.id)[0]
     response = client.post(

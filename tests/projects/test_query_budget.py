@@ -110,6 +110,7 @@ ACCEPTANCE_PAGES = {
 @pytest.mark.parametrize("page", ACCEPTANCE_PAGES)
 @pytest.mark.parametrize("rows", [10, 2000])
 def test_acceptance_query_budget(app, reference, count_queries, page, rows):
+    from projects.acceptance.models import AcceptanceMember
     from projects.acceptance.queries import load_council
     from projects.acceptance.services import open_rating, save_council, submit_dossier
     from tests.factories import bulk_projects, make_organization, make_project
@@ -141,6 +142,7 @@ def test_acceptance_query_budget(app, reference, count_queries, page, rows):
         )
         db.session.commit()
         open_rating(load_council(council.id), project, staff)
+    db.session.execute(db.update(AcceptanceMember).values(conflict="none"))  # declared: the dossier is open
     db.session.commit()
     client = app.test_client()
     login(client, who)
