@@ -39,3 +39,6 @@ def test_a_member_who_declares_a_conflict_is_recused_from_the_acceptance(app, re
     assert (quorum.members, quorum.present, quorum.met) == (4, 4, True)
     assert client.post(f"/staff/acceptance/{council.id}/conclude", data={"conclusions": "Đạt"}).status_code == 302
     assert load_project(project.id).grade == "pass"  # four members rated; the recused one was not waited for
+    minutes = client.get(f"/staff/acceptance/{council.id}/minutes")
+    assert vi_text(app, "Conflict declared (recused)") in minutes.text
+    assert vi_text(app, "%(present)d of %(members)d", present=4, members=4) in minutes.text  # counted without them
