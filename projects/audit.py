@@ -82,9 +82,12 @@ register_audit_record(
     "acceptance_member",
     _l("Acceptance council member's rating"),
     "projects",
+    states="conflict",  # what the member declared
     link=RecordLink("projects.acceptance_council", AcceptanceMember.id, {"council_id": AcceptanceMember.council_id}),
 )
-register_audit_actions({"submit": _l("Submitted the rating")}, "acceptance_member")
+register_audit_actions(
+    {"submit": _l("Submitted the rating"), "declare": _l("Declared their interests")}, "acceptance_member"
+)
 register_audit_record(
     "batch_decision",
     _l("Batch decision (fixed amounts)"),
