@@ -5,10 +5,11 @@ trigram tokenizer, PostgreSQL through a pg_trgm GIN index serving LIKE. Every `m
 duplicate check compares: the title on its first line, then the content) is searched for words and phrases ranked
 by relevance over its first line, the title, for any two consecutive words of another title: SQLite through a
 contentless FTS5 table of the titles' words (bm25), PostgreSQL through a GIN index of a text-search vector of each
-title's words and pairs of consecutive words, kept in a generated column (ts_rank). Over the whole text nearly every word is a common one, and so are a title's trigrams: an index of those
-selected most rows and left the database to rank them one by one (SQLite 260 ms at 100,000 applications,
-PostgreSQL 1.8 s). SQLite's tables are kept in sync by triggers, so any insert,
-update or delete (ORM or bulk `insert()`) reaches them; PostgreSQL's are plain indexes (and that column).
+title's words and pairs of consecutive words, kept in a generated column (ts_rank). Over the whole text nearly every
+word is a common one, and so are a title's trigrams: an index of those selected most rows and left the database to
+rank them one by one (SQLite 260 ms at 100,000 applications, PostgreSQL 1.8 s). SQLite's tables are kept in sync by
+triggers, so any insert, update or delete (ORM or bulk `insert()`) reaches them; PostgreSQL's are plain indexes (and
+that column).
 They are created with the tables (db.create_all(), through the metadata's events) and by migration 0011_search.
 """
 

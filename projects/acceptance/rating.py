@@ -88,8 +88,9 @@ def rate_project(
     late: bool,
 ) -> Rating:
     """The council's grade over the members present (absent ones are ignored), None until one of them has submitted
-    a rating; a late dossier fails whatever the ratings. Under "tt11_2014": excellent when at least `share` (e.g. "3/4", exact) of them rate it excellent, pass
-    when at least `share` rate it pass or better. Under "points": the mean of their points against the thresholds."""
+    a rating; a late dossier fails whatever the ratings. Under "tt11_2014": excellent when at least `share` (e.g.
+    "3/4", exact) of them rate it excellent, pass when at least `share` rate it pass or better. Under "points": the
+    mean of their points against the thresholds."""
     if rule not in ("tt11_2014", "points"):
         raise ValueError(f"unknown acceptance rule {rule!r}")
     needed = Fraction(share)
