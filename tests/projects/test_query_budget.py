@@ -102,6 +102,7 @@ ACCEPTANCE_PAGES = {
     "acceptance minutes": ("/staff/acceptance/{council_id}/minutes", "staff@s.vn", 20),
     "my acceptance councils": ("/acceptance", "tv0@vien.vn", 6),
     "rating page": ("/acceptance/{council_id}/rating", "tv0@vien.vn", 21),
+    "declaration page": ("/acceptance/{council_id}/rating", "tv4@vien.vn", 20),
     "annex": ("/projects/{project_id}/annex", "an@org.vn", 13),  # + the contract's work packages and budget lines
     "acceptance council form": ("/staff/projects/{project_id}/acceptance-council", "staff@s.vn", 22),
 }
@@ -142,7 +143,8 @@ def test_acceptance_query_budget(app, reference, count_queries, page, rows):
         )
         db.session.commit()
         open_rating(load_council(council.id), project, staff)
-    db.session.execute(db.update(AcceptanceMember).values(conflict="none"))  # declared: the dossier is open
+    declared = AcceptanceMember.user_id != members[4].id  # tv4 is still to declare: the declaration page
+    db.session.execute(db.update(AcceptanceMember).where(declared).values(conflict="none"))
     db.session.commit()
     client = app.test_client()
     login(client, who)
