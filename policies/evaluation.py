@@ -120,8 +120,13 @@ class EvaluationRule(db.Model):
     quorum_needs_reviewers: Mapped[bool]
     agreement_share: Mapped[str] = mapped_column(String(16))
     show_scores_before_submit: Mapped[bool]
-    disagreement_points: Mapped[int]
-    outlier_points: Mapped[int]
+    # Flags (review/results/scoring.py): an application's standard deviation from which its members disagree, and
+    # the share of the council's usual one it must reach too (in percent); a member's median offset from the others
+    # that makes them an outlier, over at least outlier_min_sheets applications.
+    disagreement_stdev_points: Mapped[int]
+    disagreement_council_percent: Mapped[int]
+    outlier_offset_points: Mapped[int]
+    outlier_min_sheets: Mapped[int]
     documents_days_before: Mapped[int]
     reviewers_per_application: Mapped[int]
     version: Mapped[int] = mapped_column(default=1)

@@ -281,17 +281,34 @@ class EvaluationRuleForm(StartsFromDefaults):
         _l("A conclusion needs more than this share of the members present. Legal rule: 3/4."),
     )
     show_scores_before_submit = BooleanField(_l("Members see the others' scores before submitting their own sheet"))
-    disagreement_points = _count(
-        _l("Disagreement flag (points)"),
-        0,
-        100,
-        description=_l("An application is flagged when its totals spread over at least this many points."),
+    disagreement_stdev_points = _count(
+        _l("Disagreement flag: standard deviation (points)"),
+        1,
+        50,
+        description=_l("An application is flagged when its totals have at least this standard deviation. Default: 12."),
     )
-    outlier_points = _count(
-        _l("Outlier flag (points)"),
-        0,
+    disagreement_council_percent = _count(
+        _l("Disagreement flag: share of the council's usual spread (%)"),
         100,
-        description=_l("A member is flagged whose totals sit on average at least this far from the others'."),
+        500,
+        description=_l(
+            "And at least this share of the standard deviation usual in the council, once it has scored five "
+            "applications. Default: 150."
+        ),
+    )
+    outlier_offset_points = _count(
+        _l("Outlier flag: median gap (points)"),
+        1,
+        50,
+        description=_l(
+            "A member is flagged whose totals sit, as a median, at least this far from the others'. Default: 10."
+        ),
+    )
+    outlier_min_sheets = _count(
+        _l("Outlier flag: applications at least"),
+        1,
+        100,
+        description=_l("A member is judged over at least this many applications scored by three members. Default: 5."),
     )
 
     FIELDS = (
@@ -313,8 +330,10 @@ class EvaluationRuleForm(StartsFromDefaults):
         "quorum_needs_reviewers",
         "agreement_share",
         "show_scores_before_submit",
-        "disagreement_points",
-        "outlier_points",
+        "disagreement_stdev_points",
+        "disagreement_council_percent",
+        "outlier_offset_points",
+        "outlier_min_sheets",
     )
     GROUPS = (
         (_l("Code and names"), ("code", "name", "name_en")),
@@ -336,7 +355,13 @@ class EvaluationRuleForm(StartsFromDefaults):
         ),
         (
             _l("What members see, and flags for the department"),
-            ("show_scores_before_submit", "disagreement_points", "outlier_points"),
+            (
+                "show_scores_before_submit",
+                "disagreement_stdev_points",
+                "disagreement_council_percent",
+                "outlier_offset_points",
+                "outlier_min_sheets",
+            ),
         ),
     )
 

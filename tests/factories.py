@@ -217,13 +217,22 @@ def make_council(
     return council
 
 
-def score(council: Council, proposal: Proposal, user: User, level: int = 3, recommendation: str = "support") -> None:
-    """The member declares no conflict and submits a sheet with the same level on every criterion."""
+def score(
+    council: Council,
+    proposal: Proposal,
+    user: User,
+    level: int = 3,
+    recommendation: str = "support",
+    levels: list[int] | None = None,
+) -> None:
+    """The member declares no conflict and submits a sheet with the same level on every criterion (or these levels,
+    in the template's order)."""
     council = load_council(council.id)
     assignment = seat_assignment(council.id, proposal.id, user.id)
     review_sheets.declare(assignment, council, False, "", user)
+    criteria = list(council.template.criteria)
     data = {
-        "values": {c.id: level for c in council.template.criteria},
+        "values": {c.id: level for c, level in zip(criteria, levels or [level] * len(criteria), strict=True)},
         "comments": {},
         "recommendation": recommendation,
         "comment": "Đạt yêu cầu",

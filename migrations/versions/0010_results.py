@@ -1,7 +1,7 @@
 """results: a council's results stored per application (council_results, indexed by council and rank) and each
 seat's summed deviation from the others (council_members.deviation_*), so that pages read a page of rows instead of
-aggregating the whole call. The rows of existing councils are computed by the application's own refresh
-(review.results.store.refresh_all_results), through the scoring functions, on the migration's connection.
+aggregating the whole call. The rows of existing councils are computed by a later migration (0032_flags), which runs
+the application's own refresh on the schema it was written for.
 
 Revision ID: 0010_results
 Revises: 0009_sessions
@@ -10,7 +10,6 @@ Create Date: 2026-12-02 18:23:27.202268
 """
 from alembic import op
 import sqlalchemy as sa
-from sqlalchemy.orm import Session
 
 
 # revision identifiers, used by Alembic.
@@ -61,22 +60,6 @@ def upgrade():
         batch_op.add_column(sa.Column('deviation_count', sa.Integer(), server_default='0', nullable=False))
 
     # ### end Alembic commands ###
-    _fill_results(op.get_bind())
-
-
-def _fill_results(connection):
-    """Every council past forming gets its rows, computed as the services compute them, in this transaction."""
-    from core.extensions import db
-    from review.results.store import refresh_all_results
-
-    session = Session(bind=connection)
-    db.session.registry.set(session)  # the store works through db.session: here, the migration's connection
-    try:
-        refresh_all_results(count_revision=False)  # councils.results_revision comes with 0016_exports
-        session.flush()
-    finally:
-        db.session.registry.clear()
-        session.close()
 
 
 def downgrade():

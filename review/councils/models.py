@@ -5,7 +5,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import BigInteger, CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint, false
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from accounts.models import DEPARTMENT_ROLES, MANAGERS, User, holds_role, is_signed_in
@@ -74,6 +74,9 @@ class Council(db.Model):
     # Counts the changes of the stored results (review/results/store.py), which the stored exports are built from;
     # read by its own query only (deferred: migration 0010 loads councils before this column exists).
     results_revision: Mapped[int] = mapped_column(default=0, server_default="0", deferred=True, deferred_raiseload=True)
+    # The median standard deviation of its applications' totals (scoring.council_spread), in hundredths of a point,
+    # kept with the stored results; read by results.aggregation.council_flags only.
+    usual_stdev_cents: Mapped[int | None] = mapped_column(deferred=True, deferred_raiseload=True)
     version: Mapped[int] = mapped_column(default=1)
 
     call: Mapped[Call] = relationship(lazy="raise")
@@ -152,10 +155,12 @@ class CouncilMember(db.Model):
     counting_head: Mapped[bool] = mapped_column(
         default=False, server_default=false(), deferred=True, deferred_raiseload=True
     )
-    # The seat's distance from the others' mean, summed over the applications it scored with at least two others
-    # (in units of 1 / results.store.DEVIATION_SCALE point) and how many: kept with the council's stored results.
-    deviation_units: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
-    deviation_count: Mapped[int] = mapped_column(default=0, server_default="0")
+    # Where the seat's totals sit against the others', over the applications it scored with at least two others:
+    # the median offset and the median absolute deviation around it in hundredths of a point, and how many (a
+    # scoring.Bias, kept with the council's stored results; read by results.aggregation.council_biases only).
+    offset_cents: Mapped[int | None] = mapped_column(deferred=True, deferred_raiseload=True)
+    offset_spread_cents: Mapped[int | None] = mapped_column(deferred=True, deferred_raiseload=True)
+    offset_count: Mapped[int] = mapped_column(default=0, server_default="0", deferred=True, deferred_raiseload=True)
 
     council: Mapped[Council] = relationship(back_populates="members", lazy="raise")
     user: Mapped[User] = relationship(lazy="raise")

@@ -6,7 +6,7 @@ SQL and the ranks shown renumbered."""
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
-from fractions import Fraction
+from functools import cached_property
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -22,9 +22,8 @@ from review.councils.models import Assignment, Council, CouncilMember
 from review.councils.queries import entries_by_proposal
 from review.results import scoring
 from review.results.inputs import SheetRow, application_sheets, council_quorum, points_table, rule_spec
-from review.results.models import AGGREGATE_COLUMNS, CouncilResult, stored_aggregate
+from review.results.models import AGGREGATE_COLUMNS, CouncilResult, from_cents, stored_aggregate
 from review.results.queries import council_scores
-from review.results.store import deviation_scale
 
 register_status_labels(
     "outcome", {"funded": _l("Funded"), "passed_not_funded": _l("Passed, not funded"), "failed": _l("Not passed")}
@@ -93,7 +92,26 @@ class CouncilResults:
     criteria: list[Criterion]
     quorum: scoring.Quorum
     rows: object
-    outliers: dict[CouncilMember, Decimal]
+    viewer: User | None = None
+
+    @cached_property
+    def flags(self) -> tuple[scoring.Spread, list[tuple[CouncilMember, scoring.Bias]]]:
+        """What a disagreement is in this council, and the members flagged by their bias: read when a page shows
+        them (the records do not)."""
+        hides = hides_applications(self.council, self.viewer)
+        return council_flags(self.council, rule_spec(self.council.rule, self.criteria), hides)
+
+    @property
+    def outliers(self) -> list[tuple[CouncilMember, scoring.Bias]]:
+        return self.flags[1]
+
+    @property
+    def spread(self) -> scoring.Spread:
+        return self.flags[0]
+
+    def disagrees(self, row: ResultRow) -> bool:
+        """Whether the members disagree on this row's application, by the council's spread."""
+        return scoring.disagrees(row.aggregate, self.spread)
 
 
 def council_results(council: Council, viewer: User | None = None, outcome: str | None = None) -> CouncilResults:
@@ -193,18 +211,28 @@ def result_rows(
 
 def _results(council: Council, viewer: User | None) -> CouncilResults:
     criteria = list(council.template.criteria)
-    outliers = (
-        {} if hides_applications(council, viewer) else council_outliers(council, rule_spec(council.rule, criteria))
-    )
-    return CouncilResults(council, criteria, council_quorum(council, council.rule), [], outliers)
+    return CouncilResults(council, criteria, council_quorum(council, council.rule), [], viewer)
 
 
-def council_outliers(council: Council, spec: scoring.RuleSpec) -> dict[CouncilMember, Decimal]:
-    """Members whose totals sit far from the others' on average over the call, from the seats' stored sums."""
-    scale = deviation_scale(len(council.members))
-    sums = {m.id: (Fraction(m.deviation_units, scale), m.deviation_count) for m in council.members}
+def council_flags(
+    council: Council, spec: scoring.RuleSpec, hides: bool = False
+) -> tuple[scoring.Spread, list[tuple[CouncilMember, scoring.Bias]]]:
+    """The council's spread and its outlier members, from the figures stored with its results (one query each). A
+    viewer kept from some application gets the rule's own threshold and no outlier: neither may betray what a hidden
+    application scored."""
+    if hides:
+        return scoring.spread(None, spec), []
+    usual = db.session.execute(select(Council.usual_stdev_cents).where(Council.id == council.id)).scalar()
     seats = {m.id: m for m in council.members}
-    return {seats[m]: d for m, d in scoring.flag_outliers(sums, spec).items()}
+    figures = db.session.execute(
+        select(
+            CouncilMember.id, CouncilMember.offset_cents, CouncilMember.offset_spread_cents, CouncilMember.offset_count
+        )
+        .where(CouncilMember.council_id == council.id, CouncilMember.offset_count > 0)
+        .order_by(CouncilMember.position, CouncilMember.id)
+    )
+    biases = [(seats[i], scoring.Bias(from_cents(m), from_cents(d), n)) for i, m, d, n in figures if i in seats]
+    return scoring.spread(from_cents(usual), spec), [(seat, b) for seat, b in biases if b.flagged(spec)]
 
 
 def _chair_seat(council: Council, viewer: User | None) -> CouncilMember | None:

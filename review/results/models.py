@@ -49,9 +49,9 @@ class CouncilResult(db.Model):
     criteria: Mapped[dict] = mapped_column(JSON, default=dict)
     passed: Mapped[bool] = mapped_column(default=False)
     reasons: Mapped[list] = mapped_column(JSON, default=list)  # codes, put in words when shown
-    disagreement: Mapped[bool] = mapped_column(default=False)
     recused: Mapped[list] = mapped_column(JSON, default=list)  # member ids
-    # Member id (as text) → distance from the others' mean in units of 1 / DEVIATION_SCALE point (store.py).
+    # Member id (as text) → total less the others' mean (scoring.offsets) in units of 1 / deviation_scale point
+    # (store.py).
     deviations: Mapped[dict] = mapped_column(JSON, default=dict)
     rank: Mapped[int] = mapped_column(default=0)
     outcome: Mapped[str] = mapped_column(String(24), default="failed")
@@ -72,7 +72,7 @@ class CouncilResult(db.Model):
 
 
 AGGREGATE_COLUMNS = ("received", "expected", "present", "votes_for", "total_cents", "passed", "reasons", "criteria")
-AGGREGATE_COLUMNS += ("mean_cents", "median_cents", "minimum_cents", "maximum_cents", "stdev_cents", "disagreement")
+AGGREGATE_COLUMNS += ("mean_cents", "median_cents", "minimum_cents", "maximum_cents", "stdev_cents")
 
 
 def stored_aggregate(row: dict, exact: bool = True) -> scoring.Aggregate:
@@ -93,7 +93,6 @@ def stored_aggregate(row: dict, exact: bool = True) -> scoring.Aggregate:
         present=row["present"],
         passed=row["passed"],
         reasons=tuple(row["reasons"] or ()),
-        disagreement=row["disagreement"],
         exact_mean=Fraction(row["total_cents"], 100 * count) if count and exact else None,
         exact_criterion_means={cid: Fraction(v[0], 100 * count) for cid, v in criteria.items()}
         if count and exact

@@ -1,4 +1,4 @@
-"""A council's arithmetic as pure functions over plain values: quorum, aggregation, pass rule, ranking, outliers.
+"""A council's arithmetic as pure functions over plain values: quorum, aggregation, pass rule, ranking, flags.
 
 No database, Flask or translations here, so the rules can be worked by hand in tests; reasons are codes the views
 translate."""
@@ -11,6 +11,8 @@ from fractions import Fraction
 
 ZERO_RULES = ("none", "any", "share")
 CENT = Decimal("0.01")
+SPREAD_MIN = 5  # applications scored by two members or more before a council has a usual spread
+ROBUST_ERRORS = 2 * 1.4826 * 1.2533  # two standard errors of a median, from the MAD of normal scatter
 
 
 @dataclass(frozen=True)
@@ -33,8 +35,10 @@ class RuleSpec:
     agreement_share: Fraction = Fraction(3, 4)
     tiebreak_criterion_id: int | None = None
     tiebreak_chair: bool = True
-    disagreement_points: Decimal = Decimal(20)
-    outlier_points: Decimal = Decimal(15)
+    disagreement_stdev_points: Decimal = Decimal(12)
+    disagreement_council_percent: int = 150
+    outlier_offset_points: Decimal = Decimal(10)
+    outlier_min_sheets: int = 5
     quorum_share: Fraction = Fraction(2, 3)
     quorum_needs_chair_or_vice: bool = True
     quorum_needs_reviewers: bool = True
@@ -101,7 +105,6 @@ class Aggregate:
     present: int
     passed: bool
     reasons: tuple[str, ...]
-    disagreement: bool
     # Unrounded values for ranking: two means both shown as 80.00 may still differ, and the rank must follow the
     # true figures. Defaults keep hand-built aggregates (in tests) valid; rank() falls back to the rounded ones.
     exact_mean: Fraction | None = None
@@ -200,7 +203,6 @@ def aggregate(
         present=present,
         passed=not reasons,
         reasons=tuple(reasons),
-        disagreement=count >= 2 and totals[-1] - totals[0] >= rule.disagreement_points,
         exact_mean=exact_mean,
         exact_criterion_means=exact_criteria,
     )
@@ -230,17 +232,39 @@ def rank(entries: list[RankInput], rule: RuleSpec, envelope_vnd: int) -> list[Ra
     return ranked
 
 
-def outliers(sheets_by_proposal: dict[int, list[Sheet]], rule: RuleSpec) -> dict[int, Decimal]:
-    """Members whose totals sit, on average over the call, at least rule.outlier_points from the others'."""
-    found: dict[int, list[Fraction]] = {}
-    for sheets in sheets_by_proposal.values():
-        for member_id, deviation in deviations(sheets).items():
-            found.setdefault(member_id, []).append(deviation)
-    return flag_outliers({m: (sum(d, Fraction(0)), len(d)) for m, d in found.items()}, rule)
+@dataclass(frozen=True)
+class Spread:
+    """How far apart a council's members usually score an application, and the standard deviation from which an
+    application's totals count as a disagreement."""
+
+    usual: Decimal | None  # the median standard deviation; None under SPREAD_MIN applications scored by two or more
+    threshold: Decimal
+    by_council: bool  # the council's usual spread raised the threshold above the rule's points
 
 
-def deviations(sheets: list[Sheet]) -> dict[int, Fraction]:
-    """On one application, each member's distance from the mean of the others' totals (none under three sheets)."""
+def usual_spread(stdevs: list[Decimal]) -> Decimal | None:
+    """A council's usual spread: the median of its applications' standard deviations (those scored by two members or
+    more), once it has SPREAD_MIN of them."""
+    return _cents(statistics.median(Fraction(s) for s in stdevs)) if len(stdevs) >= SPREAD_MIN else None
+
+
+def spread(usual: Decimal | None, rule: RuleSpec) -> Spread:
+    """The threshold of a disagreement: rule.disagreement_stdev_points, or rule.disagreement_council_percent of the
+    council's usual spread when that is higher (a council whose members always differ widely is judged by itself)."""
+    by_council = _cents(Fraction(usual) * rule.disagreement_council_percent / 100) if usual is not None else None
+    if by_council is not None and by_council > rule.disagreement_stdev_points:
+        return Spread(usual, by_council, True)
+    return Spread(usual, rule.disagreement_stdev_points, False)
+
+
+def disagrees(agg: Aggregate, spread: Spread) -> bool:
+    """Whether the members disagree on one application: two sheets or more, spread at least the threshold."""
+    return agg.received >= 2 and agg.stdev is not None and agg.stdev >= spread.threshold
+
+
+def offsets(sheets: list[Sheet]) -> dict[int, Fraction]:
+    """On one application, each member's total less the mean of the others' (none under three sheets): positive
+    for a member scoring above the others."""
     totals = {s.member_id: Fraction(s.total) for s in sheets}
     if len(totals) != len(sheets):
         raise ValueError("two sheets of one member for one application")
@@ -248,18 +272,42 @@ def deviations(sheets: list[Sheet]) -> dict[int, Fraction]:
     if len(totals) < 3:
         return {}
     sum_all = sum(totals.values(), Fraction(0))
-    return {m: abs(total - (sum_all - total) / (len(totals) - 1)) for m, total in totals.items()}
+    return {m: total - (sum_all - total) / (len(totals) - 1) for m, total in totals.items()}
 
 
-def flag_outliers(sums: dict[int, tuple[Fraction, int]], rule: RuleSpec) -> dict[int, Decimal]:
-    """From each member's sum of deviations and how many applications it covers, those whose average is at least
-    rule.outlier_points, rounded to cents."""
-    flagged = {}
-    for member_id in sorted(sums):
-        total, count = sums[member_id]
-        if count and total / count >= Fraction(rule.outlier_points):
-            flagged[member_id] = _cents(total / count)
-    return flagged
+@dataclass(frozen=True)
+class Bias:
+    """Where a member's totals sit against the others' over the council's applications: the median of their offsets,
+    the median absolute deviation of the offsets around it, and over how many applications."""
+
+    median: Decimal
+    spread: Decimal
+    count: int
+
+    def flagged(self, rule: RuleSpec) -> bool:
+        """An outlier member: over enough applications, a median offset of at least rule.outlier_offset_points, and
+        clear of the member's own scatter (at least two robust standard errors of a median: 1.4826 × MAD × 1.2533
+        / √count), so that a member scoring erratically above and below the others is not called biased."""
+        if self.count < max(rule.outlier_min_sheets, 1) or abs(self.median) < rule.outlier_offset_points:
+            return False
+        return float(abs(self.median)) * math.sqrt(self.count) >= ROBUST_ERRORS * float(self.spread)
+
+
+def bias(offsets: list[int], scale: int = 1) -> Bias:
+    """A member's bias from their offsets on the applications compared (at least one), each a whole number of units
+    of 1 / scale point (results/store.py keeps them so): integers throughout, one exact division at the end."""
+    doubled_median = _doubled_median(sorted(offsets))  # twice the median: a whole number even between two values
+    doubled_spread = _doubled_median(sorted(abs(2 * o - doubled_median) for o in offsets))  # four times the MAD
+    return Bias(
+        median=_cents(Fraction(doubled_median, 2 * scale)),
+        spread=_cents(Fraction(doubled_spread, 4 * scale)),
+        count=len(offsets),
+    )
+
+
+def _doubled_median(ordered: list[int]) -> int:
+    middle = len(ordered) // 2
+    return 2 * ordered[middle] if len(ordered) % 2 else ordered[middle - 1] + ordered[middle]
 
 
 def _check_sheets(criteria: list[CriterionSpec], sheets: list[Sheet]) -> None:

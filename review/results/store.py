@@ -70,7 +70,7 @@ def refresh_application(council_id: int, proposal_id: int) -> None:
     the ranking."""
     context = _context(council_id)
     where = (RESULTS.c.council_id == council_id, RESULTS.c.proposal_id == proposal_id)
-    old = db.session.execute(select(RESULTS.c.id, RESULTS.c.deviations).where(*where)).first()
+    old = db.session.execute(select(RESULTS.c.id).where(*where)).scalar()
     listed = db.session.execute(
         select(Proposal.id).where(
             Proposal.id == proposal_id,
@@ -88,19 +88,17 @@ def refresh_application(council_id: int, proposal_id: int) -> None:
         )
         new = _values(context, proposal_id, found)
     if old is not None and new is not None:
-        db.session.execute(RESULTS.update().where(RESULTS.c.id == old.id).values(**new))
+        db.session.execute(RESULTS.update().where(RESULTS.c.id == old).values(**new))
     elif new is not None:
         db.session.execute(insert(RESULTS).values(**new))
     elif old is not None:
-        db.session.execute(RESULTS.delete().where(RESULTS.c.id == old.id))
-    _shift_deviations(old.deviations if old is not None else {}, new["deviations"] if new else {})
+        db.session.execute(RESULTS.delete().where(RESULTS.c.id == old))
     _rerank(context)
 
 
-def refresh_council(council_id: int, *, count_revision: bool = True) -> None:
+def refresh_council(council_id: int) -> None:
     """Recompute every row of the council from its sheets, a batch of applications at a time, and rank them (the
-    attendance changed, applications joined, or after a bulk load). Migration 0010 fills the results before the
-    councils have their results_revision, and so leaves it uncounted."""
+    attendance changed, applications joined, or after a bulk load)."""
     context = _context(council_id)
     db.session.execute(RESULTS.delete().where(RESULTS.c.council_id == council_id))
     proposal_ids = (
@@ -112,7 +110,6 @@ def refresh_council(council_id: int, *, count_revision: bool = True) -> None:
         .scalars()
         .all()
     )
-    sums = {seat_id: [0, 0] for seat_id in context.seats}
     for start in range(0, len(proposal_ids), BATCH):
         batch = proposal_ids[start : start + BATCH]
         entries, scores = entries_by_proposal(council_id, batch), council_scores(council_id, batch)
@@ -121,15 +118,7 @@ def refresh_council(council_id: int, *, count_revision: bool = True) -> None:
             for p in batch
         ]
         db.session.execute(insert(RESULTS), rows)
-        for row in rows:
-            for member_id, units in row["deviations"].items():
-                sums[int(member_id)][0] += units
-                sums[int(member_id)][1] += 1
-    for seat_id, (units, count) in sums.items():
-        db.session.execute(
-            SEATS.update().where(SEATS.c.id == seat_id).values(deviation_units=units, deviation_count=count)
-        )
-    _rerank(context, count_revision)
+    _rerank(context)
 
 
 def rerank_council(council_id: int) -> None:
@@ -145,12 +134,12 @@ def rerank_call(call: Call, **_signal: object) -> None:
         rerank_council(council_id)
 
 
-def refresh_all_results(*, count_revision: bool = True) -> int:
+def refresh_all_results() -> int:
     """Recompute the stored results of every council past forming (after a bulk load, or an upgrade); returns how
     many councils."""
     council_ids = db.session.execute(select(Council.id).where(Council.status != "forming")).scalars().all()
     for council_id in council_ids:
-        refresh_council(council_id, count_revision=count_revision)
+        refresh_council(council_id)
     db.session.flush()
     return len(council_ids)
 
@@ -184,9 +173,8 @@ def _values(context: _Context, proposal_id: int, found: ApplicationSheets) -> di
         },
         "passed": agg.passed,
         "reasons": list(agg.reasons),
-        "disagreement": agg.disagreement,
         "recused": [seat.id for seat in found.recused],
-        "deviations": {str(m): _units(d, context.scale) for m, d in scoring.deviations(valid).items()},
+        "deviations": {str(m): _units(d, context.scale) for m, d in scoring.offsets(valid).items()},
     }
 
 
@@ -197,25 +185,10 @@ def _units(deviation: Fraction, scale: int) -> int:
     return units.numerator
 
 
-def _shift_deviations(old: dict[str, int], new: dict[str, int]) -> None:
-    """Move the seats' sums of deviations from an application's old contribution to its new one, in the database
-    (an increment, whatever this session holds)."""
-    for member_id in set(old) | set(new):
-        units = new.get(member_id, 0) - old.get(member_id, 0)
-        count = (member_id in new) - (member_id in old)
-        if units or count:
-            db.session.execute(
-                SEATS.update()
-                .where(SEATS.c.id == int(member_id))
-                .values(
-                    deviation_units=SEATS.c.deviation_units + units, deviation_count=SEATS.c.deviation_count + count
-                )
-            )
-
-
-def _rerank(context: _Context, count_revision: bool = True) -> None:
-    """Rank the council's stored rows by the scoring rules and write the ranks, outcomes and sums that changed. Once
-    the conclusions are recorded they are the record, whatever changed since (a budget edited)."""
+def _rerank(context: _Context) -> None:
+    """Rank the council's stored rows by the scoring rules and write the ranks, outcomes and sums that changed, the
+    council's usual spread and each seat's bias. Once the conclusions are recorded they are the record, whatever
+    changed since (a budget edited)."""
     council = context.council
     rows = (
         db.session.execute(
@@ -248,9 +221,34 @@ def _rerank(context: _Context, count_revision: bool = True) -> None:
             .values(rank=bindparam("r"), outcome=bindparam("o"), cumulative_vnd=bindparam("c")),
             changes,
         )
-    if not count_revision:
-        return
-    # Every change of the stored results ends here: the exports built from an earlier revision are out of date.
+    _write_flags(context, rows)
+
+
+def _write_flags(context: _Context, rows: list) -> None:
+    """The figures the flags are judged on, from the council's rows: its usual spread and each seat's bias. Every
+    change of the stored results ends here: the exports built from an earlier revision are out of date."""
+    usual = scoring.usual_spread([from_cents(r["stdev_cents"]) for r in rows if r["received"] >= 2])
+    found: dict[int, list[int]] = {seat_id: [] for seat_id in context.seats}
+    for row in rows:
+        for member_id, units in (row["deviations"] or {}).items():
+            found.setdefault(int(member_id), []).append(units)
+    if found:
+        db.session.execute(
+            SEATS.update()
+            .where(SEATS.c.id == bindparam("seat_id"))
+            .values(offset_cents=bindparam("m"), offset_spread_cents=bindparam("s"), offset_count=bindparam("n")),
+            [_seat_bias(seat_id, units, context.scale) for seat_id, units in found.items()],
+        )
     db.session.execute(
-        COUNCILS.update().where(COUNCILS.c.id == council.id).values(results_revision=COUNCILS.c.results_revision + 1)
+        COUNCILS.update()
+        .where(COUNCILS.c.id == context.council.id)
+        .values(usual_stdev_cents=to_cents(usual), results_revision=COUNCILS.c.results_revision + 1)
     )
+
+
+def _seat_bias(seat_id: int, offsets: list[int], scale: int) -> dict:
+    # A seat compared on no application has no bias: its figures stay empty.
+    if not offsets:
+        return {"seat_id": seat_id, "m": None, "s": None, "n": 0}
+    bias = scoring.bias(offsets, scale)
+    return {"seat_id": seat_id, "m": to_cents(bias.median), "s": to_cents(bias.spread), "n": bias.count}

@@ -77,8 +77,10 @@ def _rule_form(rule: EvaluationRule, **changes: object) -> dict:
         "documents_days_before",
         "quorum_share",
         "agreement_share",
-        "disagreement_points",
-        "outlier_points",
+        "disagreement_stdev_points",
+        "disagreement_council_percent",
+        "outlier_offset_points",
+        "outlier_min_sheets",
         "version",
     )
     flags = (

@@ -2,6 +2,7 @@
 ranking follows the exact stored means, and the results page reads only its page, by the (council, rank) index."""
 
 import re
+from decimal import Decimal
 from fractions import Fraction
 
 import pytest
@@ -16,12 +17,12 @@ from policies.services import update_call
 from proposals.models import Proposal
 from review.councils import services
 from review.councils.queries import council_entries, load_council
-from review.models import CouncilResult
+from review.models import Council, CouncilMember, CouncilResult
 from review.results import scoring
-from review.results.aggregation import application_result, council_outliers
+from review.results.aggregation import application_result
 from review.results.inputs import REVIEWED_STATES, application_sheets, points_table, rule_spec
 from review.results.queries import council_scores
-from review.results.store import refresh_council, rerank_council
+from review.results.store import deviation_scale, refresh_council, rerank_council
 from review.sheets import services as sheets
 from review.sheets.queries import seat_assignment
 from tests.conftest import login
@@ -31,12 +32,13 @@ from tests.plans import query_plan
 from tests.review.test_councils import world  # noqa: F401 (the fixture)
 
 FIGURES = ("received", "expected", "mean", "median", "minimum", "maximum", "stdev", "criterion_means", "zeros")
-FIGURES += ("votes_for", "present", "passed", "reasons", "disagreement", "exact_mean", "exact_criterion_means")
+FIGURES += ("votes_for", "present", "passed", "reasons", "exact_mean", "exact_criterion_means")
 
 
 def _computed(council_id: int) -> tuple[dict[int, scoring.Aggregate], dict[int, tuple], dict]:
-    """From the sheets, by the pure functions alone: each application's aggregate, its rank and outcome, and the
-    outliers (as the council stood before any conclusion was recorded)."""
+    """From the sheets, by the pure functions alone: each application's aggregate, its rank and outcome, and what the
+    flags are judged on (as the council stood before any conclusion was recorded): the usual spread, each seat's
+    bias."""
     council = load_council(council_id)
     criteria = list(council.template.criteria)
     spec = rule_spec(council.rule, criteria)
@@ -65,21 +67,35 @@ def _computed(council_id: int) -> tuple[dict[int, scoring.Aggregate], dict[int, 
         r.proposal_id: (r.rank, r.outcome, r.cumulative_vnd)
         for r in scoring.rank(inputs, spec, council.call.budget_vnd)
     }
-    return aggregates, ranked, scoring.outliers(valid, spec)
+    scale, offsets = deviation_scale(len(seats)), {}
+    for found_valid in valid.values():
+        for member_id, offset in scoring.offsets(found_valid).items():
+            offsets.setdefault(member_id, []).append(int(offset * scale))
+    usual = scoring.usual_spread([a.stdev for a in aggregates.values() if a.received >= 2])
+    flags = {"usual": usual} | {m: scoring.bias(o, scale) for m, o in offsets.items()}
+    return aggregates, ranked, flags
 
 
 def _assert_stored_matches(council_id: int) -> None:
     db.session.expire_all()
-    aggregates, ranked, outliers = _computed(council_id)
+    aggregates, ranked, flags = _computed(council_id)
     rows = db.session.execute(select(CouncilResult).where(CouncilResult.council_id == council_id)).scalars().all()
     for row in rows:
         stored, computed = row.aggregate(), aggregates[row.proposal_id]
         for name in FIGURES:
             assert getattr(stored, name) == getattr(computed, name), (row.proposal_id, name)
         assert (row.rank, row.outcome, row.cumulative_vnd) == ranked[row.proposal_id]
-    council = load_council(council_id)
-    stored_outliers = {m.id: d for m, d in council_outliers(council, rule_spec(council.rule, [])).items()}
-    assert stored_outliers == outliers
+    usual = db.session.execute(select(Council.usual_stdev_cents).where(Council.id == council_id)).scalar()
+    seats = select(CouncilMember.id, CouncilMember.offset_cents, CouncilMember.offset_spread_cents)
+    stored = {"usual": None if usual is None else Decimal(usual).scaleb(-2)} | {
+        seat_id: scoring.Bias(Decimal(median).scaleb(-2), Decimal(spread).scaleb(-2), count)
+        for seat_id, median, spread, count in db.session.execute(
+            seats.add_columns(CouncilMember.offset_count).where(
+                CouncilMember.council_id == council_id, CouncilMember.offset_count > 0
+            )
+        )
+    }
+    assert stored == flags
 
 
 def test_stored_rows_follow_every_change(app, world):  # noqa: F811
@@ -159,7 +175,7 @@ def test_the_ranking_follows_the_exact_stored_mean(app, world):  # noqa: F811
     council = db.session.get(type(world["council"]), council_id)
     council.status = "closed"
     base = {"council_id": council_id, "expected": 2, "present": 2, "votes_for": 2, "criteria": {}, "reasons": []}
-    base |= {"passed": True, "disagreement": False, "recused": [], "deviations": {}, "received": 2}
+    base |= {"passed": True, "recused": [], "deviations": {}, "received": 2}
     db.session.execute(
         insert(CouncilResult),
         [

@@ -1,4 +1,5 @@
-"""The council's arithmetic, worked by hand: aggregation, pass rules, quorum, ranking, allocation and outliers."""
+"""The council's arithmetic, worked by hand: aggregation, pass rules, quorum, ranking and allocation (the flags:
+test_flags.py)."""
 
 from decimal import Decimal
 from fractions import Fraction
@@ -14,7 +15,6 @@ from review.results.scoring import (
     Sheet,
     aggregate,
     level_points,
-    outliers,
     quorum,
     rank,
 )
@@ -52,8 +52,6 @@ def test_normal_pass_with_every_statistic() -> None:
     # 4 votes for among 4 present: 4 > 3/4 x 4 = 3.
     assert (result.received, result.expected, result.votes_for, result.present) == (4, 4, 4, 4)
     assert result.passed and result.reasons == ()
-    # Spread 85 - 70 = 15 < 20.
-    assert not result.disagreement
 
 
 def test_odd_count_median_and_stdev() -> None:
@@ -163,14 +161,7 @@ def test_no_sheets() -> None:
     result = aggregate(CRITERIA, RULE, [], expected=7, present=0)
     assert (result.mean, result.median, result.minimum, result.maximum, result.stdev) == (None,) * 5
     assert result.criterion_means == {} and result.zeros == {1: 0, 2: 0, 3: 0}
-    assert result.reasons == ("no_sheets", "no_agreement") and not result.disagreement
-
-
-def test_disagreement_boundary() -> None:
-    # 80 - 60 = 20 >= 20 -> flagged; 80 - 60.01 = 19.99 -> not; a single sheet never.
-    assert run([sheet(1, 20, 20, 20), sheet(2, 30, 25, 25)]).disagreement
-    assert not run([sheet(1, "20.01", 20, 20), sheet(2, 30, 25, 25)]).disagreement
-    assert not run([sheet(1, 20, 20, 20)]).disagreement
+    assert result.reasons == ("no_sheets", "no_agreement")
 
 
 def test_incomplete_sheet_is_refused() -> None:
@@ -262,7 +253,7 @@ def test_rank_follows_the_exact_mean() -> None:
 def test_rank_accepts_a_hand_built_aggregate() -> None:
     # Without the exact fields the rounded means are used: 81.50 ahead of 80.00, each passing.
     def built(mean: str) -> Aggregate:
-        return Aggregate(2, 2, D(mean), D(mean), D(mean), D(mean), D(0), {1: D(30)}, {1: 0}, 2, 2, True, (), False)
+        return Aggregate(2, 2, D(mean), D(mean), D(mean), D(mean), D(0), {1: D(30)}, {1: 0}, 2, 2, True, ())
 
     entries = [RankInput(1, built("80.00"), 10, None), RankInput(2, built("81.50"), 10, None)]
     assert [r.proposal_id for r in rank(entries, RuleSpec(pass_threshold=D(70), tiebreak_criterion_id=1), 20)] == [2, 1]
@@ -295,33 +286,6 @@ def test_allocation_does_not_skip_rank_for_a_smaller_one() -> None:
         (3, 3, "passed_not_funded", 400_000_000),
         (4, 4, "failed", 400_000_000),
     ]
-
-
-def totals(**by_member: int) -> list[Sheet]:
-    """Sheets carrying only a total, as the outlier check needs nothing else."""
-    return [Sheet(int(m[1:]), {1: D(t)}, True) for m, t in by_member.items()]
-
-
-def test_outliers_flag_the_harsh_member_only() -> None:
-    sheets = {
-        # m4: |50 - (80 + 82 + 78) / 3| = |50 - 80| = 30.  m1: |80 - 210/3| = 10.
-        # m2: |82 - 208/3| = 38/3.  m3: |78 - 212/3| = 22/3.
-        1: totals(m1=80, m2=82, m3=78, m4=50),
-        # m4: |40 - 72| = 32.  m1: |70 - 186/3| = 8.  m2: |72 - 184/3| = 32/3.  m3: |74 - 182/3| = 40/3.
-        2: totals(m1=70, m2=72, m3=74, m4=40),
-        # Only one other each: not counted, or m4's 80 points below m1 would weigh in.
-        3: totals(m1=90, m4=10),
-    }
-    # m4: (30 + 32) / 2 = 31 >= 15.  m1: (10 + 8) / 2 = 9.  m2: (38/3 + 32/3) / 2 = 11.67.  m3: (22/3 + 40/3) / 2 = 10.33.
-    assert outliers(sheets, RULE) == {4: D("31.00")}
-    # At the boundary: a threshold of exactly 9 flags m1 as well, and m2 (11.67) and m3 (10.33).
-    assert outliers(sheets, RuleSpec(pass_threshold=D(70), outlier_points=D(9))) == {
-        1: D("9.00"),
-        2: D("11.67"),
-        3: D("10.33"),
-        4: D("31.00"),
-    }
-    assert outliers(sheets, RuleSpec(pass_threshold=D(70), outlier_points=D("31.01"))) == {}
 
 
 def test_level_points() -> None:
