@@ -191,6 +191,12 @@ def history(proposal_id: int, for_applicant: bool = False) -> list[AuditEvent]:
     return list(db.session.execute(query.order_by(AuditEvent.created_at, AuditEvent.id)).scalars())
 
 
+def latest_version(proposal_id: int) -> int | None:
+    """The number of the application's last submitted version (None before its first submission)."""
+    newest = select(func.max(ProposalVersion.number)).where(ProposalVersion.proposal_id == proposal_id)
+    return db.session.execute(newest).scalar()
+
+
 def versions(proposal_id: int) -> list[ProposalVersion]:
     """The submitted versions, first to last."""
     return list(

@@ -155,6 +155,11 @@ MATRIX: dict[str, tuple[str, str, dict]] = {
         "/review/councils/{council_id}/applications/{review_proposal_id}/declare",
         member_route(400),
     ),
+    "review.changes": (
+        "GET",
+        "/review/councils/{council_id}/applications/{review_proposal_id}/versions",
+        member_route(200),
+    ),
     "review.download": (
         "GET",
         "/review/councils/{council_id}/applications/{review_proposal_id}/documents/{review_file_id}",

@@ -1,6 +1,6 @@
 """results: a council's results stored per application (council_results, indexed by council and rank) and each
 seat's summed deviation from the others (council_members.deviation_*), so that pages read a page of rows instead of
-aggregating the whole call. The rows of existing councils are computed by a later migration (0032_flags), which runs
+aggregating the whole call. The rows of existing councils are computed by a later migration (0033_flags), which runs
 the application's own refresh on the schema it was written for.
 
 Revision ID: 0010_results

@@ -117,6 +117,7 @@ class Entry:
     sheet_id: int | None
     sheet_status: str | None
     recommendation: str
+    sheet_version: int | None = None  # the application's version the sheet was written for
 
     @property
     def is_conflicted(self) -> bool:
@@ -140,6 +141,7 @@ def council_entries(council_id: int, proposal_ids: list[int] | None = None) -> l
             ScoreSheet.id,
             ScoreSheet.status,
             ScoreSheet.recommendation,
+            ScoreSheet.proposal_version,
         )
         .join(CouncilMember, CouncilMember.id == Assignment.member_id)
         .outerjoin(ScoreSheet, ScoreSheet.assignment_id == Assignment.id)
@@ -148,7 +150,7 @@ def council_entries(council_id: int, proposal_ids: list[int] | None = None) -> l
     )
     if proposal_ids is not None:
         query = query.where(Assignment.proposal_id.in_(proposal_ids))
-    return [Entry(*row[:7], row[7] or "") for row in db.session.execute(query)]
+    return [Entry(*row[:7], row[7] or "", row[8]) for row in db.session.execute(query)]
 
 
 def entries_by_proposal(council_id: int, proposal_ids: list[int]) -> dict[int, list[Entry]]:

@@ -79,6 +79,7 @@ class SheetRow:
     points: dict[int, Decimal]
     total: Decimal
     counted: bool  # False when the member was absent from the session
+    proposal_version: int | None = None  # the application's version the sheet was written for
 
 
 @dataclass
@@ -115,7 +116,9 @@ def application_sheets(
             continue
         points = {c: points_of[c][v] for c, v in scores.get(entry.sheet_id, {}).items() if c in points_of}
         total = sum(points.values(), Decimal(0))
-        found.sheets.append(SheetRow(seat, entry.sheet_id, entry.recommendation, points, total, attending))
+        found.sheets.append(
+            SheetRow(seat, entry.sheet_id, entry.recommendation, points, total, attending, entry.sheet_version)
+        )
         if attending:
             found.valid.append(scoring.Sheet(seat.id, points, entry.recommendation in SUPPORTING))
     return found

@@ -10,6 +10,7 @@ from core.edge import attempt, authorized, finish, stream_page
 from core.formatting import to_local, utcnow
 from core.forms import CommentForm
 from core.paging import page_number
+from proposals.queries import latest_version
 from review import bp
 from review.councils.models import Council
 from review.councils.queries import counting_head_id, load_council
@@ -59,6 +60,7 @@ def result_page(council_id: int, proposal_id: int):
         results=found,
         row=row,
         short_names=short_names,
+        latest_version=latest_version(proposal_id),
         reopen_form=CommentForm(),
     )
 

@@ -44,6 +44,9 @@ class ScoreSheet(db.Model):
     review_text: Mapped[str] = mapped_column(Text, default="")  # the reviewers' (phản biện) detailed review
     submitted_at: Mapped[datetime | None]
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    # The submitted version of the application (ProposalVersion.number) the sheet was last saved against; None when
+    # the application had none.
+    proposal_version: Mapped[int | None]
     version: Mapped[int] = mapped_column(default=1)
 
     assignment: Mapped[Assignment] = relationship(back_populates="sheet", lazy="raise")
@@ -58,6 +61,10 @@ class ScoreSheet(db.Model):
     @property
     def is_submitted(self) -> bool:
         return self.status == "submitted"
+
+    def is_outdated(self, latest_version: int | None) -> bool:
+        """Whether the application has a newer version than the one this sheet was written for."""
+        return None not in (self.proposal_version, latest_version) and latest_version > self.proposal_version
 
     def can_view(self, user: object) -> bool:
         """Its member, the department and whoever oversees it see the sheet (as queries.load_sheet loads it)."""

@@ -10,6 +10,7 @@ from core.extensions import db
 from core.formatting import utcnow
 from core.workflow import perform_transition
 from policies.evaluation import Criterion
+from proposals.queries import latest_version
 from review import signals
 from review.councils.models import Assignment, Council
 from review.results import store
@@ -43,13 +44,14 @@ def save_sheet(assignment: Assignment, council: Council, data: dict, submit: boo
         raise DomainError(_("Scoring is not open for this council."))
     if not assignment.is_open:
         raise DomainError(_("Declare whether you have a conflict of interest first."))
-    sheet = assignment.sheet or ScoreSheet(assignment=assignment, status="draft", scores=[])
-    if sheet.is_submitted:
+    if assignment.sheet is not None and assignment.sheet.is_submitted:
         raise DomainError(_("This sheet was submitted; ask the chair or the department to reopen it."))
     criteria = list(council.template.criteria)
     values = _checked_values(criteria, council.template.mechanic, data["values"])
     if data["recommendation"] and data["recommendation"] not in RECOMMENDATIONS:
         raise DomainError(_("Choose a recommendation from the list."), "recommendation")
+    judged = latest_version(assignment.proposal_id)  # the version the member saw as they saved
+    sheet = assignment.sheet or ScoreSheet(assignment=assignment, status="draft", scores=[])
     existing = {s.criterion_id: s for s in sheet.scores}
     sheet.scores = []
     for criterion in criteria:
@@ -63,6 +65,7 @@ def save_sheet(assignment: Assignment, council: Council, data: dict, submit: boo
         data["comment"],
         data["review_text"],
     )
+    sheet.proposal_version = judged
     db.session.add(sheet)
     db.session.flush()
     if submit:

@@ -14,8 +14,8 @@ from core.formatting import to_local, utcnow
 from core.forms import CommentForm, check_version
 from core.paging import page_number
 from proposals import files
-from proposals.queries import load_contents
-from proposals.versions import SECTIONS, content_of
+from proposals.queries import load_contents, versions
+from proposals.versions import SECTIONS, chosen_versions, content_of, differences
 from review import bp
 from review.councils.models import Assignment, Council
 from review.councils.queries import load_council
@@ -86,8 +86,33 @@ def _sheet_page(council: Council, assignment: Assignment, form: object) -> str:
         form=form,
         content=content_of(proposal),
         sections=SECTIONS,
+        versions=versions(proposal.id),
         others=other_sheets(council, assignment),
         reopen_form=CommentForm(),
+    )
+
+
+@bp.route("/review/councils/<int:council_id>/applications/<int:proposal_id>/versions")
+@login_required
+def changes(council_id: int, proposal_id: int):
+    """What changed between two submitted versions of an application before the member, once they declared no
+    conflict (by default the last two; a sheet written for an earlier one links from that one)."""
+    council, assignment = _seat(council_id, proposal_id)
+    if not assignment.is_open:
+        return redirect(url_for("review.sheet", council_id=council_id, proposal_id=proposal_id))
+    found = versions(proposal_id)
+    chosen = chosen_versions(found, request.args.get("a", type=int), request.args.get("b", type=int))
+    if chosen is None:
+        abort(404)
+    older, newer = chosen
+    return render_template(
+        "review/changes.html",
+        council=council,
+        proposal=load_contents(proposal_id),
+        versions=found,
+        older=older,
+        newer=newer,
+        changes=differences(older.snapshot, newer.snapshot),
     )
 
 

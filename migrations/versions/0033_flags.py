@@ -10,10 +10,11 @@ fired on every application); disagreement_council_percent and outlier_min_sheets
 Every council's stored results are computed again by the application's own refresh
 (review.results.store.refresh_all_results), through the scoring functions, on the migration's connection: the
 offsets kept per row become signed. This fill runs the models of the head: a later migration adding a column that
-they read must either defer it or move this fill after itself.
+they read must either defer it or move this fill after itself (as 0032_sheet_versions, whose column the entries
+read, comes before it).
 
-Revision ID: 0032_flags
-Revises: 0031_acceptance_declarations
+Revision ID: 0033_flags
+Revises: 0032_sheet_versions
 Create Date: 2026-12-07 18:20:00
 
 """
@@ -23,8 +24,8 @@ from sqlalchemy.orm import Session
 
 
 # revision identifiers, used by Alembic.
-revision = '0032_flags'
-down_revision = '0031_acceptance_declarations'
+revision = '0033_flags'
+down_revision = '0032_sheet_versions'
 branch_labels = None
 depends_on = None
 
@@ -67,7 +68,7 @@ def _fill_results(connection):
 
 def downgrade():
     # The old flags come back at their old defaults; the sums of distances and the range flag are not recomputed
-    # (the code that kept them is gone): they read 0 and false until 0032 runs again.
+    # (the code that kept them is gone): they read 0 and false until 0033 runs again.
     with op.batch_alter_table('councils') as batch:
         batch.drop_column('usual_stdev_cents')
     with op.batch_alter_table('council_members') as batch:
