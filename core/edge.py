@@ -113,13 +113,15 @@ def dry_run(act: Callable[[], T]) -> T:
         db.session.rollback()
 
 
-def run_small_form(form: BaseForm, act: Callable[[], Any], *, success: str, back: str) -> ResponseReturnValue:
+def run_small_form(
+    form: BaseForm, act: Callable[[], Any], *, success: str, back: str, onward: str | None = None
+) -> ResponseReturnValue:
     """A one-button form shown on another page (a move, attendance, a reopening): commit and say so, or roll back
-    and say why; back to that page either way."""
+    and say why; back to that page either way, or on to `onward` once done when the next step is elsewhere."""
     if not form.validate_on_submit():
         return finish(_("The form expired; please try again."), back, "danger")
     _result, error = attempt(act)
-    return said(error, success, back)
+    return said(error, success, onward if error is None and onward else back)
 
 
 def said(error: DomainError | None, success: str, back: str, refused: str = "danger") -> ResponseReturnValue:

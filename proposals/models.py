@@ -93,6 +93,8 @@ PROPOSAL_TRANSITIONS: TransitionTable = {
     ("scored", "in_review"): Transition(MANAGERS, _l("Reopen scoring"), by_workflow=True),
     ("scored", "recommended"): Transition(MANAGERS, _l("Recommend"), by_workflow=True),
     ("scored", "not_selected"): Transition(MANAGERS, _l("Not selected"), by_workflow=True),
+    # Support freed before the decisions are released goes to the next application that passed (review's waiting list).
+    ("not_selected", "recommended"): Transition(MANAGERS, _l("Recommend from the waiting list"), by_workflow=True),
     ("recommended", "pending_approval"): Transition(MANAGERS, _l("Submit for approval"), by_workflow=True),
     ("pending_approval", "approved"): Transition(MANAGERS, _l("Approve"), by_workflow=True),
     ("pending_approval", "not_approved"): Transition(MANAGERS, _l("Do not approve"), by_workflow=True),

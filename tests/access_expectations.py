@@ -140,6 +140,12 @@ MATRIX: dict[str, tuple[str, str, dict]] = {
         "/staff/councils/{council_id}/decisions/{review_proposal_id}",
         only(200, "staff", "admin"),
     ),
+    # Refused with a message back on the decisions page (the world's council is not ranked, so no waiting list).
+    "review.recommend_waiting": (
+        "POST",
+        "/staff/councils/{council_id}/waiting-list/{review_proposal_id}",
+        only(302, "staff", "admin"),
+    ),
     # A draft decision: the department prints it for the leader; the applicant sees it only once approved and released
     # (its PDF and Word forms, the same view, are tried in tests/projects/test_documents.py).
     "review.decision_document": (

@@ -17,7 +17,7 @@ from proposals.queries import load_proposal
 from review import bp
 from review.councils.models import Council
 from review.councils.queries import load_council
-from review.decisions import services
+from review.decisions import services, waiting
 from review.decisions.forms import DecisionForm
 from review.decisions.models import DECISION_STATES, Decision
 from review.decisions.queries import council_decisions, load_decision
@@ -34,6 +34,7 @@ def decisions_page(council_id: int):
         council=council,
         results=council_results(council, outcome="funded") if council.status in ("ranked", "released") else None,
         decisions=council_decisions(council.id),
+        waiting=waiting.waiting_list(council),
         ready=services.release_blockers(council) == "",
         action_form=CommentForm(),
     )
@@ -78,6 +79,20 @@ def decision(council_id: int, proposal_id: int):
         done=lambda _saved: finish(_("The decision was saved."), back),
         records=(council, proposal, record),
         reload=lambda: _decision_records(council_id, proposal_id),
+    )
+
+
+@bp.route("/staff/councils/<int:council_id>/waiting-list/<int:proposal_id>", methods=["POST"])
+@role_required(*MANAGERS)
+def recommend_waiting(council_id: int, proposal_id: int):
+    """Staff recommend an application of the waiting list that fits in the support freed, then draft its decision."""
+    council, proposal, _record = _decision_records(council_id, proposal_id)
+    return run_small_form(
+        CommentForm(),
+        lambda: waiting.recommend_waiting(council, proposal, current_user),
+        success=_("The application is recommended from the waiting list: draft its decision for the leader."),
+        back=url_for("review.decisions_page", council_id=council_id),
+        onward=url_for("review.decision", council_id=council_id, proposal_id=proposal_id),
     )
 
 
