@@ -99,6 +99,21 @@ def chosen_versions(
     return by_number[older], by_number[newer]
 
 
+def comparison(versions: list[ProposalVersion], older: int | None, newer: int | None) -> dict | None:
+    """What the version picker (proposals/_version_picker.html) shows: the versions, the two chosen and their
+    difference; None when a number asked for is not a version."""
+    chosen = chosen_versions(versions, older, newer)
+    if chosen is None:
+        return None
+    first, second = chosen
+    return {
+        "versions": versions,
+        "older": first,
+        "newer": second,
+        "changes": differences(first.snapshot, second.snapshot),
+    }
+
+
 @dataclass
 class Shown:
     """What a reader sees of an application: its contents and documents, and the version they come from."""

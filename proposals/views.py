@@ -22,7 +22,7 @@ from proposals.files import UploadTooLarge
 from proposals.forms import ChecklistForm, ProposalForm, ScreeningForm, SubmitForm, UploadForm
 from proposals.models import EDITABLE_STATES, PROPOSAL_STATES, Proposal, ProposalVersion
 from proposals.signals import documents_wanted
-from proposals.versions import SECTIONS, chosen_versions, content_of, differences, shown_to
+from proposals.versions import SECTIONS, comparison, content_of, differences, shown_to
 
 bp = Blueprint("proposals", __name__)
 TYPE_AHEAD_SIZE = 10  # organizations offered at a time as staff type a name
@@ -297,19 +297,10 @@ def print_view(proposal_id: int):
 def compare(proposal_id: int):
     """Field-by-field difference between two submitted versions, documents included."""
     proposal = authorized(queries.load_proposal(proposal_id))
-    versions = queries.versions(proposal.id)
-    chosen = chosen_versions(versions, request.args.get("a", type=int), request.args.get("b", type=int))
-    if chosen is None:
+    shown = comparison(queries.versions(proposal.id), request.args.get("a", type=int), request.args.get("b", type=int))
+    if shown is None:
         abort(404)
-    older, newer = chosen
-    return render_template(
-        "proposals/compare.html",
-        proposal=proposal,
-        versions=versions,
-        older=older,
-        newer=newer,
-        changes=differences(older.snapshot, newer.snapshot),
-    )
+    return render_template("proposals/compare.html", proposal=proposal, **shown)
 
 
 # --- staff: the queue and the check -----------------------------------------------------------------------------

@@ -15,7 +15,7 @@ from core.forms import CommentForm, check_version
 from core.paging import page_number
 from proposals import files
 from proposals.queries import load_contents, versions
-from proposals.versions import SECTIONS, chosen_versions, content_of, differences
+from proposals.versions import SECTIONS, comparison, content_of
 from review import bp
 from review.councils.models import Assignment, Council
 from review.councils.queries import load_council
@@ -100,20 +100,10 @@ def changes(council_id: int, proposal_id: int):
     council, assignment = _seat(council_id, proposal_id)
     if not assignment.is_open:
         return redirect(url_for("review.sheet", council_id=council_id, proposal_id=proposal_id))
-    found = versions(proposal_id)
-    chosen = chosen_versions(found, request.args.get("a", type=int), request.args.get("b", type=int))
-    if chosen is None:
+    shown = comparison(versions(proposal_id), request.args.get("a", type=int), request.args.get("b", type=int))
+    if shown is None:
         abort(404)
-    older, newer = chosen
-    return render_template(
-        "review/changes.html",
-        council=council,
-        proposal=load_contents(proposal_id),
-        versions=found,
-        older=older,
-        newer=newer,
-        changes=differences(older.snapshot, newer.snapshot),
-    )
+    return render_template("review/changes.html", council=council, proposal=load_contents(proposal_id), **shown)
 
 
 @bp.route("/review/councils/<int:council_id>/applications/<int:proposal_id>/declare", methods=["POST"])
