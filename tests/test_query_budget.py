@@ -147,6 +147,7 @@ def test_application_query_budget(app, reference, count_queries, page, rows):
 REVIEW_PAGES = {
     "member's list": ("/review", "member", 9),
     "score sheet": ("/review/councils/{council_id}/applications/{proposal_id}", "member", 34),
+    "versions compared": ("/review/councils/{council_id}/applications/{proposal_id}/versions", "member", 25),
     "ranking": ("/councils/{council_id}/results", "staff@s.vn", 18),
     "council page": ("/staff/councils/{council_id}", "staff@s.vn", 18),
     "minutes": ("/councils/{council_id}/minutes", "staff@s.vn", 12),  # with its rows' first batch (of 500)
