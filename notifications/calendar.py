@@ -265,13 +265,15 @@ def _acceptance_page(reader: Reader, council_id: int) -> str:
     return external_url(endpoint, council_id=council_id)
 
 
-def _meetings(reader: Reader, council: type, seat: type, page: Callable[[Reader, int], str]) -> list[Entry]:
+def _meetings(
+    reader: Reader, council: type, seat: type, page: Callable[[Reader, int], str], *taking_part: ColumnElement[bool]
+) -> list[Entry]:
     """Meetings of one kind of council (its model and its seats' model): those the reader sits on once it left
-    forming, and for staff every one in the window. Only the council's own name, time and place: never an
-    application or a member."""
+    forming (and takes part in, by the seat's conditions given), and for staff every one in the window. Only the
+    council's own name, time and place: never an application or a member."""
     scopes = []
     if reader.member:
-        seated = select(seat.council_id).where(seat.user_id == reader.user_id)
+        seated = select(seat.council_id).where(seat.user_id == reader.user_id, *taking_part)
         scopes.append(council.id.in_(seated) & (council.status != "forming"))
     if reader.manager:
         scopes.append(reader.moments(council.meeting_at))
@@ -300,7 +302,10 @@ def feed_entries(user: User, today: date) -> list[Entry]:
         *_reports(reader),
         *_dossiers(reader),
         *_meetings(reader, Council, CouncilMember, _review_page),
-        *_meetings(reader, AcceptanceCouncil, AcceptanceMember, _acceptance_page),
+        # A member recused from an acceptance (a conflict declared) takes no part in its meeting.
+        *_meetings(
+            reader, AcceptanceCouncil, AcceptanceMember, _acceptance_page, AcceptanceMember.conflict != "declared"
+        ),
     ]
     return sorted(entries, key=lambda entry: (entry.local_day, entry.key))
 

@@ -1,6 +1,8 @@
 """An acceptance council member's declaration of interests: the dossier opens once they declare none; one who declares
 a conflict is recused from rating, the quorum and the grade."""
 
+from core.formatting import local_today
+from notifications.calendar import feed_entries
 from projects.acceptance import services as acceptance
 from projects.acceptance.queries import load_council
 from projects.contracts.queries import load_project
@@ -19,6 +21,9 @@ def test_a_member_who_declares_a_conflict_is_recused_from_the_acceptance(app, re
     assert client.post(f"/acceptance/{council.id}/declare", data=data).status_code == 302
     page = client.get(f"/acceptance/{council.id}/rating")
     assert "Từng làm cố vấn cho tổ chức chủ trì" in page.text and "Tự đánh giá" not in page.text
+    meeting = f"acceptance_council-{council.id}"
+    assert meeting not in [e.key for e in feed_entries(recused, local_today())]  # nor is the meeting in their calendar
+    assert meeting in [e.key for e in feed_entries(reviewers[3], local_today())]
     seat = next(s for s in _seats(council.id) if s.user_id == recused.id)
     rating = client.post(f"/acceptance/{council.id}/rating", data={"version": str(seat.version), "action": "save"})
     assert rating.status_code == 400 and vi_text(app, "Declare whether you have a conflict of interest first.") in (
@@ -26,6 +31,7 @@ def test_a_member_who_declares_a_conflict_is_recused_from_the_acceptance(app, re
     )
     again = client.post(f"/acceptance/{council.id}/declare", data={"conflicted": "no"})
     assert again.status_code == 302 and _seats(council.id)[4].is_open  # a declaration may change before rating
+    assert meeting in [e.key for e in feed_entries(recused, local_today())]
 
     assert client.post(f"/acceptance/{council.id}/declare", data=data).status_code == 302
     _rate_all(client, project, council.id, reviewers[:4], "pass")
