@@ -210,6 +210,10 @@ class RegimeForm(StartsFromDefaults):
         _l("A project is at risk when its share of time elapsed passes its share of support paid by (points)"),
         [input_required(), NumberRange(1, 100)],
     )
+    conflict_years = IntegerField(
+        _l("A council member who worked for the applicant organization within this many years has a conflict"),
+        [input_required(), NumberRange(0, 20)],
+    )
 
     FIELDS = ("code", *REGIME_FIELDS)
 

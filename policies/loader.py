@@ -37,6 +37,7 @@ REGIME_FIELDS = (
     "acceptance_council_max",
     "acceptance_quorum",
     "spending_lag_percent",
+    "conflict_years",
 )
 
 

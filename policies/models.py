@@ -92,6 +92,8 @@ class Regime(db.Model):
     acceptance_council_max: Mapped[int]
     acceptance_quorum: Mapped[str] = mapped_column(String(8))
     spending_lag_percent: Mapped[int]
+    # A council member who worked for the applicant organization within this many years may not judge it.
+    conflict_years: Mapped[int]
     version: Mapped[int] = mapped_column(default=1)
 
     categories: Mapped[list["SupportCategory"]] = relationship(
@@ -112,6 +114,7 @@ class Regime(db.Model):
         CheckConstraint("points_pass BETWEEN 0 AND points_excellent AND points_excellent <= 100", name="points"),
         CheckConstraint("acceptance_council_min BETWEEN 1 AND acceptance_council_max", name="acceptance_council"),
         CheckConstraint("spending_lag_percent BETWEEN 1 AND 100", name="spending_lag"),
+        CheckConstraint("conflict_years BETWEEN 0 AND 20", name="conflict_years"),
     )
 
     @validates("report_dates")

@@ -6,7 +6,9 @@ One subpackage per feature, each with its models, services, forms, queries and p
               reviewers), attendance and the council's moves;
 - sheets/     a member's declaration of interests and score sheet, reopened by the chair or staff;
 - results/    the arithmetic (scoring.py), aggregation and ranking, the printed records and the Excel export;
-- decisions/  decisions approving support, approved by a leader, released all together.
+- decisions/  decisions approving support, approved by a leader, released all together;
+- experts/    what members are expert in and where they worked, their affinity for an application, and the exact
+              choice of reviewers over it.
 
 Their pages share one blueprint, `review`, registered here.
 """
@@ -27,6 +29,7 @@ def init_app(app: Flask) -> None:
     from review.councils import views as council_views  # noqa: F401
     from review.decisions import views as decision_views  # noqa: F401
     from review.decisions.queries import application_decision
+    from review.experts import views as expert_views  # noqa: F401
     from review.results import views as result_views  # noqa: F401
     from review.results.store import rerank_call
     from review.sheets import views as sheet_views  # noqa: F401

@@ -50,5 +50,6 @@ register_audit_record(
         "review.decision", Decision.id, {"council_id": Decision.council_id, "proposal_id": Decision.proposal_id}
     ),
 )
+register_audit_actions({"expertise": _l("Changed the expertise profile")}, "user", kind="review")
 # The council's results released to the applicants, recorded on each application.
 register_audit_actions({"release": _l("Released the result to the applicant")}, "proposal", kind="review")

@@ -155,6 +155,9 @@ MATRIX: dict[str, tuple[str, str, dict]] = {
     ),
     "review.transition_decision": ("POST", "/staff/decisions/{decision_id}/transition/approved", only(302, "leader")),
     "review.mine": ("GET", "/review", only(200, "reviewer", "conflicted_reviewer")),
+    "review.my_expertise": ("GET", "/review/expertise", only(200, "reviewer", "conflicted_reviewer")),
+    "review.experts": ("GET", "/staff/experts", only(200, "staff", "admin")),
+    "review.expert_profile": ("GET", "/staff/experts/{expert_id}", only(200, "staff", "admin")),
     "review.sheet": ("GET", "/review/councils/{council_id}/applications/{review_proposal_id}", member_route(200)),
     "review.declare": (
         "POST",

@@ -353,3 +353,26 @@ def bulk_projects(like: Project, count: int, overdue_every: int = 3) -> None:
     if db.engine.dialect.name == "postgresql":  # statistics of the rows just inserted: without them the
         db.session.execute(text("ANALYZE"))  # planner takes the tables for empty and joins them in quadratic time
     refresh_health(ids)
+
+
+def make_profile(
+    user: User,
+    sectors: tuple[Sector, ...] = (),
+    items: tuple[PriorityItem, ...] = (),
+    keywords: str = "",
+    max_reviews: int | None = None,
+    history: tuple[dict, ...] = (),
+) -> object:
+    """The user's expertise profile, saved by themselves."""
+    from review.experts.services import save_profile
+
+    data = {
+        "sector_ids": [s.id for s in sectors],
+        "priority_item_ids": [i.id for i in items],
+        "keywords": keywords,
+        "max_reviews": max_reviews,
+        "history": [{"tax_code": "", "from_year": None, "to_year": None, **row} for row in history],
+    }
+    profile = save_profile(user, None, data, user)
+    db.session.flush()
+    return profile

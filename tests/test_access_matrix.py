@@ -146,6 +146,7 @@ def world(app, reference):
             "call_id": call.id,
             "draft_call_id": draft.id,
             "user_id": users["applicant"].id,
+            "expert_id": users["reviewer"].id,
             "regime_id": regime.id,
             "category_id": db.session.execute(select(SupportCategory.id).where(SupportCategory.regime_id == regime.id))
             .scalars()

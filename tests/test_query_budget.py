@@ -149,15 +149,20 @@ REVIEW_PAGES = {
     "score sheet": ("/review/councils/{council_id}/applications/{proposal_id}", "member", 34),
     "versions compared": ("/review/councils/{council_id}/applications/{proposal_id}/versions", "member", 25),
     "ranking": ("/councils/{council_id}/results", "staff@s.vn", 18),
-    "council page": ("/staff/councils/{council_id}", "staff@s.vn", 18),
+    "council page": ("/staff/councils/{council_id}", "staff@s.vn", 19),  # + 1: the applications short of reviewers
     "minutes": ("/councils/{council_id}/minutes", "staff@s.vn", 12),  # with its rows' first batch (of 500)
     "vote count": ("/councils/{council_id}/vote-count", "staff@s.vn", 13),  # + 1: the counting head
     "printed sheet": ("/review/sheets/{sheet_id}/print", "staff@s.vn", 31),
     "councils": ("/staff/councils", "staff@s.vn", 8),
     "council form": ("/staff/calls/{call_id}/council", "staff@s.vn", 28),
-    "reviewers": ("/staff/councils/{council_id}/applications/{proposal_id}/reviewers", "staff@s.vn", 15),
+    # + 6: the members' expertise (4), their reviews in the council, the application's priority items
+    "reviewers": ("/staff/councils/{council_id}/applications/{proposal_id}/reviewers", "staff@s.vn", 21),
     "decisions": ("/staff/councils/{council_id}/decisions", "staff@s.vn", 15),
     "decision form": ("/staff/councils/{council_id}/decisions/{proposal_id}", "staff@s.vn", 33),  # + 3: next number
+    # The profile with its sectors, items and history (4), the sectors with their items (2).
+    "member's expertise": ("/review/expertise", "member", 10),
+    "experts": ("/staff/experts", "staff@s.vn", 11),  # a page of them, counted, and their profiles (4)
+    "expert's profile": ("/staff/experts/{user_id}", "staff@s.vn", 13),
 }
 NINE_ROLES = (
     "chair",
@@ -178,17 +183,23 @@ def test_review_query_budget(app, reference, count_queries, page, rows):
     from sqlalchemy import insert, literal, select
 
     from core.formatting import utcnow
+    from policies.models import Sector
     from proposals.models import Proposal
     from review.councils.queries import load_council
     from review.models import Assignment, ScoreSheet, SheetScore
     from review.results.store import refresh_council
-    from tests.factories import make_council, make_organization, make_valid_proposal
+    from tests.factories import make_council, make_organization, make_profile, make_valid_proposal
 
     path, who, budget = REVIEW_PAGES[page]
     staff = make_user("staff@s.vn", roles=("staff",))
     applicant = make_user("an@org.vn", organization=make_organization())
     call = make_call(code="TN-2026-03")
     members = [make_user(f"tv{i}@vien.vn", roles=("reviewer",)) for i in range(9)]
+    sectors = db.session.execute(select(Sector)).scalars().all()
+    for member in members:
+        make_profile(
+            member, sectors=tuple(sectors[:2]), keywords="thanh long", history=({"organization_name": "Viện"},)
+        )
     with app.test_request_context():
         proposal = make_valid_proposal(call, applicant)
         db.session.execute(
@@ -236,7 +247,8 @@ def test_review_query_budget(app, reference, count_queries, page, rows):
     db.session.commit()
     client = app.test_client()
     login(client, members[0].email if who == "member" else who)
-    url = path.format(council_id=council.id, proposal_id=proposal.id, call_id=call.id, sheet_id=sheet_ids[0])
+    ids = {"council_id": council.id, "proposal_id": proposal.id, "call_id": call.id, "sheet_id": sheet_ids[0]}
+    url = path.format(**ids, user_id=members[1].id)
     used = page_queries(client, url, count_queries)
     budget += BELL
     assert used <= budget, f"{page} with {rows} applications used {used} queries (budget {budget})"

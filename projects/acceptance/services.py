@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 from werkzeug.datastructures import FileStorage
 
-from accounts.models import REVIEWERS, User
+from accounts.models import REVIEWERS, Organization, User
 from core.audit import record_event
 from core.errors import DomainError
 from core.extensions import db
@@ -29,6 +29,7 @@ from projects.money.ledger import check_day
 from projects.money.services import decide_recovery
 from projects.signals import acceptance_changed
 from review.councils.assignments import detect_conflict, organization_domains
+from review.experts.queries import expertise_of
 from review.results.scoring import Attendee, Quorum, RuleSpec, quorum
 
 DOSSIER_TEXTS = ("final_report", "product_report", "financial_report", "self_assessment")
@@ -67,11 +68,13 @@ def _check_members(project: Project, secretary_id: int | None, rows: list[tuple[
     ).scalars()
     found = {u.id: u for u in users}
     domains = organization_domains({project.organization_id})[project.organization_id]
+    organization = db.session.get(Organization, project.organization_id)
+    expertise = expertise_of(user_ids)
     for user_id in user_ids:
         user = found.get(user_id)
         if user is None or not user.active or not user.has_role(*REVIEWERS):
             raise DomainError(_("Council members must be active users with the reviewer role."), "members")
-        reason = detect_conflict(user, project.organization_id, domains)
+        reason = detect_conflict(user, organization, domains, expertise[user_id], project.regime.conflict_years)
         if reason:
             raise DomainError(
                 _("%(name)s cannot sit on this council: %(reason)s", name=user.full_name, reason=reason), "members"

@@ -4,7 +4,7 @@ bounded number of queries."""
 from dataclasses import dataclass
 
 from flask import abort
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, case, func, select
 from sqlalchemy.orm import joinedload, selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -151,6 +151,20 @@ def council_entries(council_id: int, proposal_ids: list[int] | None = None) -> l
     if proposal_ids is not None:
         query = query.where(Assignment.proposal_id.in_(proposal_ids))
     return [Entry(*row[:7], row[7] or "", row[8]) for row in db.session.execute(query)]
+
+
+def short_of_reviewers(council_id: int, needed: int) -> int:
+    """How many of the council's applications have fewer reviewers than the rule's number."""
+    reviewers = func.sum(case((Assignment.is_reviewer, 1), else_=0))
+    short = (
+        select(Assignment.proposal_id)
+        .join(CouncilMember, CouncilMember.id == Assignment.member_id)
+        .where(CouncilMember.council_id == council_id)
+        .group_by(Assignment.proposal_id)
+        .having(reviewers < needed)
+        .subquery()
+    )
+    return db.session.execute(select(func.count()).select_from(short)).scalar_one()
 
 
 def entries_by_proposal(council_id: int, proposal_ids: list[int]) -> dict[int, list[Entry]]:

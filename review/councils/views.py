@@ -4,6 +4,7 @@ from flask import abort, current_app, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload, selectinload
 
 from accounts.decorators import role_required
 from accounts.models import DEPARTMENT_ROLES, MANAGERS
@@ -22,6 +23,7 @@ from review import bp
 from review.councils import assignments, queries, services
 from review.councils.forms import CouncilAttendanceForm, CouncilForm, ReviewersForm
 from review.councils.models import COUNCIL_PROPOSAL_STATES, COUNCIL_STATES, COUNCIL_TRANSITIONS, Assignment, Council
+from review.experts.queries import member_fits
 from review.results.inputs import council_quorum
 
 
@@ -106,6 +108,9 @@ def council(council_id: int):
         quorum=council_quorum(council, council.rule),
         counting_head_id=queries.counting_head_id(council.id),
         waiting=len(queries.waiting_applications(council)),
+        short=queries.short_of_reviewers(council.id, council.rule.reviewers_per_application)
+        if council.status in ("forming", "scoring")
+        else 0,
         actions=allowed_targets(COUNCIL_TRANSITIONS, council.status, current_user),
         action_form=CommentForm(),
     )
@@ -170,11 +175,18 @@ def reviewers(council_id: int, proposal_id: int):
 
 def _reviewers_page(council: Council, rows: list[Assignment], proposal_id: int, form: ReviewersForm) -> str:
     """The reviewers page of one application."""
+    proposal = db.session.execute(
+        select(Proposal)
+        .where(Proposal.id == proposal_id)
+        .options(joinedload(Proposal.sector), selectinload(Proposal.priority_items))
+    ).scalar_one()
     return render_template(
         "review/reviewers.html",
         council=council,
-        proposal=db.get_or_404(Proposal, proposal_id),
+        proposal=proposal,
         rows=rows,
         seats={m.id: m for m in council.members},
+        fits=member_fits(list(council.members), proposal),
+        items={item.id: item for item in proposal.priority_items},
         form=form,
     )

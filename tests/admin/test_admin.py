@@ -121,6 +121,7 @@ def test_regime_project_rules_are_edited_and_checked(client, app, reference):
         acceptance_council_max=5,
         acceptance_quorum="2/3",
         spending_lag_percent=30,
+        conflict_years=2,
     )
     refused = client.post(f"/admin/regimes/{regime.id}", data=data)
     page = refused.get_data(as_text=True)
@@ -148,3 +149,4 @@ def test_regime_project_rules_are_edited_and_checked(client, app, reference):
     assert saved.tranche_split == [40, 40, 20] and saved.report_dates == [(30, 6), (31, 12)]
     assert (saved.final_dossier_days, saved.acceptance_rule, saved.points_pass) == (45, "points", 55)
     assert (saved.acceptance_council_min, saved.acceptance_council_max, saved.spending_lag_percent) == (7, 9, 30)
+    assert saved.conflict_years == 2
