@@ -25,10 +25,13 @@ bp = Blueprint("projects", __name__)
 def init_app(app: Flask) -> None:
     """Register the blueprint with the pages of every feature (their views import the features' models), the names
         of its records in the audit log, the refresh of the stored health and sums and their commands, and the documents
-    listed on a funded application's page."""
+    listed on a funded application's page, and the contract that keeps an approved application from giving its support
+    back."""
     from projects.cli import projects_cli
+    from projects.contracts.queries import contract_blocks_withdrawal
     from projects.official import application_documents
     from proposals.signals import documents_wanted
+    from review.signals import withdrawal_blockers
 
     import_module("projects.audit")
     import_module("projects.portfolio.stored")
@@ -38,3 +41,4 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(bp)
     app.cli.add_command(projects_cli)
     documents_wanted.connect(application_documents, weak=False)
+    withdrawal_blockers.connect(contract_blocks_withdrawal, weak=False)

@@ -96,11 +96,17 @@ PROPOSAL_TRANSITIONS: TransitionTable = {
     # Support freed before the decisions are released goes to the next application that passed (review's waiting list).
     ("not_selected", "recommended"): Transition(MANAGERS, _l("Recommend from the waiting list"), by_workflow=True),
     ("recommended", "pending_approval"): Transition(MANAGERS, _l("Submit for approval"), by_workflow=True),
-    ("pending_approval", "approved"): Transition(MANAGERS, _l("Approve"), by_workflow=True),
-    ("pending_approval", "not_approved"): Transition(MANAGERS, _l("Do not approve"), by_workflow=True),
+    # Released by staff with the council's decisions, or by the leader deciding a late one (review's waiting list).
+    ("pending_approval", "approved"): Transition(MANAGERS | LEADERS, _l("Approve"), by_workflow=True),
+    ("pending_approval", "not_approved"): Transition(MANAGERS | LEADERS, _l("Do not approve"), by_workflow=True),
     # Fixed-amount support (IP, standards) skips the council: a checked application is approved in a batch decision
     # (projects.fixed), the leader being the actor.
     ("valid", "approved"): Transition(LEADERS, _l("Approve in a batch decision"), by_workflow=True),
+    # The organization declines the support it was approved, before any contract; staff record its letter
+    # (review's waiting list then gives the support to the next application that passed).
+    ("approved", "withdrawn"): Transition(
+        MANAGERS, _l("Record that the organization declines the support"), comment_required=True, by_workflow=True
+    ),
 }
 
 BUDGET_KINDS = {
@@ -266,9 +272,9 @@ class Proposal(db.Model):
 
     def is_outdated_move(self, user: object, to_state: str) -> bool:
         """True when the move is this user's to make in another state: a button left on a page that is out of date,
-        not a forbidden action."""
+        not a forbidden action (the workflow's own moves are never a page's buttons)."""
         return any(
-            to == to_state and user.has_role(*rule.roles) and self._on_its_side(rule, user)
+            to == to_state and not rule.by_workflow and user.has_role(*rule.roles) and self._on_its_side(rule, user)
             for (_, to), rule in PROPOSAL_TRANSITIONS.items()
         )
 

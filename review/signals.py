@@ -16,3 +16,7 @@ decision_changed = _signals.signal("decision-changed")
 result_released = _signals.signal("result-released")
 """An application's outcome was released to its organization (approved, not approved or not selected, by a council's
 decisions or a batch decision); sender is the application, with comment: the outcome in words."""
+
+withdrawal_blockers = _signals.signal("withdrawal-blockers")
+"""Staff are about to record that an approved application's organization declines the support (sender is the
+application): each receiver returns why it cannot be (a contract already signed), or an empty string."""

@@ -146,6 +146,12 @@ MATRIX: dict[str, tuple[str, str, dict]] = {
         "/staff/councils/{council_id}/waiting-list/{review_proposal_id}",
         only(302, "staff", "admin"),
     ),
+    # Refused with a message (the council is not released) and back to the decisions page.
+    "review.record_withdrawal": (
+        "POST",
+        "/staff/councils/{council_id}/decisions/{review_proposal_id}/withdrawal",
+        only(302, "staff", "admin"),
+    ),
     # A draft decision: the department prints it for the leader; the applicant sees it only once approved and released
     # (its PDF and Word forms, the same view, are tried in tests/projects/test_documents.py).
     "review.decision_document": (

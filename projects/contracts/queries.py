@@ -1,6 +1,8 @@
-"""Loading a project with what its pages show; the contracts waiting to be signed."""
+"""Loading a project with what its pages show; the contracts waiting to be signed, and the contract that keeps an
+approved application from giving its support back."""
 
 from flask import abort
+from flask_babel import gettext as _
 from sqlalchemy import exists, select
 from sqlalchemy.orm import selectinload
 
@@ -47,3 +49,11 @@ def load_tranche(project: Project, tranche_id: int) -> Tranche:
     if tranche is None:
         abort(404)
     return tranche
+
+
+def contract_blocks_withdrawal(proposal: Proposal) -> str:
+    """Why the approved application cannot give its support back (a receiver of review.signals.withdrawal_blockers):
+    its contract is signed."""
+    if db.session.execute(select(Project.id).where(Project.proposal_id == proposal.id)).first():
+        return _("A contract was signed for this application: close its project to recover the support instead.")
+    return ""

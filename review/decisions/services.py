@@ -1,6 +1,7 @@
 """Decisions approving support: drafted by staff, approved or not by a leader, the budget envelope committed by one
 conditional update that never lets approved support pass the call's budget; then released all together, each
-applicant told the outcome."""
+applicant told the outcome. Support freed after the release (a withdrawal) goes to the waiting list the same way:
+its late decisions are each released to their applicant as soon as a leader decides them."""
 
 from flask_babel import force_locale
 from flask_babel import gettext as _
@@ -25,11 +26,13 @@ from review.decisions.queries import council_decisions
 from review.results.queries import passed_applications
 
 DECISION_FIELDS = ("number", "signed_on", "signer", "approved_vnd", "conditions")
+# Councils whose decisions are drafted and decided: before the release, and after it for the waiting list.
+DECIDING_STATES = ("ranked", "released")
 
 
 def save_decision(decision: Decision, council: Council, proposal: Proposal, data: dict, user: User) -> Decision:
     """Draft or correct a decision; the first draft sends the application for approval."""
-    if council.status != "ranked":
+    if council.status not in DECIDING_STATES:
         raise DomainError(_("Decisions are prepared once the council's conclusions are recorded."))
     if decision.id is not None and decision.status != "draft":
         raise DomainError(_("This decision was already approved or not approved."))
@@ -58,14 +61,17 @@ def save_decision(decision: Decision, council: Council, proposal: Proposal, data
 
 
 def decide(decision: Decision, council: Council, to_state: str, user: User, comment: str = "") -> None:
-    """A leader approves (committing the amount to the call's envelope) or does not approve a decision."""
-    if council.status != "ranked":
-        raise DomainError(_("The decisions of this council were already released."))
+    """A leader approves (committing the amount to the call's envelope) or does not approve a decision; once the
+    council's decisions are released, a late one (from the waiting list) is released to its applicant at once."""
+    if council.status not in DECIDING_STATES:
+        raise DomainError(_("Decisions are prepared once the council's conclusions are recorded."))
     if to_state == "approved":
         commit_envelope(council.call_id, decision.approved_vnd)
     else:
         release("decision", decision.id)
     perform_transition(decision, DECISION_TRANSITIONS, to_state, user, "decision", comment, signals.decision_changed)
+    if council.status == "released":
+        release_decisions(council, [db.session.get(Proposal, decision.proposal_id)], user)
 
 
 def commit_envelope(call_id: int, amount: int) -> None:

@@ -1,5 +1,5 @@
 """The department's pages of a council's decisions: the recommended applications with their decisions, drafting one,
-a leader approving it or not."""
+a leader approving it or not, the waiting list, and an approved organization declining its support."""
 
 from flask import abort, render_template, request, url_for
 from flask_babel import gettext as _
@@ -93,6 +93,20 @@ def recommend_waiting(council_id: int, proposal_id: int):
         success=_("The application is recommended from the waiting list: draft its decision for the leader."),
         back=url_for("review.decisions_page", council_id=council_id),
         onward=url_for("review.decision", council_id=council_id, proposal_id=proposal_id),
+    )
+
+
+@bp.route("/staff/councils/<int:council_id>/decisions/<int:proposal_id>/withdrawal", methods=["POST"])
+@role_required(*MANAGERS)
+def record_withdrawal(council_id: int, proposal_id: int):
+    """Staff record that an approved organization declines its support: it goes back to the waiting list."""
+    council, proposal, _record = _decision_records(council_id, proposal_id)
+    form = CommentForm()
+    return run_small_form(
+        form,
+        lambda: waiting.record_withdrawal(council, proposal, form.comment.data or "", current_user),
+        success=_("The application is withdrawn and its support is back in the call's envelope: see the waiting list."),
+        back=url_for("review.decisions_page", council_id=council_id),
     )
 
 

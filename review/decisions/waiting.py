@@ -1,12 +1,13 @@
-"""The waiting list: support freed before the decisions are released (a decision not approved, one approved below the
-support requested) goes to the applications that passed but were not funded, proposed to staff in rank order as
-they fit in what is left; staff recommend one, then draft its decision for a leader. Approving it commits the
-envelope by the same conditional update as every decision (services.commit_envelope), so nothing here can pass it."""
+"""The waiting list: support freed (a decision not approved, one approved below the support requested, or after the
+release an organization declining the support it was approved) goes to the applications that passed but were not
+funded, proposed to staff in rank order as they fit in what is left; staff recommend one, then draft its decision
+for a leader. Approving it commits the envelope by the same conditional update as every decision
+(services.commit_envelope), so nothing here can pass it; giving support back lowers it by another."""
 
 from dataclasses import dataclass
 
 from flask_babel import gettext as _
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from accounts.models import Organization, User
 from core.errors import DomainError
@@ -16,8 +17,10 @@ from core.workflow import perform_transition
 from policies.models import Call
 from proposals.models import PROPOSAL_TRANSITIONS, Proposal
 from proposals.signals import proposal_changed
+from review import signals
 from review.councils.models import Council
 from review.decisions.models import Decision
+from review.decisions.services import DECIDING_STATES
 from review.results.models import CouncilResult
 from review.results.store import rerank_council
 
@@ -69,8 +72,8 @@ def free_support(council: Council) -> int:
 def waiting_list(council: Council) -> WaitingList:
     """The first SHOWN applications that passed and were not funded, in rank order, each proposed when it fits in
     what the ones before it leave (an empty list unless the council's conclusions are recorded and not yet
-    released)."""
-    if council.status != "ranked":
+    released, or released and support given back since)."""
+    if council.status not in DECIDING_STATES:
         return WaitingList(0, [])
     waiting = (
         CouncilResult.council_id == council.id,
@@ -110,8 +113,8 @@ def waiting_list(council: Council) -> WaitingList:
 def recommend_waiting(council: Council, proposal: Proposal, user: User) -> None:
     """Staff recommend an application of the waiting list that fits in the support left: it then waits for its
     decision like the council's own recommendations."""
-    if council.status != "ranked":
-        raise DomainError(_("The waiting list is used while the decisions are prepared, before they are released."))
+    if council.status not in DECIDING_STATES:
+        raise DomainError(_("The waiting list is used once the council's conclusions are recorded."))
     # Two staff recommending at the same moment follow each other (PostgreSQL; SQLite has one writer): the second
     # reads the list as the first left it.
     db.session.execute(select(Call.id).where(Call.id == council.call_id).with_for_update())
@@ -131,3 +134,35 @@ def recommend_waiting(council: Council, proposal: Proposal, user: User) -> None:
     perform_transition(proposal, PROPOSAL_TRANSITIONS, "recommended", user, "proposal", comment, proposal_changed)
     db.session.flush()
     rerank_council(council.id)  # its stored outcome becomes "funded", as the council's recommendations read
+
+
+def record_withdrawal(council: Council, proposal: Proposal, reason: str, user: User) -> int:
+    """Staff record that an approved application's organization declines its support before any contract (its
+    letter as the reason): the application is withdrawn and the support its decision approved goes back to the
+    call's envelope, for the waiting list. The amount given back."""
+    if council.status != "released":
+        raise DomainError(_("Support is given back once the council's decisions are released."))
+    decision = db.session.execute(
+        select(Decision).where(
+            Decision.council_id == council.id, Decision.proposal_id == proposal.id, Decision.status == "approved"
+        )
+    ).scalar()
+    if proposal.status != "approved" or decision is None:
+        raise DomainError(_("Only an application approved by this council's decisions can give its support back."))
+    if not reason.strip():
+        raise DomainError(_("Please say why, e.g. the number and date of the organization's letter."), "comment")
+    blockers = [found for _receiver, found in signals.withdrawal_blockers.send(proposal) if found]
+    if blockers:
+        raise DomainError(blockers[0])
+    perform_transition(proposal, PROPOSAL_TRANSITIONS, "withdrawn", user, "proposal", reason.strip(), proposal_changed)
+    given_back = db.session.execute(
+        update(Call)
+        .where(Call.id == council.call_id, Call.committed_vnd >= decision.approved_vnd)
+        .values(committed_vnd=Call.committed_vnd - decision.approved_vnd)
+        .execution_options(synchronize_session=False)
+    )
+    if given_back.rowcount != 1:  # the envelope never held less than what its decisions approved
+        raise DomainError(_("The call's committed support is less than this decision approved: ask an administrator."))
+    db.session.flush()
+    rerank_council(council.id)
+    return decision.approved_vnd
