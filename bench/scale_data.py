@@ -68,10 +68,10 @@ def refresh_derived(app: Flask) -> float:
     refresh_all_results()
     refresh_health(select(Project.id))
     refresh_sums()
-    return _stored_exports()
+    return stored_exports()
 
 
-def _stored_exports() -> float:
+def stored_exports() -> float:
     """Each council's Excel export in Vietnamese, as the scheduled `flask review build-exports` leaves it once the
     staff asked for it (the timed export then serves it)."""
     from core.extensions import db

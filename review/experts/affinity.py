@@ -24,10 +24,11 @@ class Expertise:
 
     sector_ids: frozenset[int] = frozenset()
     item_ids: frozenset[int] = frozenset()
-    keywords: tuple[str, ...] = ()
+    keywords: tuple[str, ...] = ()  # as typed
     max_reviews: int | None = None
     history: tuple[ExpertAffiliation, ...] = ()
     has_profile: bool = False
+    folded: tuple[str, ...] = ()  # the keywords normalized (core.text), padded with spaces to match whole words
 
     @classmethod
     def of(cls, profile: ExpertProfile | None) -> "Expertise":
@@ -41,6 +42,7 @@ class Expertise:
             profile.max_reviews,
             tuple(profile.history),
             True,
+            tuple(f" {normalize_search(k)} " for k in profile.keyword_list),
         )
 
 
@@ -78,7 +80,7 @@ def affinity(expertise: Expertise, topic: Topic) -> Affinity:
     sector = topic.sector_id is not None and topic.sector_id in expertise.sector_ids
     items = tuple(sorted(topic.item_ids & expertise.item_ids))
     padded = f" {topic.text} "
-    keywords = tuple(k for k in expertise.keywords if f" {normalize_search(k)} " in padded)
+    keywords = tuple(k for k, folded in zip(expertise.keywords, expertise.folded, strict=True) if folded in padded)
     points = SECTOR_POINTS * sector + ITEM_POINTS * len(items) + KEYWORD_POINTS * min(len(keywords), KEYWORDS_COUNTED)
     return Affinity(points, sector, items, keywords)
 
