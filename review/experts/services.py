@@ -1,4 +1,5 @@
-"""Keeping an expert's profile."""
+"""Keeping an expert's profile; the councils being formed that seat the expert detect conflicts and propose reviewers
+again with it."""
 
 from flask_babel import gettext as _
 from sqlalchemy import select
@@ -9,6 +10,9 @@ from core.errors import DomainError
 from core.extensions import db
 from core.formatting import utcnow
 from policies.models import PriorityItem, Sector
+from review.councils.assignments import sync_assignments
+from review.councils.models import Council, CouncilMember
+from review.councils.queries import load_council
 from review.experts.models import ExpertAffiliation, ExpertProfile
 
 
@@ -29,6 +33,11 @@ def save_profile(expert: User, profile: ExpertProfile | None, data: dict, actor:
     profile.updated_at = utcnow()  # the profile's own row changes (and its version moves) whatever part changed
     db.session.flush()
     record_event("expertise", "user", expert.id, comment=_summary(profile), actor=actor)
+    forming = select(Council.id).join(CouncilMember, CouncilMember.council_id == Council.id)
+    forming = forming.where(CouncilMember.user_id == expert.id, Council.status == "forming")
+    for council_id in db.session.execute(forming).scalars().all():
+        # Once scoring is open the member declares per application instead (a sheet may already stand).
+        sync_assignments(load_council(council_id))
     return profile
 
 

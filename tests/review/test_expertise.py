@@ -95,6 +95,25 @@ def test_a_past_job_within_the_regimes_years_is_a_conflict(app, reference):
         assert rows[seats[recent.id], unrelated.id].conflict == "pending"
 
 
+def test_a_history_saved_while_the_council_is_formed_blocks_at_once(app, reference, client):
+    with app.test_request_context():
+        staff = make_user(roles=("staff",))
+        call = make_call()
+        org = make_organization()
+        proposal = make_valid_proposal(call, make_user("nop@congty.vn", organization=org))
+        members = [_expert(n) for n in range(7)]
+        council = make_council(call, staff, members)
+        db.session.commit()
+        council_id, proposal_id, tax_code = council.id, proposal.id, org.tax_code
+    login(client, members[3].email)
+    row = {"organization_name": "Công ty", "tax_code": tax_code, "from_year": "2020", "to_year": ""}
+    assert client.post("/review/expertise", data=_profile_form(history=[row])).status_code == 302
+    seat = next(s.id for s in load_council(council_id).members if s.user_id == members[3].id)
+    blocked = next(a for a in load_assignments(council_id) if a.member_id == seat and a.proposal_id == proposal_id)
+    assert blocked.conflict == "detected" and not blocked.is_reviewer
+    assert len(_reviewers(council_id)[proposal_id]) == 2  # another member proposed in their place
+
+
 def _profile_form(sector_ids=(), item_ids=(), keywords="", max_reviews="", history=(), version=""):
     data = {"sector_ids": [str(i) for i in sector_ids], "priority_item_ids": [str(i) for i in item_ids]}
     data.update(keywords=keywords, max_reviews=max_reviews, version=version)
