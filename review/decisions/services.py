@@ -94,6 +94,18 @@ def commit_envelope(call_id: int, amount: int) -> None:
         )
 
 
+def give_back_envelope(call_id: int, amount: int) -> None:
+    """Lower the call's committed support by what a decision approved, in the same single conditional update."""
+    given_back = db.session.execute(
+        update(Call)
+        .where(Call.id == call_id, Call.committed_vnd >= amount)
+        .values(committed_vnd=Call.committed_vnd - amount)
+        .execution_options(synchronize_session=False)
+    )
+    if given_back.rowcount != 1:  # the envelope never holds less than what its decisions approved
+        raise DomainError(_("The call's committed support is less than this decision approved: ask an administrator."))
+
+
 def release_blockers(council: Council) -> str:
     """Why the decisions cannot be released yet ('' when they can): every recommended application needs a
     decision, approved or not approved by a leader."""

@@ -2,12 +2,13 @@
 release an organization declining the support it was approved) goes to the applications that passed but were not
 funded, proposed to staff in rank order as they fit in what is left; staff recommend one, then draft its decision
 for a leader. Approving it commits the envelope by the same conditional update as every decision
-(services.commit_envelope), so nothing here can pass it; giving support back lowers it by another."""
+(services.commit_envelope), so nothing here can pass it; giving support back lowers it by its twin
+(services.give_back_envelope)."""
 
 from dataclasses import dataclass
 
 from flask_babel import gettext as _
-from sqlalchemy import func, select, update
+from sqlalchemy import func, select
 
 from accounts.models import Organization, User
 from core.errors import DomainError
@@ -20,7 +21,7 @@ from proposals.signals import proposal_changed
 from review import signals
 from review.councils.models import Council
 from review.decisions.models import Decision
-from review.decisions.services import DECIDING_STATES
+from review.decisions.services import DECIDING_STATES, give_back_envelope
 from review.results.models import CouncilResult
 from review.results.store import rerank_council
 
@@ -136,10 +137,10 @@ def recommend_waiting(council: Council, proposal: Proposal, user: User) -> None:
     rerank_council(council.id)  # its stored outcome becomes "funded", as the council's recommendations read
 
 
-def record_withdrawal(council: Council, proposal: Proposal, reason: str, user: User) -> int:
+def record_withdrawal(council: Council, proposal: Proposal, reason: str, user: User) -> None:
     """Staff record that an approved application's organization declines its support before any contract (its
     letter as the reason): the application is withdrawn and the support its decision approved goes back to the
-    call's envelope, for the waiting list. The amount given back."""
+    call's envelope, for the waiting list."""
     if council.status != "released":
         raise DomainError(_("Support is given back once the council's decisions are released."))
     decision = db.session.execute(
@@ -155,14 +156,6 @@ def record_withdrawal(council: Council, proposal: Proposal, reason: str, user: U
     if blockers:
         raise DomainError(blockers[0])
     perform_transition(proposal, PROPOSAL_TRANSITIONS, "withdrawn", user, "proposal", reason.strip(), proposal_changed)
-    given_back = db.session.execute(
-        update(Call)
-        .where(Call.id == council.call_id, Call.committed_vnd >= decision.approved_vnd)
-        .values(committed_vnd=Call.committed_vnd - decision.approved_vnd)
-        .execution_options(synchronize_session=False)
-    )
-    if given_back.rowcount != 1:  # the envelope never held less than what its decisions approved
-        raise DomainError(_("The call's committed support is less than this decision approved: ask an administrator."))
+    give_back_envelope(council.call_id, decision.approved_vnd)
     db.session.flush()
     rerank_council(council.id)
-    return decision.approved_vnd

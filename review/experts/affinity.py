@@ -4,7 +4,7 @@ The affinity is a whole number of points, each reason worth a fixed amount: the 
 member's sectors (2), each of its priority items among theirs (3), each of the member's keywords found in its title,
 objectives or technology, whole words, ignoring case and accents (1, at most 5 counted)."""
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from flask_babel import gettext as _
 
@@ -72,7 +72,7 @@ class Affinity:
     points: int = 0
     sector: bool = False
     item_ids: tuple[int, ...] = ()
-    keywords: tuple[str, ...] = field(default=())
+    keywords: tuple[str, ...] = ()
 
 
 def affinity(expertise: Expertise, topic: Topic) -> Affinity:

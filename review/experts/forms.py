@@ -1,8 +1,6 @@
 """The expert's profile form: sectors and priority items, keywords, the most applications reviewed per council, and
 the organizations worked for."""
 
-from datetime import date
-
 from flask_babel import lazy_gettext as _l
 from wtforms import FieldList, Form, FormField, IntegerField, SelectMultipleField, StringField, TextAreaField
 from wtforms.validators import NumberRange, ValidationError, optional
@@ -14,9 +12,7 @@ HISTORY_ROWS = 3  # blank rows offered below the saved ones
 
 
 def _year() -> IntegerField:
-    return IntegerField(
-        validators=[optional(), NumberRange(1950, date.today().year + 1, message=_l("A year such as 2021."))]
-    )
+    return IntegerField(validators=[optional(), NumberRange(1950, 2100, message=_l("A year such as 2021."))])
 
 
 class AffiliationRow(Form):

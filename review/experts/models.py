@@ -26,16 +26,6 @@ expert_priority_items = Table(
 )
 
 
-def keyword_list(text: str | None) -> list[str]:
-    """The keywords as typed, one per comma, semicolon or line, blanks and repeats (ignoring accents) left out."""
-    seen: dict[str, str] = {}
-    for part in (text or "").replace(";", ",").replace("\n", ",").split(","):
-        word = " ".join(part.split())[:80]
-        if word and normalize_search(word) not in seen:
-            seen[normalize_search(word)] = word
-    return list(seen.values())
-
-
 class ExpertProfile(db.Model):
     """What a reviewer-role user is expert in, kept by themselves or by staff."""
 
@@ -62,7 +52,13 @@ class ExpertProfile(db.Model):
 
     @property
     def keyword_list(self) -> list[str]:
-        return keyword_list(self.keywords)
+        """The keywords as typed, one per comma, semicolon or line, blanks and repeats (ignoring accents) left out."""
+        seen: dict[str, str] = {}
+        for part in (self.keywords or "").replace(";", ",").replace("\n", ",").split(","):
+            word = " ".join(part.split())[:80]
+            if word:
+                seen.setdefault(normalize_search(word), word)
+        return list(seen.values())
 
     @staticmethod
     def can_edit(user: object, expert: User) -> bool:

@@ -4,7 +4,7 @@ topics of many applications for the matching, in a fixed number of queries."""
 from collections import defaultdict
 from dataclasses import dataclass
 
-from sqlalchemy import func, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import selectinload
 
 from accounts.models import REVIEWERS, User, UserRole
@@ -16,7 +16,7 @@ from review.experts.affinity import Affinity, Expertise, Topic, affinity, flat
 from review.experts.models import ExpertProfile
 
 
-def _profiles() -> object:
+def _profiles() -> Select:
     return select(ExpertProfile).options(
         selectinload(ExpertProfile.sectors),
         selectinload(ExpertProfile.priority_items),

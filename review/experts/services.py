@@ -3,6 +3,7 @@ again with it."""
 
 from flask_babel import gettext as _
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 
 from accounts.models import User
 from core.audit import record_event
@@ -20,7 +21,11 @@ def save_profile(expert: User, profile: ExpertProfile | None, data: dict, actor:
     """Create or replace the expert's profile (the saved one with its sectors, items and history loaded)."""
     sectors = list(db.session.execute(select(Sector).where(Sector.id.in_(data["sector_ids"]))).scalars())
     items = list(
-        db.session.execute(select(PriorityItem).where(PriorityItem.id.in_(data["priority_item_ids"]))).scalars()
+        db.session.execute(
+            select(PriorityItem)
+            .where(PriorityItem.id.in_(data["priority_item_ids"]))
+            .options(joinedload(PriorityItem.sector))
+        ).scalars()
     )
     if len(sectors) != len(set(data["sector_ids"])) or len(items) != len(set(data["priority_item_ids"])):
         raise DomainError(_("Choose sectors and priority items from the lists."), "sector_ids")
@@ -44,6 +49,6 @@ def save_profile(expert: User, profile: ExpertProfile | None, data: dict, actor:
 def _summary(profile: ExpertProfile) -> str:
     """What the audit log keeps of the saved profile."""
     sectors = ", ".join(str(s.number) for s in profile.sectors)
-    items = ", ".join(f"{i.sector_id}.{i.number}" for i in profile.priority_items)
+    items = ", ".join(f"{i.sector.number}.{i.number}" for i in profile.priority_items)
     places = ", ".join(p.organization_name for p in profile.history)
     return f"sectors [{sectors}]; items [{items}]; max {profile.max_reviews}; history [{places}]"[:2000]
